@@ -1,0 +1,92 @@
+/**
+ * The shared-memory layout: every offset into every SharedArrayBuffer that ringmaster uses is named here.
+ *
+ * The main thread allocates all of this memory and hands it to workers through `workerData`, so it outlives any
+ * worker that uses it (a replacement worker re-attaches to the same buffers).
+ *
+ * ## One ring (one SharedArrayBuffer per sender-thread → receiver-thread pair)
+ *
+ * ```
+ *  byte 0          64              128                                   128 + capacity
+ *  +---------------+---------------+-------------------------------------+
+ *  | TAIL line     | HEAD line     | data: framed records, capacity = 2^k |
+ *  | [0] tail      | [16] head     |                                     |
+ *  | written by    | written by    | each record starts 8-byte aligned   |
+ *  | the producer  | the consumer  | and never wraps (see PAD below)     |
+ *  +---------------+---------------+-------------------------------------+
+ * ```
+ * `tail` and `head` are free-running byte counters (Int32, wrapping); a position is `counter & mask`. They sit on
+ * separate 64-byte lines so the producer and the consumer never write the same cache line (LMAX Disruptor padding).
+ *
+ * ## One record
+ * ```
+ *  Int32 word: 0        1      2         3         4         5         6          7
+ *             +--------+------+---------+---------+---------+---------+----------+--------+----------------+
+ *             | length | kind | tgt hi  | tgt lo  | snd hi  | snd lo  | snd thrd | corr   | payload bytes  |
+ *             +--------+------+---------+---------+---------+---------+----------+--------+----------------+
+ * ```
+ * `length` is the payload length in bytes; the record occupies `align8(HEADER_BYTES + length)` bytes. A record
+ * that would run past the end of the data area is not split: the producer writes `length = PAD` at the current
+ * position and continues at position 0, so a consumer can decode every payload in place.
+ *
+ * ## Per-thread control block (one SharedArrayBuffer per thread, main included)
+ * ```
+ *  byte 0            64               128             192
+ *  +-----------------+----------------+---------------+
+ *  | [0] doorbell    | [16] parked    | [32] actors   |
+ *  +-----------------+----------------+---------------+
+ * ```
+ * `doorbell` is a counter a producer bumps and notifies only when `parked` is 1; only the parked thread itself ever
+ * writes `parked` (a producer clearing it could wipe a fresh park and lose a wake-up). `actors` is the number of
+ * actors the thread hosts, read by the least-loaded placement strategy from any thread.
+ */
+
+/** Bytes in one cache line; indexes written by different threads live on different lines. */
+export const CACHE_LINE_BYTES = 64;
+
+// ---- ring header (Int32 indexes) ----
+export const RING_TAIL = 0;
+export const RING_HEAD = CACHE_LINE_BYTES / 4;
+export const RING_HEADER_BYTES = 2 * CACHE_LINE_BYTES;
+
+// ---- record header (Int32 indexes relative to the record start) ----
+export const REC_LENGTH = 0;
+export const REC_KIND = 1;
+export const REC_TARGET_HI = 2;
+export const REC_TARGET_LO = 3;
+export const REC_SENDER_HI = 4;
+export const REC_SENDER_LO = 5;
+export const REC_SENDER_THREAD = 6;
+export const REC_CORR = 7;
+export const RECORD_HEADER_WORDS = 8;
+export const RECORD_HEADER_BYTES = RECORD_HEADER_WORDS * 4;
+/** Records start on 8-byte boundaries. */
+export const RECORD_ALIGN = 8;
+/** A `length` of PAD marks the rest of the data area as unused; the consumer skips to position 0. */
+export const PAD = -1;
+
+// ---- per-thread control block (Int32 indexes) ----
+export const CTL_DOORBELL = 0;
+export const CTL_PARKED = CACHE_LINE_BYTES / 4;
+export const CTL_ACTORS = (2 * CACHE_LINE_BYTES) / 4;
+export const CONTROL_BYTES = 3 * CACHE_LINE_BYTES;
+
+export function align8(n: number): number {
+  return (n + (RECORD_ALIGN - 1)) & ~(RECORD_ALIGN - 1);
+}
+
+/** Bytes one record of `payloadBytes` occupies in a ring. */
+export function recordBytes(payloadBytes: number): number {
+  return align8(RECORD_HEADER_BYTES + payloadBytes);
+}
+
+export function allocateRing(capacityBytes: number): SharedArrayBuffer {
+  if (!Number.isInteger(capacityBytes) || capacityBytes < 1024 || (capacityBytes & (capacityBytes - 1)) !== 0) {
+    throw new RangeError(`ring capacity must be a power of two of at least 1024 bytes, got ${capacityBytes}`);
+  }
+  return new SharedArrayBuffer(RING_HEADER_BYTES + capacityBytes);
+}
+
+export function allocateControl(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_BYTES);
+}

@@ -1,0 +1,207 @@
+/**
+ * A single-producer single-consumer ring of variable-length framed records in a SharedArrayBuffer.
+ *
+ * Contract: exactly one thread holds the RingWriter and exactly one other thread holds the RingReader of a ring.
+ * Either side may be replaced by a new object on a new thread (a restarted worker): both read their starting
+ * index back from shared memory. A producer that dies mid-write never published its `tail`, so a half-written
+ * record is never visible.
+ *
+ * Publication follows ringbuf.js: each side loads the other's index once with `Atomics.load`, copies the record,
+ * and publishes its own index with one `Atomics.store` (sequentially consistent, so it also orders the record's
+ * plain writes before it). A full ring is a `false` return value, never an exception.
+ */
+import {
+  PAD,
+  RECORD_HEADER_BYTES,
+  REC_CORR,
+  REC_KIND,
+  REC_LENGTH,
+  REC_SENDER_HI,
+  REC_SENDER_LO,
+  REC_SENDER_THREAD,
+  REC_TARGET_HI,
+  REC_TARGET_LO,
+  RING_HEAD,
+  RING_HEADER_BYTES,
+  RING_TAIL,
+  recordBytes,
+} from './layout.js';
+
+/** The fixed header fields of one record, as the consumer sees them. Reused: never hold on to it. */
+export interface RecordView {
+  kind: number;
+  targetHi: number;
+  targetLo: number;
+  senderHi: number;
+  senderLo: number;
+  senderThread: number;
+  corr: number;
+  /** Byte offset of the payload inside `RingReader.bytes` (the whole SharedArrayBuffer). */
+  payloadStart: number;
+  payloadLength: number;
+}
+
+function capacityOf(sab: SharedArrayBuffer): number {
+  return sab.byteLength - RING_HEADER_BYTES;
+}
+
+export class RingWriter {
+  readonly capacity: number;
+  readonly #mask: number;
+  readonly #i32: Int32Array;
+  readonly #u8: Uint8Array;
+  #tail: number;
+  /** Last head seen; refreshed from shared memory only when the cached value says the ring is full. */
+  #head: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.capacity = capacityOf(sab);
+    this.#mask = this.capacity - 1;
+    this.#i32 = new Int32Array(sab);
+    this.#u8 = new Uint8Array(sab);
+    this.#tail = Atomics.load(this.#i32, RING_TAIL);
+    this.#head = Atomics.load(this.#i32, RING_HEAD);
+  }
+
+  /** The largest payload this ring can ever accept (a record may need to skip a tail fragment first). */
+  get maxPayloadBytes(): number {
+    return (this.capacity >> 1) - RECORD_HEADER_BYTES;
+  }
+
+  /**
+   * Appends one record. Returns false, writing nothing, when the ring lacks room right now.
+   * `payload` is copied; the caller may reuse it at once.
+   */
+  tryWrite(
+    kind: number,
+    targetHi: number,
+    targetLo: number,
+    senderHi: number,
+    senderLo: number,
+    senderThread: number,
+    corr: number,
+    payload: Uint8Array,
+  ): boolean {
+    const size = recordBytes(payload.length);
+    const cap = this.capacity;
+    let tail = this.#tail;
+    let pos = tail & this.#mask;
+    const contiguous = cap - pos;
+    const need = size <= contiguous ? size : contiguous + size;
+    if (cap - ((tail - this.#head) | 0) < need) {
+      this.#head = Atomics.load(this.#i32, RING_HEAD);
+      if (cap - ((tail - this.#head) | 0) < need) return false;
+    }
+    const i32 = this.#i32;
+    if (size > contiguous) {
+      // Never split a record: mark the fragment as padding and start again at position 0.
+      i32[(RING_HEADER_BYTES + pos) >> 2] = PAD;
+      tail = (tail + contiguous) | 0;
+      pos = 0;
+    }
+    const w = (RING_HEADER_BYTES + pos) >> 2;
+    i32[w + REC_LENGTH] = payload.length;
+    i32[w + REC_KIND] = kind;
+    i32[w + REC_TARGET_HI] = targetHi;
+    i32[w + REC_TARGET_LO] = targetLo;
+    i32[w + REC_SENDER_HI] = senderHi;
+    i32[w + REC_SENDER_LO] = senderLo;
+    i32[w + REC_SENDER_THREAD] = senderThread;
+    i32[w + REC_CORR] = corr;
+    this.#u8.set(payload, RING_HEADER_BYTES + pos + RECORD_HEADER_BYTES);
+    tail = (tail + size) | 0;
+    this.#tail = tail;
+    Atomics.store(i32, RING_TAIL, tail);
+    return true;
+  }
+
+  /** Bytes not yet consumed (an upper bound from the producer's side). */
+  get usedBytes(): number {
+    return (this.#tail - Atomics.load(this.#i32, RING_HEAD)) | 0;
+  }
+}
+
+export class RingReader {
+  readonly capacity: number;
+  /** The whole SharedArrayBuffer as bytes, for decoding payloads in place (Buffer, so msgpackr can read it). */
+  readonly bytes: Buffer;
+  readonly record: RecordView = {
+    kind: 0,
+    targetHi: 0,
+    targetLo: 0,
+    senderHi: 0,
+    senderLo: 0,
+    senderThread: 0,
+    corr: 0,
+    payloadStart: 0,
+    payloadLength: 0,
+  };
+  readonly #mask: number;
+  readonly #i32: Int32Array;
+  /** Consumer position: the start of the record `record` describes, or of the next one. */
+  #head: number;
+  /** Size of the record currently described by `record` (0 when none): consumed by the next `next()`. */
+  #pending = 0;
+  #tail: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.capacity = capacityOf(sab);
+    this.#mask = this.capacity - 1;
+    this.#i32 = new Int32Array(sab);
+    this.bytes = Buffer.from(sab);
+    this.#head = Atomics.load(this.#i32, RING_HEAD);
+    this.#tail = this.#head;
+  }
+
+  /**
+   * Moves past the previous record (if any) and describes the next one in `record`. The payload stays valid
+   * until the next call to `next()` or `release()`. Returns false when the ring is empty.
+   */
+  next(): boolean {
+    let head = (this.#head + this.#pending) | 0;
+    this.#pending = 0;
+    if (head === this.#tail) {
+      this.#tail = Atomics.load(this.#i32, RING_TAIL);
+      if (head === this.#tail) {
+        this.#head = head;
+        return false;
+      }
+    }
+    const i32 = this.#i32;
+    let pos = head & this.#mask;
+    let w = (RING_HEADER_BYTES + pos) >> 2;
+    let length = i32[w + REC_LENGTH]!;
+    if (length === PAD) {
+      head = (head + (this.capacity - pos)) | 0;
+      pos = 0;
+      w = RING_HEADER_BYTES >> 2;
+      length = i32[w + REC_LENGTH]!;
+    }
+    const r = this.record;
+    r.kind = i32[w + REC_KIND]!;
+    r.targetHi = i32[w + REC_TARGET_HI]!;
+    r.targetLo = i32[w + REC_TARGET_LO]!;
+    r.senderHi = i32[w + REC_SENDER_HI]!;
+    r.senderLo = i32[w + REC_SENDER_LO]!;
+    r.senderThread = i32[w + REC_SENDER_THREAD]!;
+    r.corr = i32[w + REC_CORR]!;
+    r.payloadStart = RING_HEADER_BYTES + pos + RECORD_HEADER_BYTES;
+    r.payloadLength = length;
+    this.#head = head;
+    this.#pending = recordBytes(length);
+    return true;
+  }
+
+  /** Publishes the consumer position so the producer can reuse the space of every record read so far. */
+  release(): void {
+    const head = (this.#head + this.#pending) | 0;
+    this.#head = head;
+    this.#pending = 0;
+    Atomics.store(this.#i32, RING_HEAD, head);
+  }
+
+  /** True when a record is waiting (cheap: one atomic load at most). */
+  hasData(): boolean {
+    return ((this.#head + this.#pending) | 0) !== Atomics.load(this.#i32, RING_TAIL);
+  }
+}
