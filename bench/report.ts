@@ -1,0 +1,241 @@
+/**
+ * Turns a run's results into a terminal report or JSON.
+ *
+ * Ratios: every figure is divided by the baseline scenario's figure with the same `compare` key and
+ * the same kind, measured in the same run. A latency ratio below 1 and a throughput ratio above 1
+ * both mean "better than the baseline".
+ */
+import type { MachineInfo } from './machine.js';
+import type { Config, Measurement, ScenarioResult } from './scenario.js';
+
+export interface RunSettings {
+  readonly quick: boolean;
+  readonly measureMs: number;
+  readonly warmupMs: number;
+  /** The scenario ratios are computed against, or null for none. */
+  readonly baseline: string | null;
+}
+
+interface OutcomeBase {
+  readonly name: string;
+  readonly description: string;
+  readonly wallMs: number;
+  /** CPUs' worth of time other processes used while the scenario ran (see contention.ts); null if unknown. */
+  readonly otherCpu: number | null;
+}
+
+export type ScenarioOutcome =
+  | (OutcomeBase & { readonly status: 'ok'; readonly result: ScenarioResult })
+  | (OutcomeBase & { readonly status: 'failed'; readonly error: string });
+
+/** Above this many CPUs' worth of other processes' load, the report warns that figures are disturbed. */
+const BUSY_NEIGHBOURS = 0.1;
+
+export interface Report {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly machine: MachineInfo;
+  readonly settings: RunSettings;
+  readonly scenarios: readonly ScenarioOutcome[];
+}
+
+/** A figure divided by the baseline's: latency p50 and p99, or throughput. */
+export type Ratios =
+  | { readonly kind: 'latency'; readonly p50: number; readonly p99: number }
+  | { readonly kind: 'throughput'; readonly perSecond: number };
+
+export function ratioAgainst(measurement: Measurement, base: Measurement | undefined): Ratios | undefined {
+  if (base === undefined) return undefined;
+  if (measurement.kind === 'latency' && base.kind === 'latency') {
+    return {
+      kind: 'latency',
+      p50: measurement.latency.p50 / base.latency.p50,
+      p99: measurement.latency.p99 / base.latency.p99,
+    };
+  }
+  if (measurement.kind === 'throughput' && base.kind === 'throughput') {
+    return { kind: 'throughput', perSecond: measurement.perSecond / base.perSecond };
+  }
+  return undefined;
+}
+
+/** The baseline's measurements by compare key; empty when the baseline did not run or failed. */
+function baselineFigures(report: Report): Map<string, Measurement> {
+  const figures = new Map<string, Measurement>();
+  const base = report.scenarios.find((outcome) => outcome.name === report.settings.baseline);
+  if (base?.status !== 'ok') return figures;
+  for (const measurement of base.result.measurements) {
+    if (!figures.has(measurement.compare)) figures.set(measurement.compare, measurement);
+  }
+  return figures;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JSON
+
+/** The report as JSON, with each measurement's ratios against the baseline alongside it. */
+export function toJson(report: Report): string {
+  const base = baselineFigures(report);
+  const scenarios = report.scenarios.map((outcome) =>
+    outcome.status === 'ok'
+      ? {
+          ...outcome,
+          result: {
+            ...outcome.result,
+            measurements: outcome.result.measurements.map((measurement) => ({
+              ...measurement,
+              vsBaseline: ratioAgainst(measurement, base.get(measurement.compare)) ?? null,
+            })),
+          },
+        }
+      : outcome,
+  );
+  return JSON.stringify({ ...report, scenarios }, null, 2);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Text
+
+export function formatHeader(
+  command: string,
+  machine: MachineInfo,
+  settings: RunSettings,
+): string {
+  const load = machine.loadAverage.map((value) => value.toFixed(2)).join(' ');
+  const lines = [
+    'ringmaster benchmarks',
+    `command   ${command}`,
+    `machine   ${machine.cpuModel}, ${machine.cores} cores (availableParallelism ${machine.availableParallelism}), ` +
+      `${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}`,
+    `node      ${machine.node} (V8 ${machine.v8}); one clock read costs ${machine.clockReadNs.toFixed(0)} ns`,
+    `load avg  ${load} (1, 5, 15 min, at start)`,
+    `budget    ${settings.measureMs} ms measuring + ${settings.warmupMs} ms warm-up per figure` +
+      (settings.quick ? ' (--quick)' : ''),
+    settings.baseline === null
+      ? 'baseline  none (--baseline none)'
+      : `baseline  ${settings.baseline}: ratios divide a figure by the baseline's figure of the same kind`,
+  ];
+  return lines.join('\n');
+}
+
+export function formatResults(report: Report): string {
+  const base = baselineFigures(report);
+  const baseName = report.settings.baseline ?? 'base';
+  const latencyRows: string[][] = [];
+  const throughputRows: string[][] = [];
+  const notes: string[] = [];
+  const failures: string[] = [];
+
+  for (const outcome of report.scenarios) {
+    if (outcome.status === 'failed') {
+      failures.push(`${outcome.name}: ${outcome.error}`);
+      continue;
+    }
+    for (const measurement of outcome.result.measurements) {
+      const ratios = ratioAgainst(measurement, base.get(measurement.compare));
+      if (measurement.kind === 'latency') {
+        const l = measurement.latency;
+        latencyRows.push([
+          outcome.name,
+          measurement.what,
+          formatCount(l.samples),
+          formatMicros(l.p50),
+          formatMicros(l.p90),
+          formatMicros(l.p99),
+          formatMicros(l.p999),
+          formatMicros(l.max),
+          ratios?.kind === 'latency' ? formatRatio(ratios.p50) : '',
+          ratios?.kind === 'latency' ? formatRatio(ratios.p99) : '',
+        ]);
+      } else {
+        throughputRows.push([
+          outcome.name,
+          measurement.what,
+          formatCount(measurement.messages),
+          measurement.seconds.toFixed(2),
+          formatCount(Math.round(measurement.perSecond)),
+          ratios?.kind === 'throughput' ? formatRatio(ratios.perSecond) : '',
+        ]);
+      }
+      if (measurement.config !== undefined) {
+        notes.push(`${outcome.name}, ${measurement.what}: ${formatConfig(measurement.config)}`);
+      }
+    }
+    for (const note of outcome.result.notes ?? []) notes.push(`${outcome.name}: ${note}`);
+  }
+
+  const sections: string[] = [];
+  if (latencyRows.length > 0) {
+    sections.push(
+      'Latency, µs (lower is better)\n' +
+        table(
+          ['scenario', 'what', 'samples', 'p50', 'p90', 'p99', 'p99.9', 'max', `p50 ÷ ${baseName}`, `p99 ÷ ${baseName}`],
+          latencyRows,
+          [false, false, true, true, true, true, true, true, true, true],
+        ),
+    );
+  }
+  if (throughputRows.length > 0) {
+    sections.push(
+      'Throughput, messages/s (higher is better)\n' +
+        table(
+          ['scenario', 'what', 'messages', 'seconds', 'msgs/s', `÷ ${baseName}`],
+          throughputRows,
+          [false, false, true, true, true, true],
+        ),
+    );
+  }
+  const loads = report.scenarios.filter((outcome) => outcome.otherCpu !== null);
+  if (loads.length > 0) {
+    const busy = loads.some((outcome) => (outcome.otherCpu ?? 0) > BUSY_NEIGHBOURS);
+    sections.push(
+      `CPU used by other processes meanwhile, in CPUs (of ${report.machine.availableParallelism})\n  ` +
+        loads.map((outcome) => `${outcome.name} ${(outcome.otherCpu ?? 0).toFixed(2)}`).join(', ') +
+        (busy ? '\n  WARNING: the machine was not idle; tails (p99 and up) are disturbed. Rerun when it is idle.' : ''),
+    );
+  }
+  if (notes.length > 0) sections.push('Notes\n' + notes.map((note) => `  ${note}`).join('\n'));
+  if (failures.length > 0) sections.push('FAILED\n' + failures.map((failure) => `  ${failure}`).join('\n'));
+  return sections.join('\n\n');
+}
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column] ?? 0;
+        return alignRight[column] === true ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [line(headers), rule, ...rows.map(line)].map((text) => `  ${text}`).join('\n');
+}
+
+/** Three significant figures at most, never scientific notation. */
+function formatMicros(us: number): string {
+  if (!Number.isFinite(us)) return '-';
+  if (us < 10) return us.toFixed(2);
+  if (us < 100) return us.toFixed(1);
+  return us.toFixed(0);
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '-';
+  if (ratio >= 10) return `${ratio.toFixed(0)}×`;
+  if (ratio >= 1) return `${ratio.toFixed(2)}×`;
+  return `${ratio.toPrecision(2)}×`;
+}
+
+function formatConfig(config: Config): string {
+  return Object.entries(config)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', ');
+}

@@ -1,0 +1,76 @@
+/**
+ * The contract between the benchmark CLI (`bench/run.ts`) and a scenario.
+ *
+ * A scenario is one module that exports a `Scenario`: it starts whatever it needs (workers, an actor
+ * system), takes one or more measurements, and cleans up everything it started before its promise
+ * settles, so that the process can exit when the last scenario is done. Register it in
+ * `bench/scenarios/index.ts`.
+ *
+ * Measurements carry a `compare` key: the report divides each figure by the figure with the same key
+ * from the baseline scenario of the same run (postMessage by default), so a ringmaster round trip
+ * that uses `compare: 'round-trip'` is shown as a ratio of the postMessage round trip.
+ */
+import type { LatencySummary } from './histogram.js';
+
+/** What the CLI hands to every scenario. */
+export interface ScenarioOptions {
+  /** `--quick`: the CLI already shortened `measureMs` and `warmupMs`; use it for anything else you size. */
+  readonly quick: boolean;
+  /** Time to spend measuring each figure (each `Measurement`), after warm-up. */
+  readonly measureMs: number;
+  /** Time to spend warming up before each figure (JIT, worker start, caches); not recorded. */
+  readonly warmupMs: number;
+  /** Reports what the scenario is doing now; the CLI prints it to stderr. */
+  progress(line: string): void;
+}
+
+/** Values worth printing next to a figure: thread counts, batch sizes, wait strategies. */
+export type Config = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * The comparison keys the baselines provide. Other strings are allowed; a key the baseline scenario
+ * does not measure just gets no ratio.
+ */
+export type CompareKey = 'round-trip' | 'one-way' | 'one-way-batched' | (string & {});
+
+/** A latency figure: one histogram of individual operations. */
+export interface LatencyMeasurement {
+  readonly kind: 'latency';
+  /** Short label for the table row, such as `round trip {type:'get'} -> number`. */
+  readonly what: string;
+  readonly compare: CompareKey;
+  readonly latency: LatencySummary;
+  readonly config?: Config;
+}
+
+/** A throughput figure: how many messages crossed in how long. */
+export interface ThroughputMeasurement {
+  readonly kind: 'throughput';
+  readonly what: string;
+  readonly compare: CompareKey;
+  readonly messages: number;
+  readonly seconds: number;
+  /** `messages / seconds`. */
+  readonly perSecond: number;
+  readonly config?: Config;
+}
+
+export type Measurement = LatencyMeasurement | ThroughputMeasurement;
+
+export interface ScenarioResult {
+  readonly measurements: readonly Measurement[];
+  /** Anything a reader needs to interpret the figures (a caveat, a setting the scenario chose). */
+  readonly notes?: readonly string[];
+}
+
+export interface Scenario {
+  /** Unique, kebab-case; what `--scenario` matches. */
+  readonly name: string;
+  /** One sentence for `--list` and the report. */
+  readonly description: string;
+  /**
+   * Measures and cleans up. Must not leave workers, timers or handles alive when it settles, also when
+   * it throws: use try/finally (see `WorkerGroup` in `bench/workers.ts`).
+   */
+  run(options: ScenarioOptions): Promise<ScenarioResult>;
+}

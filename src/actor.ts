@@ -1,0 +1,95 @@
+/**
+ * defineActor and the types an actor is written against. A definition is registered by name in a per-thread
+ * registry: the main thread and every worker import the same actor modules, so a name is all a spawn request
+ * has to carry across threads.
+ */
+import type { PlacementStrategy } from './config.js';
+import type { ActorRef, AskOptions } from './ref.js';
+
+/** Where to put a new actor: a strategy, or an explicit thread (0 is the main thread, 1..N the workers). */
+export type Placement = PlacementStrategy | 'local' | { worker: number };
+
+export type SpawnOptions<A> = {
+  /** Unique among top-level actors (or among the parent's children); generated when omitted. */
+  name?: string;
+  placement?: Placement;
+} & (undefined extends A ? { args?: A } : { args: A });
+
+export interface ActorContext<M = unknown, R = unknown> {
+  /** This actor's own ref. */
+  readonly self: ActorRef<M, R>;
+  /** The actor that sent the current message, or undefined when it came from outside any actor. */
+  readonly sender: ActorRef | undefined;
+  readonly parent: ActorRef | undefined;
+  /** The thread running this actor: 0 is the main thread, 1..N the workers. */
+  readonly thread: number;
+  /** Answers the current message's `ask`. A reply to a `tell` goes to dead letters (nobody waits for it). */
+  reply(value: R): void;
+  /** Spawns a child supervised by this actor; placed on this actor's thread unless `placement` says otherwise. */
+  spawn<A2, M2, R2>(definition: ActorDefinition<unknown, M2, A2, R2>, options?: SpawnOptions<A2>): ActorRef<M2, R2>;
+  /** Stops a child, or this actor when called without an argument. */
+  stop(ref?: ActorRef<never, unknown>): void;
+  /** Sends with this actor as the sender (so the receiver's `ctx.sender` is this actor). */
+  tell<M2>(ref: ActorRef<M2, unknown>, message: M2): boolean;
+  send<M2>(ref: ActorRef<M2, unknown>, message: M2): Promise<void>;
+  ask<M2, R2, T = R2>(ref: ActorRef<M2, R2>, message: M2, options?: AskOptions): Promise<T>;
+}
+
+/** A handler's result: an async handler makes the actor wait for it before its next message. */
+export type Handled = void | Promise<void>;
+
+export interface ActorBehavior<S, M, A, R> {
+  /** Builds the actor's private state from its spawn args (again on every restart). */
+  init?: (args: A) => S;
+  receive(state: S, message: M, ctx: ActorContext<M, R>): Handled;
+  /** Runs once after init, before the first message. A throw stops the actor. */
+  preStart?(state: S, ctx: ActorContext<M, R>): Handled;
+  /** Runs once when the actor stops, after its children have stopped. */
+  postStop?(state: S, ctx: ActorContext<M, R>): Handled;
+}
+
+export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {
+  readonly name: string;
+  /** @internal */
+  readonly behavior: ActorBehavior<S, M, A, R>;
+  /** Type-only. */
+  readonly __types?: { state: S; message: M; args: A; reply: R };
+}
+
+type Registry = Map<string, ActorDefinition<any, any, any, any>>;
+// On globalThis under a registered symbol: a TypeScript loader may evaluate this module more than once per
+// thread (once per loader namespace), and every copy must see the same definitions.
+const REGISTRY_KEY = Symbol.for('ringmaster.definitions');
+function registry(): Registry {
+  const g = globalThis as { [REGISTRY_KEY]?: Registry };
+  return (g[REGISTRY_KEY] ??= new Map());
+}
+
+/**
+ * Defines an actor type. Call it at the top level of a module listed in the system's `actors` option, so that
+ * every thread registers it. Defining a name again replaces the earlier definition (module re-evaluation).
+ * The reply type is inferred from an annotated `ctx: ActorContext<M, R>`, or given at the call site
+ * (`ref.ask<number>(...)`).
+ */
+export function defineActor<S = undefined, M = unknown, A = undefined, R = unknown>(
+  name: string,
+  behavior: ActorBehavior<S, M, A, R>,
+): ActorDefinition<S, M, A, R> {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(`defineActor: the name must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+  if (typeof behavior?.receive !== 'function') {
+    throw new TypeError(`defineActor('${name}'): behavior.receive must be a function`);
+  }
+  const def: ActorDefinition<S, M, A, R> = { name, behavior };
+  registry().set(name, def as ActorDefinition<any, any, any, any>);
+  return def;
+}
+
+export function findDefinition(name: string): ActorDefinition<any, any, any, any> | undefined {
+  return registry().get(name);
+}
+
+export function knownDefinitions(): string[] {
+  return [...registry().keys()].sort();
+}

@@ -1,0 +1,85 @@
+/**
+ * The dispatcher configuration: its schema, defaults and validation. `resolveConfig` either returns a complete
+ * configuration or throws one InvalidConfigError that lists every problem at once.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { InvalidConfigError, type ConfigIssue } from './errors.js';
+import { RECORD_HEADER_BYTES } from './transport/layout.js';
+
+export type WaitStrategy = 'spin' | 'park' | 'hybrid';
+export type PlacementStrategy = 'hash' | 'round-robin' | 'least-loaded';
+export type OverflowPolicy = 'backpressure' | 'drop' | 'fail';
+
+export const defaultWorkers = (): number => Math.max(1, availableParallelism() - 1);
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+const moduleRef = z.union([z.instanceof(URL), z.string().min(1)]);
+
+const schema = z
+  .object({
+    mode: z.enum(['threads', 'inline']).default('threads'),
+    workers: z.number().int().min(1).max(64).optional(),
+    actors: z.array(moduleRef).default([]),
+    throughput: z.number().int().min(1).max(1_000_000).default(32),
+    ringBytes: z
+      .number()
+      .int()
+      .min(4096)
+      .max(1 << 30)
+      .refine(isPowerOfTwo, { message: 'must be a power of two (for example 262144 or 1048576)' })
+      .default(1 << 20),
+    waitStrategy: z.enum(['spin', 'park', 'hybrid']).default('hybrid'),
+    spinIterations: z.number().int().min(0).max(100_000_000).default(20_000),
+    placement: z.enum(['hash', 'round-robin', 'least-loaded']).default('hash'),
+    overflow: z.enum(['backpressure', 'drop', 'fail']).default('backpressure'),
+    maxMessageBytes: z.number().int().min(64).default(64 * 1024),
+    askTimeoutMs: z.number().int().positive().default(5000),
+    shutdownTimeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const limit = (c.ringBytes >> 1) - RECORD_HEADER_BYTES;
+    if (c.maxMessageBytes > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxMessageBytes'],
+        message: `must be at most half of ringBytes minus the ${RECORD_HEADER_BYTES}-byte record header (${limit} for ringBytes ${c.ringBytes}); raise ringBytes or lower maxMessageBytes`,
+      });
+    }
+  });
+
+/** What users pass to `ActorSystem.start`. Every field is optional. */
+export type SystemOptions = z.input<typeof schema>;
+
+/** The configuration with every default applied. */
+export interface ResolvedConfig extends Omit<z.output<typeof schema>, 'workers' | 'actors'> {
+  workers: number;
+  /** Actor modules as absolute URL strings. */
+  actors: string[];
+}
+
+export function resolveConfig(options: unknown = {}): ResolvedConfig {
+  const parsed = schema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issues: ConfigIssue[] = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }));
+    throw new InvalidConfigError(issues);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    workers: c.mode === 'inline' ? 0 : (c.workers ?? defaultWorkers()),
+    actors: c.actors.map((a) => toModuleUrl(a)),
+  };
+}
+
+function toModuleUrl(a: URL | string): string {
+  if (a instanceof URL) return a.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(a)) return a;
+  // A bare path: resolve against the working directory, like the node CLI does.
+  return new URL(a, `file://${process.cwd()}/`).href;
+}

@@ -1,0 +1,153 @@
+/**
+ * Drivers decide when a thread's Runtime pumps: how long it spins when idle, when it parks, and how it lets its own
+ * event loop run (promises of async handlers, timers, I/O).
+ *
+ * - WorkerDriver (inside a worker): pumps synchronously while there is work, yielding to the event loop every
+ *   ~1 ms of work, and at once while async handlers are pending (their continuations are microtasks). Idle, it
+ *   spins up to `spinIterations` checks of its rings ('hybrid'), then parks with `Atomics.waitAsync` so timers and
+ *   promises keep running while it sleeps (a blocking `Atomics.wait` would freeze them: piscina #331).
+ * - MainDriver (on the main thread): never blocks the event loop. While asks are pending it polls with
+ *   `setImmediate` for a bounded window after the last activity, then parks with `Atomics.waitAsync`; idle, it parks.
+ * Every park has a timeout: a producer that died never notifies.
+ */
+import type { WaitStrategy } from '../config.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { Parker } from '../transport/wait.js';
+import { CTL_DOORBELL } from '../transport/layout.js';
+
+const PARK_TIMEOUT_MS = 1000;
+/** Longest synchronous stretch of work before a worker yields to its event loop. */
+const SLICE_MS = 2;
+
+type State = 'idle' | 'scheduled' | 'running' | 'parked' | 'stopped';
+
+abstract class Driver {
+  protected readonly rt: Runtime;
+  protected readonly strategy: WaitStrategy;
+  protected readonly spinIterations: number;
+  protected readonly parker: Parker | undefined;
+  protected state: State = 'idle';
+  readonly #run = (): void => this.run();
+
+  constructor(rt: Runtime, strategy: WaitStrategy, spinIterations: number) {
+    this.rt = rt;
+    this.strategy = strategy;
+    this.spinIterations = strategy === 'park' ? 0 : spinIterations;
+    const control = rt.mesh?.controls[rt.thread];
+    this.parker = control ? new Parker(control) : undefined;
+    rt.kick = () => this.kick();
+  }
+
+  /** New work may exist: make sure a pump is coming. */
+  kick(): void {
+    if (this.state === 'idle') this.schedule();
+    else if (this.state === 'parked') this.#selfWake();
+  }
+
+  stop(): void {
+    const wasParked = this.state === 'parked';
+    this.state = 'stopped';
+    if (wasParked) this.#selfWake();
+  }
+
+  get stopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  protected schedule(): void {
+    this.state = 'scheduled';
+    setImmediate(this.#run);
+  }
+
+  protected abstract run(): void;
+
+  /** Parks until a producer rings or the timeout passes; returns false when work showed up meanwhile. */
+  protected park(): boolean {
+    const parker = this.parker;
+    if (parker === undefined) {
+      this.state = 'idle';
+      return true;
+    }
+    const seen = parker.beginPark();
+    // Re-check after announcing the park: a record published before our flag was visible is seen here.
+    if (this.rt.mesh!.hasData() || this.rt.hasLocalWork()) {
+      parker.endPark();
+      return false;
+    }
+    this.state = 'parked';
+    const p = parker.parkAsync(seen, PARK_TIMEOUT_MS);
+    if (p === undefined) {
+      this.state = 'running';
+      return false;
+    }
+    p.then(this.#run);
+    return true;
+  }
+
+  #selfWake(): void {
+    const control = this.parker!.control;
+    Atomics.add(control, CTL_DOORBELL, 1);
+    Atomics.notify(control, CTL_DOORBELL);
+  }
+}
+
+export class WorkerDriver extends Driver {
+  protected run(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'running';
+    const rt = this.rt;
+    const sliceEnd = performance.now() + SLICE_MS;
+    let spins = 0;
+    let rounds = 0;
+    for (;;) {
+      if (rt.pump()) {
+        spins = 0;
+        // Async handlers resume in microtasks, which run only once we return to the event loop.
+        if (rt.asyncInFlight > 0 || ((++rounds & 63) === 0 && performance.now() > sliceEnd)) {
+          this.schedule();
+          return;
+        }
+        continue;
+      }
+      if (this.strategy === 'spin' || spins < this.spinIterations) {
+        if (rt.asyncInFlight > 0 || (this.strategy === 'spin' && ++spins % 4096 === 0)) {
+          // Spinning here would starve the pending handlers (or timers): poll through the event loop.
+          this.schedule();
+          return;
+        }
+        spins++;
+        continue;
+      }
+      if (this.park()) return;
+    }
+  }
+}
+
+/** How long the main thread keeps polling after the last record arrived while it waits for replies. */
+const MAIN_HOT_WINDOW_MS = 2;
+
+export class MainDriver extends Driver {
+  #lastActivity = 0;
+
+  protected run(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'running';
+    const rt = this.rt;
+    const now = performance.now();
+    let worked = false;
+    // A few rounds in one go: replies often arrive while we are still here.
+    for (let i = 0; i < 8 && rt.pump(); i++) worked = true;
+    if (worked) this.#lastActivity = now;
+    if (this.state !== 'running') return;
+    if (rt.hasLocalWork()) return this.schedule();
+    if (rt.asks.size > 0 && (this.strategy === 'spin' || now - this.#lastActivity < MAIN_HOT_WINDOW_MS)) {
+      return this.schedule();
+    }
+    if (!this.park()) this.schedule();
+  }
+
+  override kick(): void {
+    this.#lastActivity = performance.now();
+    super.kick();
+  }
+}

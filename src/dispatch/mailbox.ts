@@ -1,0 +1,119 @@
+/**
+ * An actor's queue of user messages on its hosting thread: a growable circular buffer kept as parallel arrays, so
+ * enqueueing a message allocates nothing (an entry object per message would). Single-threaded: only the hosting
+ * thread touches it.
+ */
+
+/** What a queued entry is. */
+export const ENTRY_TELL = 0;
+export const ENTRY_ASK = 1;
+/** A graceful stop (PoisonPill): processed in order, after the messages queued before it. */
+export const ENTRY_POISON = 2;
+
+export class Mailbox {
+  #cap = 16;
+  #mask = 15;
+  #head = 0;
+  #size = 0;
+  #msgs: unknown[] = new Array(16);
+  #kinds = new Int32Array(16);
+  #corr = new Int32Array(16);
+  #senderThread = new Int32Array(16);
+  #senderId = new Float64Array(16);
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number): void {
+    if (this.#size === this.#cap) this.#grow();
+    const i = (this.#head + this.#size) & this.#mask;
+    this.#msgs[i] = msg;
+    this.#kinds[i] = kind;
+    this.#corr[i] = corr;
+    this.#senderThread[i] = senderThread;
+    this.#senderId[i] = senderId;
+    this.#size++;
+  }
+
+  // Fields of the head entry: read them, then shift().
+  get headKind(): number {
+    return this.#kinds[this.#head]!;
+  }
+  get headMsg(): unknown {
+    return this.#msgs[this.#head];
+  }
+  get headCorr(): number {
+    return this.#corr[this.#head]!;
+  }
+  get headSenderThread(): number {
+    return this.#senderThread[this.#head]!;
+  }
+  get headSenderId(): number {
+    return this.#senderId[this.#head]!;
+  }
+
+  shift(): void {
+    this.#msgs[this.#head] = undefined; // let the message be collected
+    this.#head = (this.#head + 1) & this.#mask;
+    this.#size--;
+  }
+
+  #grow(): void {
+    const cap = this.#cap * 2;
+    const msgs: unknown[] = new Array(cap);
+    const kinds = new Int32Array(cap);
+    const corr = new Int32Array(cap);
+    const st = new Int32Array(cap);
+    const sid = new Float64Array(cap);
+    for (let k = 0; k < this.#size; k++) {
+      const i = (this.#head + k) & this.#mask;
+      msgs[k] = this.#msgs[i];
+      kinds[k] = this.#kinds[i]!;
+      corr[k] = this.#corr[i]!;
+      st[k] = this.#senderThread[i]!;
+      sid[k] = this.#senderId[i]!;
+    }
+    this.#msgs = msgs;
+    this.#kinds = kinds;
+    this.#corr = corr;
+    this.#senderThread = st;
+    this.#senderId = sid;
+    this.#cap = cap;
+    this.#mask = cap - 1;
+    this.#head = 0;
+  }
+}
+
+/** A FIFO of items with a head index (Array.shift is O(n)); used for the ready queue and outboxes. */
+export class Queue<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+  push(item: T): void {
+    this.#items.push(item);
+  }
+  peek(): T | undefined {
+    return this.#items[this.#head];
+  }
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    // Compact once the consumed prefix dominates, so memory stays proportional to the live items.
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+  clear(): T[] {
+    const rest = this.#items.slice(this.#head) as T[];
+    this.#items = [];
+    this.#head = 0;
+    return rest;
+  }
+}

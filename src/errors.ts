@@ -1,0 +1,220 @@
+/**
+ * Every error ringmaster throws or rejects with. Each has a stable `code` to branch on and a message that says
+ * what was wrong and what to do about it. Errors that cross threads go through `serializeError` /
+ * `deserializeError`, which keep `name`, `message`, `stack`, `code` and `cause`.
+ */
+
+export type ErrorCode =
+  | 'ERR_INVALID_CONFIG'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_NAME_TAKEN'
+  | 'ERR_UNKNOWN_DEFINITION'
+  | 'ERR_ASK_TIMEOUT'
+  | 'ERR_ACTOR_STOPPED'
+  | 'ERR_ACTOR_FAILED'
+  | 'ERR_SYSTEM_STOPPED'
+  | 'ERR_MESSAGE_ENCODE'
+  | 'ERR_MESSAGE_TOO_LARGE'
+  | 'ERR_MAILBOX_FULL'
+  | 'ERR_WORKER_CRASHED'
+  | 'ERR_WORKER_BOOT'
+  | 'ERR_NO_CONTEXT'
+  | 'ERR_MODULE_LOAD';
+
+export class RingmasterError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** One problem found in the configuration: the path of the option and what is wrong with it. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export class InvalidConfigError extends RingmasterError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n');
+    super('ERR_INVALID_CONFIG', `invalid ringmaster configuration (${issues.length} problem(s)):\n${lines}`);
+    this.issues = issues;
+  }
+}
+
+export class InvalidArgumentError extends RingmasterError {
+  constructor(message: string) {
+    super('ERR_INVALID_ARGUMENT', message);
+  }
+}
+
+export class NameTakenError extends RingmasterError {
+  constructor(readonly actorName: string) {
+    super('ERR_NAME_TAKEN', `an actor named '${actorName}' already exists; choose another name or stop it first`);
+  }
+}
+
+export class UnknownDefinitionError extends RingmasterError {
+  constructor(
+    readonly definition: string,
+    readonly known: readonly string[],
+  ) {
+    super(
+      'ERR_UNKNOWN_DEFINITION',
+      `no actor definition named '${definition}' is loaded; known definitions: ${
+        known.length ? known.map((k) => `'${k}'`).join(', ') : '(none)'
+      }. Add the module that calls defineActor('${definition}', ...) to the 'actors' option of ActorSystem.start`,
+    );
+  }
+}
+
+export class AskTimeoutError extends RingmasterError {
+  constructor(
+    readonly target: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'ERR_ASK_TIMEOUT',
+      `ask to '${target}' got no reply within ${timeoutMs} ms; the actor may be busy or never reply to this message (raise timeoutMs or make it call ctx.reply)`,
+    );
+  }
+}
+
+export class ActorStoppedError extends RingmasterError {
+  constructor(
+    readonly target: string,
+    detail = 'it is stopped or was never spawned',
+  ) {
+    super('ERR_ACTOR_STOPPED', `actor '${target}' cannot take the message: ${detail}`);
+  }
+}
+
+export class ActorFailedError extends RingmasterError {
+  constructor(readonly target: string, cause: unknown) {
+    super('ERR_ACTOR_FAILED', `actor '${target}' threw while handling the message: ${describe(cause)}`, { cause });
+  }
+}
+
+export class SystemStoppedError extends RingmasterError {
+  constructor(what: string) {
+    super('ERR_SYSTEM_STOPPED', `${what}: the actor system is shutting down or already shut down`);
+  }
+}
+
+export class MessageEncodeError extends RingmasterError {
+  constructor(detail: string, cause?: unknown) {
+    super(
+      'ERR_MESSAGE_ENCODE',
+      `the message cannot be sent between threads: ${detail}. Messages must be plain data (objects, arrays, strings, numbers, bigints, booleans, null, Date, Set, typed arrays, ActorRefs)`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+export class MessageTooLargeError extends RingmasterError {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      'ERR_MESSAGE_TOO_LARGE',
+      `the message encodes to ${bytes} bytes, over maxMessageBytes (${limit}); send a smaller message or raise maxMessageBytes (and ringBytes with it)`,
+    );
+  }
+}
+
+export class MailboxFullError extends RingmasterError {
+  constructor(readonly target: string) {
+    super(
+      'ERR_MAILBOX_FULL',
+      `the ring to actor '${target}' is full and overflow is 'fail'; slow down, use 'await ref.send(msg)', or choose overflow 'backpressure'`,
+    );
+  }
+}
+
+export class WorkerCrashedError extends RingmasterError {
+  constructor(
+    readonly worker: number,
+    cause?: unknown,
+  ) {
+    super(
+      'ERR_WORKER_CRASHED',
+      `worker ${worker} died${cause === undefined ? '' : `: ${describe(cause)}`}`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+export class WorkerBootError extends RingmasterError {
+  constructor(
+    readonly worker: number,
+    cause: unknown,
+  ) {
+    super('ERR_WORKER_BOOT', `worker ${worker} failed to start: ${describe(cause)}`, { cause });
+  }
+}
+
+export class NoContextError extends RingmasterError {
+  constructor(what: string) {
+    super(
+      'ERR_NO_CONTEXT',
+      `${what} needs a running actor system on this thread; start one with ActorSystem.start, or use the ref inside an actor`,
+    );
+  }
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}
+
+// ---- crossing threads ----
+
+/** The plain-data form of an error, as it travels in a message. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  cause?: SerializedError;
+}
+
+export function serializeError(err: unknown, depth = 0): SerializedError {
+  if (err instanceof Error) {
+    const out: SerializedError = { name: err.name, message: err.message };
+    if (err.stack !== undefined) out.stack = err.stack;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') out.code = code;
+    if (err.cause !== undefined && depth < 8) out.cause = serializeError(err.cause, depth + 1);
+    return out;
+  }
+  return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
+}
+
+function safeString(v: unknown): string {
+  try {
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * Rebuilds an error from its plain-data form. Errors with a ringmaster `code` come back as `RingmasterError`
+ * (so `code` checks work across threads); others as `Error` with the original `name`.
+ */
+export function deserializeError(s: SerializedError): Error {
+  const cause = s.cause === undefined ? undefined : deserializeError(s.cause);
+  const opts = cause === undefined ? undefined : { cause };
+  const err: Error =
+    s.code !== undefined && s.code.startsWith('ERR_')
+      ? new RingmasterError(s.code as ErrorCode, s.message, opts)
+      : new Error(s.message, opts);
+  err.name = s.name;
+  if (s.code !== undefined) (err as { code?: string }).code = s.code;
+  if (s.stack !== undefined) err.stack = s.stack;
+  return err;
+}

@@ -1,0 +1,55 @@
+/**
+ * The system's event stream, on the main thread: dead letters, actor failures, lifecycle. Events raised on a
+ * worker travel to the main thread as system messages and are published here in arrival order.
+ */
+import type { DeadLetterReason } from './protocol.js';
+
+export type SystemEvent =
+  | {
+      type: 'dead-letter';
+      reason: DeadLetterReason;
+      /** The name of the actor the message was for. */
+      target: string;
+      message: unknown;
+      /** The sending actor's name, when an actor sent it. */
+      sender: string | null;
+    }
+  | { type: 'actor-failed'; actor: string; error: Error; directive: 'restart' | 'stop' }
+  | { type: 'actor-started'; actor: string; thread: number }
+  | { type: 'actor-stopped'; actor: string; thread: number }
+  | { type: 'worker-exited'; worker: number; code: number; error: Error | null };
+
+export type SystemEventType = SystemEvent['type'];
+export type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T }>;
+
+export class EventStream {
+  #listeners = new Set<(e: SystemEvent) => void>();
+
+  /** Calls `listener` for every event (or only those of `type`); returns the function that unsubscribes. */
+  subscribe(listener: (e: SystemEvent) => void): () => void;
+  subscribe<T extends SystemEventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  subscribe(a: unknown, b?: unknown): () => void {
+    let fn: (e: SystemEvent) => void;
+    if (typeof a === 'function') fn = a as (e: SystemEvent) => void;
+    else {
+      const type = a as SystemEventType;
+      const inner = b as (e: SystemEvent) => void;
+      fn = (e) => {
+        if (e.type === type) inner(e);
+      };
+    }
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  publish(e: SystemEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        // A throwing subscriber must not break delivery to the others, nor the engine's loop.
+        console.error('ringmaster: an event subscriber threw', err);
+      }
+    }
+  }
+}

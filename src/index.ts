@@ -1,0 +1,37 @@
+// The public API of ringmaster, listed explicitly.
+export { ActorSystem } from './system.js';
+export { defineActor } from './actor.js';
+export type {
+  ActorBehavior,
+  ActorContext,
+  ActorDefinition,
+  Handled,
+  Placement,
+  SpawnOptions,
+} from './actor.js';
+export { ActorRef } from './ref.js';
+export type { AskOptions } from './ref.js';
+export type { SystemOptions, ResolvedConfig, WaitStrategy, PlacementStrategy, OverflowPolicy } from './config.js';
+export { resolveConfig } from './config.js';
+export { EventStream } from './events.js';
+export type { SystemEvent, SystemEventType, EventOf } from './events.js';
+export type { DeadLetterReason } from './protocol.js';
+export type { WorkerStats } from './control.js';
+export {
+  RingmasterError,
+  InvalidConfigError,
+  InvalidArgumentError,
+  NameTakenError,
+  UnknownDefinitionError,
+  AskTimeoutError,
+  ActorStoppedError,
+  ActorFailedError,
+  SystemStoppedError,
+  MessageEncodeError,
+  MessageTooLargeError,
+  MailboxFullError,
+  WorkerCrashedError,
+  WorkerBootError,
+  NoContextError,
+} from './errors.js';
+export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

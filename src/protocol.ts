@@ -1,0 +1,41 @@
+/**
+ * What travels in ring records: the record kinds (an Int32 in the header) and the system messages (the payload of
+ * a K_SYSTEM record). User messages and system messages are separate: a user message is whatever the user sent,
+ * a system message is this discriminated union.
+ */
+import type { SerializedError } from './errors.js';
+import type { ActorRef } from './ref.js';
+
+export const K_TELL = 1;
+export const K_ASK = 2;
+export const K_REPLY = 3;
+export const K_REPLY_ERROR = 4;
+export const K_SYSTEM = 5;
+
+/** Thread value for "no sender" in a record (the sender id is then 0). */
+export const NO_THREAD = -1;
+
+export type DeadLetterReason =
+  | 'actor-stopped' // the target is stopped, stopping, or was never spawned
+  | 'mailbox-full' // overflow 'drop' and the ring was full
+  | 'system-shutdown' // sent after shutdown began, or still queued when it finished
+  | 'ask-timed-out' // a reply that arrived after its ask had timed out
+  | 'no-asker' // ctx.reply to a message that was a tell
+  | 'worker-crashed'; // lost with a worker that died
+
+export type SystemMessage =
+  | {
+      type: 'spawn';
+      definition: string;
+      name: string;
+      args: unknown;
+      parent: ActorRef | null;
+      /** Reply with K_REPLY (ok) or K_REPLY_ERROR to the sender's corr when it is not 0. */
+    }
+  | { type: 'stop' }
+  | { type: 'poison' }
+  | { type: 'child-terminated'; child: ActorRef }
+  | { type: 'registered'; ref: ActorRef; definition: string; parent: ActorRef | null }
+  | { type: 'unregistered'; ref: ActorRef }
+  | { type: 'dead-letter'; reason: DeadLetterReason; target: string; message: unknown; sender: string | null }
+  | { type: 'actor-failed'; actor: string; error: SerializedError; directive: 'restart' | 'stop' };

@@ -1,0 +1,96 @@
+/**
+ * ActorRef: a small plain value (id, hosting thread, name) that can travel inside messages and be used from any
+ * thread. It is not a proxy: every operation is an explicit method that hands the message to the runtime of the
+ * thread it is used on (comlink-style transparent proxies leak; see comlink issues #63, #667).
+ */
+import { NoContextError } from './errors.js';
+
+/** What a ref needs from the runtime of the thread it is used on. */
+export interface RefRuntime {
+  tell(ref: ActorRef, message: unknown): boolean;
+  send(ref: ActorRef, message: unknown): Promise<void>;
+  ask(ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown>;
+}
+
+export interface AskOptions {
+  /** Milliseconds to wait for the reply before rejecting with AskTimeoutError; must be > 0. */
+  timeoutMs?: number;
+}
+
+const TWO_32 = 4294967296;
+
+export class ActorRef<M = unknown, R = unknown> {
+  /** Unique in the system: (the thread that spawned it) × 2^32 + (that thread's spawn counter). */
+  readonly id: number;
+  /** The thread hosting the actor: 0 is the main thread, 1..N the workers. */
+  readonly thread: number;
+  /** The actor's path: `name` for top-level actors, `parent/child` for children. */
+  readonly name: string;
+  /** @internal the two Int32 halves of `id`, as written in ring records. */
+  readonly hi: number;
+  /** @internal */
+  readonly lo: number;
+  #rt: RefRuntime | undefined;
+  /** Type-only: the messages and reply this ref takes. */
+  declare readonly __types?: { message: M; reply: R };
+
+  /** @internal refs are made by the runtime (spawn, lookup, decoding); users never construct them. */
+  constructor(id: number, thread: number, name: string, runtime: RefRuntime | undefined) {
+    this.id = id;
+    this.thread = thread;
+    this.name = name;
+    this.hi = Math.floor(id / TWO_32) | 0;
+    this.lo = id % TWO_32 | 0;
+    this.#rt = runtime;
+  }
+
+  /**
+   * Sends without waiting. Returns true when the message was accepted, false when the ring to the actor was full
+   * (with overflow 'backpressure' the message was not taken: retry or use `send`; with 'drop' it went to dead
+   * letters). Throws MessageEncodeError / MessageTooLargeError on bad input, MailboxFullError with overflow 'fail'.
+   */
+  tell(message: M): boolean {
+    return this.#runtime('tell').tell(this, message);
+  }
+
+  /** Sends, waiting for room in the ring when it is full (backpressure). Never drops. */
+  send(message: M): Promise<void> {
+    return this.#runtime('send').send(this, message);
+  }
+
+  /** Sends and waits for the actor's `ctx.reply`. Rejects with a typed error: timeout, actor stopped or failed. */
+  ask<T = R>(message: M, options?: AskOptions): Promise<T> {
+    return this.#runtime('ask').ask(this, message, options?.timeoutMs) as Promise<T>;
+  }
+
+  equals(other: ActorRef<unknown, unknown> | undefined): boolean {
+    return other !== undefined && other.id === this.id;
+  }
+
+  toString(): string {
+    return `ActorRef(${this.name}@${this.thread === 0 ? 'main' : `worker-${this.thread}`})`;
+  }
+
+  toJSON(): { id: number; thread: number; name: string } {
+    return { id: this.id, thread: this.thread, name: this.name };
+  }
+
+  #runtime(op: string): RefRuntime {
+    const rt = this.#rt ?? ambient;
+    if (rt === undefined) throw new NoContextError(`ref.${op}() on ${this.toString()}`);
+    return rt;
+  }
+}
+
+/**
+ * The runtime that refs created without one (decoded from a message) use on this thread: the worker's runtime on
+ * a worker, the runtime that is decoding on the main thread.
+ */
+let ambient: RefRuntime | undefined;
+export function setAmbientRuntime(rt: RefRuntime | undefined): void {
+  ambient = rt;
+}
+
+export function refId(hi: number, lo: number): number {
+  return hi * TWO_32 + (lo >>> 0);
+}

@@ -1,0 +1,110 @@
+/**
+ * ActorCell: everything the hosting thread keeps for one actor (state, mailbox, children, the message being
+ * handled) and the ActorContext its handlers see. Only the hosting thread touches a cell.
+ */
+import type { ActorContext, ActorDefinition, SpawnOptions } from '../actor.js';
+import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
+import type { ActorRef, AskOptions } from '../ref.js';
+
+export const RUNNING = 0;
+export const STOPPING = 1;
+export const STOPPED = 2;
+
+/** The operations a context delegates to the runtime of its thread. */
+export interface CellHost {
+  spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef;
+  stopRef(from: Cell, ref: ActorRef): void;
+  reply(cell: Cell, value: unknown): void;
+  senderOf(cell: Cell): ActorRef | undefined;
+  tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean;
+  sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void>;
+  askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown>;
+}
+
+export class Cell {
+  readonly id: number;
+  readonly ref: ActorRef;
+  readonly def: ActorDefinition<any, any, any, any>;
+  readonly args: unknown;
+  readonly parent: ActorRef | undefined;
+  readonly mailbox = new Mailbox();
+  /** Children by their short name. */
+  readonly children = new Map<string, ActorRef>();
+  readonly ctx: ActorContext<any, any>;
+  state: unknown = undefined;
+  status = RUNNING;
+  /** In the ready queue. */
+  scheduled = false;
+  /** A handler (or preStart/postStop) has not settled yet: no next message until it does. */
+  busy = false;
+  /** Generated child names: `$1`, `$2`, ... */
+  childSeq = 0;
+  /** Threads and correlation ids to answer once this actor has stopped. */
+  stopAcks: number[] = [];
+
+  // The message being handled: kept on the cell (not per message) because one actor handles one at a time.
+  curKind = 0;
+  curCorr = 0;
+  curSenderThread = 0;
+  curSenderId = 0;
+  curReplied = false;
+
+  constructor(
+    host: CellHost,
+    id: number,
+    ref: ActorRef,
+    def: ActorDefinition<any, any, any, any>,
+    args: unknown,
+    parent: ActorRef | undefined,
+  ) {
+    this.id = id;
+    this.ref = ref;
+    this.def = def;
+    this.args = args;
+    this.parent = parent;
+    this.ctx = new Context(host, this);
+  }
+
+  get awaitingReply(): boolean {
+    return this.curKind === ENTRY_ASK && !this.curReplied;
+  }
+}
+
+class Context implements ActorContext<unknown, unknown> {
+  readonly #host: CellHost;
+  readonly #cell: Cell;
+  constructor(host: CellHost, cell: Cell) {
+    this.#host = host;
+    this.#cell = cell;
+  }
+  get self(): ActorRef {
+    return this.#cell.ref;
+  }
+  get sender(): ActorRef | undefined {
+    return this.#host.senderOf(this.#cell);
+  }
+  get parent(): ActorRef | undefined {
+    return this.#cell.parent;
+  }
+  get thread(): number {
+    return this.#cell.ref.thread;
+  }
+  reply(value: unknown): void {
+    this.#host.reply(this.#cell, value);
+  }
+  spawn(def: ActorDefinition<any, any, any, any>, options?: SpawnOptions<unknown>): ActorRef<any, any> {
+    return this.#host.spawnChild(this.#cell, def, options);
+  }
+  stop(ref?: ActorRef<never, unknown>): void {
+    this.#host.stopRef(this.#cell, (ref as ActorRef | undefined) ?? this.#cell.ref);
+  }
+  tell(ref: ActorRef<any, unknown>, message: unknown): boolean {
+    return this.#host.tellFrom(this.#cell, ref, message);
+  }
+  send(ref: ActorRef<any, unknown>, message: unknown): Promise<void> {
+    return this.#host.sendFrom(this.#cell, ref, message);
+  }
+  ask<T>(ref: ActorRef<any, any>, message: unknown, options?: AskOptions): Promise<T> {
+    return this.#host.askFrom(this.#cell, ref, message, options?.timeoutMs) as Promise<T>;
+  }
+}

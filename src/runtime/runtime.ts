@@ -1,0 +1,746 @@
+/**
+ * The runtime of one thread (the main thread or a worker): it routes messages to local actors or into the ring of
+ * the thread hosting them, drains incoming rings into mailboxes, runs actor turns, and settles asks.
+ *
+ * Contract: a Runtime is used only by the thread that created it. Other threads reach it only through the rings
+ * of its Mesh. `pump()` does one round of work and says whether there was any; a Driver decides when to call it
+ * (spin, park). Everything that can make new work appear out of band (an async handler settling, an API call on the
+ * main thread) calls `kick`, which the Driver turns into a wake-up.
+ */
+import { findDefinition, knownDefinitions, type ActorDefinition, type SpawnOptions } from '../actor.js';
+import type { ResolvedConfig } from '../config.js';
+import { ENTRY_ASK, ENTRY_POISON, ENTRY_TELL, Queue } from '../dispatch/mailbox.js';
+import { Placer } from '../dispatch/placement.js';
+import {
+  ActorFailedError,
+  ActorStoppedError,
+  InvalidArgumentError,
+  MailboxFullError,
+  NameTakenError,
+  SystemStoppedError,
+  UnknownDefinitionError,
+  deserializeError,
+  serializeError,
+  type SerializedError,
+} from '../errors.js';
+import {
+  K_ASK,
+  K_REPLY,
+  K_REPLY_ERROR,
+  K_SYSTEM,
+  K_TELL,
+  type DeadLetterReason,
+  type SystemMessage,
+} from '../protocol.js';
+import { ActorRef, refId, type RefRuntime } from '../ref.js';
+import { Codec, installRefExtension } from '../transport/codec.js';
+import type { Mesh } from '../transport/mesh.js';
+import { addActorCount, wake } from '../transport/wait.js';
+import { PendingAsks } from './asks.js';
+import { Cell, RUNNING, STOPPED, STOPPING, type CellHost } from './cell.js';
+
+const TWO_32 = 4294967296;
+/** Stop draining rings into mailboxes past this many queued messages (unless nothing else can run). */
+const BACKLOG_HIGH_WATER = 8192;
+/** Records taken from one ring per pump before the others get their turn. */
+const DRAIN_BATCH = 1024;
+/** Remembered names of stopped actors, for dead-letter reports. */
+const TOMBSTONES = 4096;
+
+/** A record that waits on this thread for room in a full ring. */
+interface Outgoing {
+  kind: number;
+  targetHi: number;
+  targetLo: number;
+  senderHi: number;
+  senderLo: number;
+  corr: number;
+  bytes: Uint8Array;
+  done: (() => void) | undefined;
+}
+
+/** Hooks the main thread installs to receive what workers report. */
+export interface MainHooks {
+  onSystem(m: SystemMessage, fromThread: number): void;
+}
+
+/** The runtime that is decoding right now: decoded refs are bound to it. */
+let decoding: RefRuntime | undefined;
+installRefExtension<ActorRef>({
+  Class: ActorRef as never,
+  write: (ref) => [ref.id, ref.thread, ref.name],
+  read: ([id, thread, name]) => new ActorRef(id, thread, name, decoding),
+});
+
+export class Runtime implements RefRuntime, CellHost {
+  readonly thread: number;
+  readonly config: ResolvedConfig;
+  readonly mesh: Mesh | undefined;
+  readonly codec: Codec;
+  readonly asks = new PendingAsks();
+  /** Called whenever new work may have appeared out of band; the driver wakes the loop. */
+  kick: () => void = () => {};
+  /** Set on the main thread. */
+  main: MainHooks | undefined;
+  /** After close(), the API refuses new messages. */
+  closed = false;
+
+  readonly #cells = new Map<number, Cell>();
+  readonly #ready = new Queue<Cell>();
+  readonly #outboxes: Queue<Outgoing>[] = [];
+  #outboxed = 0;
+  #backlog = 0;
+  #asyncInFlight = 0;
+  #nextLocal = 0;
+  /** Highest spawn counter seen per origin thread, to tell "not spawned yet" from "gone". */
+  readonly #spawnSeen: number[] = [];
+  /** Messages for actors whose spawn request has not arrived yet (it is on another ring). */
+  readonly #stash = new Map<number, unknown[][]>();
+  readonly #tombstones = new Map<number, string>();
+  readonly #placer: Placer;
+  /** The cell whose handler is running synchronously: the implicit sender of `ref.tell`. */
+  #current: Cell | undefined;
+
+  constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined) {
+    this.config = config;
+    this.thread = thread;
+    this.mesh = mesh;
+    this.codec = new Codec(config.maxMessageBytes);
+    const threads = mesh?.threads ?? 1;
+    for (let t = 0; t < threads; t++) {
+      this.#outboxes.push(new Queue());
+      this.#spawnSeen.push(-1);
+    }
+    this.#placer = new Placer(config.workers, mesh?.controls ?? []);
+  }
+
+  get asyncInFlight(): number {
+    return this.#asyncInFlight;
+  }
+  get actorCount(): number {
+    return this.#cells.size;
+  }
+  /** Work that can be done without anything arriving: ready actors or records waiting for ring room. */
+  hasLocalWork(): boolean {
+    return this.#ready.size > 0 || this.#outboxed > 0;
+  }
+
+  // ------------------------------------------------------------------ sending (RefRuntime)
+
+  tell(ref: ActorRef, message: unknown): boolean {
+    return this.#tell(this.#current, ref, message);
+  }
+
+  send(ref: ActorRef, message: unknown): Promise<void> {
+    return this.#send(this.#current, ref, message);
+  }
+
+  ask(ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
+    return this.#ask(this.#current, ref, message, timeoutMs);
+  }
+
+  tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean {
+    return this.#tell(cell, ref, message);
+  }
+  sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void> {
+    return this.#send(cell, ref, message);
+  }
+  askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
+    return this.#ask(cell, ref, message, timeoutMs);
+  }
+
+  #tell(from: Cell | undefined, ref: ActorRef, message: unknown): boolean {
+    if (this.closed) {
+      this.#codec(message); // bad input is still a thrown error, whatever the state
+      this.deadLetter('system-shutdown', ref.name, message, from?.ref.name ?? null);
+      return false;
+    }
+    const bytes = this.codec.encode(message);
+    const sent = this.#post(K_TELL, ref.thread, ref.id, ref.name, bytes, from, 0, undefined, false);
+    if (sent) return true;
+    switch (this.config.overflow) {
+      case 'backpressure':
+        return false;
+      case 'drop':
+        this.deadLetter('mailbox-full', ref.name, message, from?.ref.name ?? null);
+        return false;
+      case 'fail':
+        throw new MailboxFullError(ref.name);
+    }
+  }
+
+  #send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
+    try {
+      if (this.closed) throw new SystemStoppedError(`send to '${ref.name}'`);
+      const bytes = this.codec.encode(message);
+      let done!: () => void;
+      const p = new Promise<void>((resolve) => (done = resolve));
+      this.#post(K_TELL, ref.thread, ref.id, ref.name, bytes, from, 0, done, true);
+      return p;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #ask(from: Cell | undefined, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
+    try {
+      const t = timeoutMs ?? this.config.askTimeoutMs;
+      if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
+        throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
+      }
+      if (this.closed) throw new SystemStoppedError(`ask to '${ref.name}'`);
+      const bytes = this.codec.encode(message);
+      const { corr, promise } = this.asks.create(ref.name, t);
+      this.#post(K_ASK, ref.thread, ref.id, ref.name, bytes, from, corr, undefined, true);
+      this.kick();
+      return promise;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #codec(message: unknown): void {
+    this.codec.encode(message);
+  }
+
+  /**
+   * Delivers an encoded record to actor `id` on `thread`: into a local mailbox, or into the ring to its thread.
+   * When the ring is full, `queue` decides: true keeps the record in this thread's outbox (in order) until there
+   * is room, false returns false and keeps nothing. `done` runs once the record is delivered.
+   */
+  #post(
+    kind: number,
+    thread: number,
+    id: number,
+    name: string,
+    bytes: Uint8Array,
+    from: Cell | undefined,
+    corr: number,
+    done: (() => void) | undefined,
+    queue: boolean,
+  ): boolean {
+    const sHi = from === undefined ? 0 : from.ref.hi;
+    const sLo = from === undefined ? 0 : from.ref.lo;
+    if (thread === this.thread) {
+      decoding = this;
+      const msg = this.codec.decode(bytes, 0, bytes.length);
+      if (kind === K_SYSTEM) this.#onSystem(msg as SystemMessage, thread, id, corr, from?.id ?? 0);
+      else this.#deliverLocal(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, from?.id ?? 0, thread, corr);
+      done?.();
+      return true;
+    }
+    const writer = this.mesh?.writers[thread];
+    const hi = Math.floor(id / TWO_32) | 0;
+    const lo = id % TWO_32 | 0;
+    if (writer === undefined) {
+      decoding = this;
+      this.#undeliverable(kind, id, name, this.codec.decode(bytes, 0, bytes.length), from?.id ?? 0, this.thread, corr);
+      done?.();
+      return true;
+    }
+    const outbox = this.#outboxes[thread]!;
+    if (outbox.size === 0 && writer.tryWrite(kind, hi, lo, sHi, sLo, this.thread, corr, bytes)) {
+      wake(this.mesh!.controls[thread]!);
+      done?.();
+      return true;
+    }
+    if (!queue) return false;
+    outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: bytes.slice(), done });
+    this.#outboxed++;
+    this.kick();
+    return true;
+  }
+
+  /** Sends a system message; never dropped (it waits in the outbox when the ring is full). */
+  sendSystem(thread: number, target: ActorRef | undefined, m: SystemMessage, corr = 0): void {
+    const bytes = this.codec.encode(m);
+    this.#post(K_SYSTEM, thread, target?.id ?? 0, target?.name ?? '(system)', bytes, undefined, corr, undefined, true);
+  }
+
+  #reply(thread: number, corr: number, value: unknown, isError: boolean): void {
+    if (thread === this.thread) {
+      const copy = isError ? value : this.#copy(value);
+      const ok = isError ? this.asks.reject(corr, copy as Error) : this.asks.resolve(corr, copy);
+      if (!ok && !isError) this.deadLetter('ask-timed-out', '(reply)', copy, null);
+      return;
+    }
+    const payload = isError ? serializeError(value) : value;
+    const bytes = this.codec.encode(payload);
+    this.#post(isError ? K_REPLY_ERROR : K_REPLY, thread, 0, '(asker)', bytes, undefined, corr, undefined, true);
+  }
+
+  #copy(v: unknown): unknown {
+    const bytes = this.codec.encode(v);
+    decoding = this;
+    return this.codec.decode(bytes, 0, bytes.length);
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  /** One round: drain incoming rings, run one turn of every ready actor, retry outboxes. True if anything ran. */
+  pump(): boolean {
+    let worked = false;
+    const mesh = this.mesh;
+    if (mesh !== undefined && (this.#backlog < BACKLOG_HIGH_WATER || this.#ready.size === 0)) {
+      const readers = mesh.readers;
+      for (let i = 0; i < readers.length; i++) {
+        const reader = readers[i]!;
+        let n = 0;
+        decoding = this;
+        while (n < DRAIN_BATCH && reader.next()) {
+          this.#onRecord(reader.record, reader.bytes);
+          n++;
+        }
+        if (n > 0) {
+          reader.release();
+          worked = true;
+        }
+      }
+    }
+    let turns = this.#ready.size;
+    if (turns > 0) worked = true;
+    while (turns-- > 0) {
+      const cell = this.#ready.shift()!;
+      cell.scheduled = false;
+      this.#runTurn(cell);
+    }
+    if (this.#outboxed > 0 && this.#flushOutboxes()) worked = true;
+    return worked;
+  }
+
+  #onRecord(r: import('../transport/ring.js').RecordView, bytes: Buffer): void {
+    const kind = r.kind;
+    let value: unknown;
+    try {
+      value = this.codec.decode(bytes, r.payloadStart, r.payloadLength);
+    } catch (err) {
+      // Cannot happen with well-formed records; report rather than kill the loop.
+      console.error(`ringmaster: thread ${this.thread} could not decode a record of kind ${kind}`, err);
+      return;
+    }
+    switch (kind) {
+      case K_TELL:
+      case K_ASK:
+        this.#deliverLocal(
+          refId(r.targetHi, r.targetLo),
+          kind === K_ASK ? ENTRY_ASK : ENTRY_TELL,
+          value,
+          refId(r.senderHi, r.senderLo),
+          r.senderThread,
+          r.corr,
+        );
+        return;
+      case K_REPLY:
+        if (!this.asks.resolve(r.corr, value)) this.deadLetter('ask-timed-out', '(reply)', value, null);
+        return;
+      case K_REPLY_ERROR:
+        this.asks.reject(r.corr, deserializeError(value as SerializedError));
+        return;
+      case K_SYSTEM:
+        this.#onSystem(value as SystemMessage, r.senderThread, refId(r.targetHi, r.targetLo), r.corr, refId(r.senderHi, r.senderLo));
+        return;
+    }
+  }
+
+  #deliverLocal(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number): void {
+    const cell = this.#cells.get(id);
+    if (cell !== undefined && cell.status === RUNNING) {
+      cell.mailbox.push(entry, msg, senderId, senderThread, corr);
+      this.#backlog++;
+      this.#schedule(cell);
+      return;
+    }
+    if (cell === undefined && this.#notSpawnedYet(id)) {
+      let list = this.#stash.get(id);
+      if (list === undefined) this.#stash.set(id, (list = []));
+      list.push([entry, msg, senderId, senderThread, corr]);
+      return;
+    }
+    const name = cell?.ref.name ?? this.#tombstones.get(id) ?? `#${id}`;
+    this.#undeliverable(entry === ENTRY_ASK ? K_ASK : K_TELL, id, name, msg, senderId, senderThread, corr);
+  }
+
+  /** An id spawned by another thread whose spawn request has not reached this thread yet. */
+  #notSpawnedYet(id: number): boolean {
+    const origin = Math.floor(id / TWO_32);
+    return origin !== this.thread && origin < this.#spawnSeen.length && id % TWO_32 > this.#spawnSeen[origin]!;
+  }
+
+  #undeliverable(kind: number, _id: number, name: string, msg: unknown, senderId: number, senderThread: number, corr: number): void {
+    this.deadLetter('actor-stopped', name, msg, senderId === 0 ? null : this.#nameOf(senderId, senderThread));
+    if (kind === K_ASK && corr !== 0) this.#reply(senderThread, corr, new ActorStoppedError(name), true);
+  }
+
+  #nameOf(id: number, thread: number): string {
+    return this.#cells.get(id)?.ref.name ?? this.#tombstones.get(id) ?? `#${id}@${thread}`;
+  }
+
+  deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null): void {
+    const m: SystemMessage = { type: 'dead-letter', reason, target, message, sender };
+    this.#toMain(m);
+  }
+
+  #toMain(m: SystemMessage): void {
+    if (this.thread === 0) this.main?.onSystem(m, 0);
+    else this.sendSystem(0, undefined, m);
+  }
+
+  // ------------------------------------------------------------------ system messages
+
+  #onSystem(m: SystemMessage, fromThread: number, targetId: number, corr: number, _senderId: number): void {
+    switch (m.type) {
+      case 'spawn': {
+        const origin = Math.floor(targetId / TWO_32);
+        const counter = targetId % TWO_32;
+        if (origin < this.#spawnSeen.length && counter > this.#spawnSeen[origin]!) this.#spawnSeen[origin] = counter;
+        const def = findDefinition(m.definition);
+        if (def === undefined) {
+          const err = new UnknownDefinitionError(m.definition, knownDefinitions());
+          this.#failStart(m.name, err, fromThread, corr);
+          this.#flushStash(targetId);
+          return;
+        }
+        const ref = new ActorRef(targetId, this.thread, m.name, this);
+        this.#createCell(ref, def, m.args, m.parent ?? undefined, (err) => {
+          if (err !== undefined) this.#failStart(m.name, err, fromThread, corr);
+          else if (corr !== 0) this.#reply(fromThread, corr, null, false);
+        });
+        this.#flushStash(targetId);
+        return;
+      }
+      case 'stop':
+      case 'poison': {
+        const cell = this.#cells.get(targetId);
+        if (cell === undefined || cell.status === STOPPED) {
+          if (corr !== 0) this.#reply(fromThread, corr, null, false);
+          return;
+        }
+        if (corr !== 0) cell.stopAcks.push(fromThread, corr);
+        if (m.type === 'stop') this.stopCell(cell);
+        else if (cell.status === RUNNING) {
+          cell.mailbox.push(ENTRY_POISON, undefined, 0, fromThread, 0);
+          this.#backlog++;
+          this.#schedule(cell);
+        }
+        return;
+      }
+      case 'child-terminated': {
+        const cell = this.#cells.get(targetId);
+        if (cell === undefined) return;
+        const short = m.child.name.slice(cell.ref.name.length + 1);
+        if (cell.children.get(short)?.id === m.child.id) cell.children.delete(short);
+        this.#maybeFinishStop(cell);
+        return;
+      }
+      default:
+        // Reports for the main thread's registry and event stream.
+        if (this.thread === 0) this.main?.onSystem(m, fromThread);
+        else this.sendSystem(0, undefined, m);
+    }
+  }
+
+  #failStart(name: string, err: Error, fromThread: number, corr: number): void {
+    this.#toMain({ type: 'actor-failed', actor: name, error: serializeError(err), directive: 'stop' });
+    if (corr !== 0) this.#reply(fromThread, corr, err, true);
+  }
+
+  #flushStash(id: number): void {
+    const list = this.#stash.get(id);
+    if (list === undefined) return;
+    this.#stash.delete(id);
+    for (const [entry, msg, sid, st, corr] of list as [number, unknown, number, number, number][]) {
+      this.#deliverLocal(id, entry, msg, sid, st, corr);
+    }
+  }
+
+  // ------------------------------------------------------------------ spawning and lifecycle
+
+  /**
+   * Spawns an actor (a child of `parent` when given). Returns its ref at once; when it is hosted on another thread,
+   * the spawn request travels on the same ring as this thread's later messages to it, so they arrive after it.
+   * `onStarted` runs once the actor has started (or failed to), wherever it lives, when `corrForAck` is used.
+   */
+  spawn(
+    parent: Cell | undefined,
+    def: ActorDefinition<any, any, any, any>,
+    options: SpawnOptions<unknown> | undefined,
+    ackCorr = 0,
+  ): ActorRef {
+    if (this.closed) throw new SystemStoppedError(`spawn of '${def?.name}'`);
+    if (def === null || typeof def !== 'object' || typeof def.name !== 'string') {
+      throw new InvalidArgumentError('spawn needs an actor definition returned by defineActor(...)');
+    }
+    if (findDefinition(def.name) === undefined) throw new UnknownDefinitionError(def.name, knownDefinitions());
+    const short = options?.name ?? `$${parent ? ++parent.childSeq : this.#nextLocal + 1}`;
+    if (typeof short !== 'string' || short.length === 0 || short.includes('/')) {
+      throw new InvalidArgumentError(`an actor name must be a non-empty string without '/', got ${JSON.stringify(short)}`);
+    }
+    const name = parent ? `${parent.ref.name}/${short}` : short;
+    if (parent?.children.has(short)) throw new NameTakenError(name);
+    const placement = options?.placement ?? (parent ? 'local' : this.config.placement);
+    const thread = this.#placer.place(placement, name, this.thread);
+    const args = this.#copy(options?.args);
+    const id = this.thread * TWO_32 + ++this.#nextLocal;
+    const ref = new ActorRef(id, thread, name, this);
+    if (thread === this.thread) {
+      const def2 = findDefinition(def.name)!;
+      this.#createCell(ref, def2, args, parent?.ref, (err) => {
+        if (err !== undefined) this.#failStart(name, err, this.thread, ackCorr);
+        else if (ackCorr !== 0) this.#reply(this.thread, ackCorr, null, false);
+      });
+    } else {
+      this.sendSystem(thread, ref, { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null }, ackCorr);
+    }
+    if (parent) parent.children.set(short, ref);
+    return ref;
+  }
+
+  spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef {
+    if (parent.status !== RUNNING) throw new ActorStoppedError(parent.ref.name, 'it is stopping and cannot spawn children');
+    return this.spawn(parent, def, options);
+  }
+
+  #createCell(
+    ref: ActorRef,
+    def: ActorDefinition<any, any, any, any>,
+    args: unknown,
+    parent: ActorRef | undefined,
+    onStarted: (err: Error | undefined) => void,
+  ): void {
+    const cell = new Cell(this, ref.id, ref, def, args, parent);
+    this.#cells.set(ref.id, cell);
+    if (this.mesh) addActorCount(this.mesh.controls[this.thread]!, 1);
+    this.#toMain({ type: 'registered', ref, definition: def.name, parent: parent ?? null });
+    const fail = (err: unknown): void => {
+      onStarted(new ActorFailedError(ref.name, err));
+      cell.busy = false;
+      this.stopCell(cell);
+    };
+    try {
+      cell.state = def.behavior.init ? def.behavior.init(args) : undefined;
+      const r = def.behavior.preStart?.(cell.state, cell.ctx);
+      if (isThenable(r)) {
+        cell.busy = true;
+        this.#asyncInFlight++;
+        r.then(
+          () => {
+            this.#asyncInFlight--;
+            cell.busy = false;
+            onStarted(undefined);
+            this.#afterHandler(cell);
+          },
+          (err: unknown) => {
+            this.#asyncInFlight--;
+            fail(err);
+            this.kick();
+          },
+        );
+        return;
+      }
+      onStarted(undefined);
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  /** Stops an actor: its children first, then postStop, then its queued messages become dead letters. */
+  stopCell(cell: Cell): void {
+    if (cell.status !== RUNNING) return;
+    cell.status = STOPPING;
+    for (const child of cell.children.values()) this.sendSystem(child.thread, child, { type: 'stop' });
+    this.#maybeFinishStop(cell);
+  }
+
+  stopRef(from: Cell, ref: ActorRef): void {
+    if (ref.id === from.id) return this.stopCell(from);
+    this.sendSystem(ref.thread, ref, { type: 'stop' });
+  }
+
+  #maybeFinishStop(cell: Cell): void {
+    if (cell.status !== STOPPING || cell.children.size > 0 || cell.busy) return;
+    cell.status = STOPPED;
+    const finish = (): void => {
+      this.#cells.delete(cell.id);
+      this.#tombstones.set(cell.id, cell.ref.name);
+      if (this.#tombstones.size > TOMBSTONES) this.#tombstones.delete(this.#tombstones.keys().next().value!);
+      if (this.mesh) addActorCount(this.mesh.controls[this.thread]!, -1);
+      const mb = cell.mailbox;
+      while (mb.size > 0) {
+        const kind = mb.headKind;
+        if (kind !== ENTRY_POISON) {
+          this.#undeliverable(kind === ENTRY_ASK ? K_ASK : K_TELL, cell.id, cell.ref.name, mb.headMsg, mb.headSenderId, mb.headSenderThread, mb.headCorr);
+        }
+        mb.shift();
+        this.#backlog--;
+      }
+      if (cell.parent) this.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
+      this.#toMain({ type: 'unregistered', ref: cell.ref });
+      const acks = cell.stopAcks;
+      for (let i = 0; i < acks.length; i += 2) this.#reply(acks[i]!, acks[i + 1]!, null, false);
+    };
+    const reportStopFailure = (err: unknown): void => {
+      this.#toMain({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive: 'stop' });
+    };
+    try {
+      const r = cell.def.behavior.postStop?.(cell.state, cell.ctx);
+      if (isThenable(r)) {
+        this.#asyncInFlight++;
+        r.then(
+          () => {
+            this.#asyncInFlight--;
+            finish();
+            this.kick();
+          },
+          (err: unknown) => {
+            this.#asyncInFlight--;
+            reportStopFailure(err);
+            finish();
+            this.kick();
+          },
+        );
+        return;
+      }
+    } catch (err) {
+      reportStopFailure(err);
+    }
+    finish();
+  }
+
+  // ------------------------------------------------------------------ turns
+
+  #schedule(cell: Cell): void {
+    if (cell.scheduled || cell.busy) return;
+    cell.scheduled = true;
+    this.#ready.push(cell);
+  }
+
+  #runTurn(cell: Cell): void {
+    const mb = cell.mailbox;
+    let n = this.config.throughput;
+    while (n-- > 0 && mb.size > 0 && !cell.busy && cell.status === RUNNING) {
+      const kind = mb.headKind;
+      const msg = mb.headMsg;
+      cell.curKind = kind;
+      cell.curCorr = mb.headCorr;
+      cell.curSenderThread = mb.headSenderThread;
+      cell.curSenderId = mb.headSenderId;
+      cell.curReplied = false;
+      mb.shift();
+      this.#backlog--;
+      if (kind === ENTRY_POISON) {
+        this.stopCell(cell);
+        break;
+      }
+      this.#invoke(cell, msg);
+    }
+    if (mb.size > 0 && !cell.busy && cell.status === RUNNING) this.#schedule(cell);
+  }
+
+  #invoke(cell: Cell, msg: unknown): void {
+    this.#current = cell;
+    try {
+      const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
+      if (isThenable(r)) {
+        cell.busy = true;
+        this.#asyncInFlight++;
+        r.then(
+          () => {
+            this.#asyncInFlight--;
+            cell.busy = false;
+            this.#afterHandler(cell);
+          },
+          (err: unknown) => {
+            this.#asyncInFlight--;
+            cell.busy = false;
+            this.#failed(cell, err);
+            this.#afterHandler(cell);
+          },
+        );
+      }
+    } catch (err) {
+      this.#failed(cell, err);
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  #afterHandler(cell: Cell): void {
+    if (cell.status === STOPPING) this.#maybeFinishStop(cell);
+    else if (cell.status === RUNNING && cell.mailbox.size > 0) this.#schedule(cell);
+    this.kick();
+  }
+
+  /** A handler threw: fail the pending ask, report, and restart the actor with fresh state (the default). */
+  #failed(cell: Cell, err: unknown): void {
+    if (cell.awaitingReply) {
+      cell.curReplied = true;
+      this.#reply(cell.curSenderThread, cell.curCorr, new ActorFailedError(cell.ref.name, err), true);
+    }
+    let directive: 'restart' | 'stop' = 'restart';
+    try {
+      cell.state = cell.def.behavior.init ? cell.def.behavior.init(cell.args) : undefined;
+    } catch {
+      directive = 'stop';
+    }
+    this.#toMain({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive });
+    if (directive === 'stop') this.stopCell(cell);
+  }
+
+  reply(cell: Cell, value: unknown): void {
+    if (!cell.awaitingReply) {
+      this.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
+      return;
+    }
+    cell.curReplied = true;
+    this.#reply(cell.curSenderThread, cell.curCorr, value, false);
+  }
+
+  senderOf(cell: Cell): ActorRef | undefined {
+    const id = cell.curSenderId;
+    if (id === 0) return undefined;
+    const local = this.#cells.get(id);
+    if (local !== undefined) return local.ref;
+    return new ActorRef(id, cell.curSenderThread, this.#nameOf(id, cell.curSenderThread), this);
+  }
+
+  // ------------------------------------------------------------------ outboxes
+
+  #flushOutboxes(): boolean {
+    let moved = false;
+    const mesh = this.mesh!;
+    for (let t = 0; t < this.#outboxes.length; t++) {
+      const q = this.#outboxes[t]!;
+      if (q.size === 0) continue;
+      const w = mesh.writers[t]!;
+      let o = q.peek();
+      while (o !== undefined && w.tryWrite(o.kind, o.targetHi, o.targetLo, o.senderHi, o.senderLo, this.thread, o.corr, o.bytes)) {
+        q.shift();
+        this.#outboxed--;
+        moved = true;
+        o.done?.();
+        o = q.peek();
+      }
+      if (moved) wake(mesh.controls[t]!);
+    }
+    return moved;
+  }
+
+  /** Records still waiting for ring room, by destination thread (for shutdown reports). */
+  takeOutboxes(): Outgoing[] {
+    const all: Outgoing[] = [];
+    for (const q of this.#outboxes) all.push(...q.clear());
+    this.#outboxed = 0;
+    return all;
+  }
+
+  /** Refs of every actor this thread hosts without a parent (top-level actors). */
+  topLevel(): ActorRef[] {
+    const out: ActorRef[] = [];
+    for (const c of this.#cells.values()) if (c.parent === undefined) out.push(c.ref);
+    return out;
+  }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}

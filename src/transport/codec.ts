@@ -1,0 +1,86 @@
+/**
+ * Message bytes: msgpackr without shared structures (every thread decodes every record on its own, with no
+ * structure table to keep in sync across threads or restarts).
+ *
+ * One Codec per thread. `encode` returns a view into the codec's reusable buffer: valid only until the next
+ * `encode`, so callers copy it into a ring at once (no allocation per message on the send side beyond what
+ * msgpackr does internally). `decode` reads in place from ring memory; binary values are copied out
+ * (`copyBuffers`) because the ring space is reused as soon as the record is released.
+ */
+import { Packr, addExtension } from 'msgpackr';
+import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
+
+/** msgpack extension type for ActorRefs (application range 0..127). */
+export const REF_EXTENSION_TYPE = 0x52; // 'R'
+
+export interface RefCodecHooks<R> {
+  /** The class whose instances are encoded as refs. */
+  Class: new (...args: never[]) => R;
+  write(ref: R): [number, number, string];
+  read(data: [number, number, string]): R;
+}
+
+let refHooksInstalled = false;
+/**
+ * Registers how ActorRefs cross threads. msgpackr extensions are process-wide (per thread), so this runs once
+ * per thread; `read` rebinds a decoded ref to the runtime that is decoding it.
+ */
+export function installRefExtension<R>(hooks: RefCodecHooks<R>): void {
+  if (refHooksInstalled) return;
+  refHooksInstalled = true;
+  addExtension({
+    Class: hooks.Class as unknown as new () => R,
+    type: REF_EXTENSION_TYPE,
+    write: (ref: R) => hooks.write(ref),
+    read: (data: [number, number, string]) => hooks.read(data),
+  });
+}
+
+const rejectFunction = (fn: unknown): never => {
+  const name = typeof fn === 'function' && fn.name ? ` '${fn.name}'` : '';
+  throw new MessageEncodeError(`it contains a function${name}`);
+};
+
+export class Codec {
+  readonly #packr: Packr;
+  readonly #maxBytes: number;
+  /** Reused decode window: msgpackr reads `{ start, end }` of the source. */
+  readonly #window = { start: 0, end: 0 };
+
+  constructor(maxMessageBytes: number) {
+    this.#maxBytes = maxMessageBytes;
+    this.#packr = new Packr({
+      useRecords: false,
+      moreTypes: true,
+      copyBuffers: true,
+      writeFunction: rejectFunction,
+    } as unknown as ConstructorParameters<typeof Packr>[0]);
+  }
+
+  /** Encodes a message; throws MessageEncodeError or MessageTooLargeError and sends nothing on bad input. */
+  encode(message: unknown): Uint8Array {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#packr.pack(message);
+    } catch (err) {
+      if (err instanceof MessageEncodeError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new MessageEncodeError(/symbol/i.test(msg) ? 'it contains a symbol' : msg, err);
+    }
+    if (bytes.length > this.#maxBytes) throw new MessageTooLargeError(bytes.length, this.#maxBytes);
+    return bytes;
+  }
+
+  decode(source: Uint8Array, start: number, length: number): unknown {
+    const w = this.#window;
+    w.start = start;
+    w.end = start + length;
+    return this.#packr.unpack(source, w);
+  }
+
+  /** Encode and decode in one step: the copy a same-thread delivery gets. */
+  copy(message: unknown): unknown {
+    const bytes = this.encode(message);
+    return this.#packr.unpack(bytes);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The N×N mesh of rings: one ring for every ordered pair of threads (thread 0 is the main thread, 1..N the
+ * workers), plus one control block per thread. The main thread allocates it all; every thread attaches a Mesh
+ * view for itself, holding the writers of its outgoing rings and the readers of its incoming ones.
+ */
+import { allocateControl, allocateRing } from './layout.js';
+import { RingReader, RingWriter } from './ring.js';
+
+/** Plain data, passed to workers through `workerData` (SharedArrayBuffers are shared, not copied). */
+export interface MeshMemory {
+  threads: number;
+  /** Index `from * threads + to`; null on the diagonal (a thread never rings itself). */
+  rings: (SharedArrayBuffer | null)[];
+  controls: SharedArrayBuffer[];
+}
+
+export function allocateMesh(threads: number, ringBytes: number): MeshMemory {
+  const rings: (SharedArrayBuffer | null)[] = [];
+  for (let from = 0; from < threads; from++) {
+    for (let to = 0; to < threads; to++) rings.push(from === to ? null : allocateRing(ringBytes));
+  }
+  const controls = Array.from({ length: threads }, () => allocateControl());
+  return { threads, rings, controls };
+}
+
+export class Mesh {
+  readonly self: number;
+  readonly threads: number;
+  /** Outgoing writers by destination thread (undefined for self). */
+  readonly writers: (RingWriter | undefined)[] = [];
+  /** Incoming readers, densely packed, and the thread each reads from. */
+  readonly readers: RingReader[] = [];
+  readonly readerFrom: number[] = [];
+  /** Control blocks of every thread, by thread index. */
+  readonly controls: Int32Array[];
+
+  constructor(memory: MeshMemory, self: number) {
+    this.self = self;
+    this.threads = memory.threads;
+    this.controls = memory.controls.map((c) => new Int32Array(c));
+    for (let t = 0; t < memory.threads; t++) {
+      const out = memory.rings[self * memory.threads + t];
+      this.writers.push(out ? new RingWriter(out) : undefined);
+      const inn = memory.rings[t * memory.threads + self];
+      if (inn) {
+        this.readers.push(new RingReader(inn));
+        this.readerFrom.push(t);
+      }
+    }
+  }
+
+  /** True when any incoming ring holds a record. */
+  hasData(): boolean {
+    const rs = this.readers;
+    for (let i = 0; i < rs.length; i++) if (rs[i]!.hasData()) return true;
+    return false;
+  }
+}
