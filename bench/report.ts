@@ -120,7 +120,9 @@ export function formatHeader(
 
 export function formatResults(report: Report): string {
   const base = baselineFigures(report);
-  const baseName = report.settings.baseline ?? 'base';
+  const baseName = report.settings.baseline;
+  // Without a baseline the ratio columns would always be empty: leave them out.
+  const withRatios = <T>(cells: T[], ratioCells: T[]): T[] => (baseName === null ? cells : [...cells, ...ratioCells]);
   const latencyRows: string[][] = [];
   const throughputRows: string[][] = [];
   const notes: string[] = [];
@@ -135,27 +137,37 @@ export function formatResults(report: Report): string {
       const ratios = ratioAgainst(measurement, base.get(measurement.compare));
       if (measurement.kind === 'latency') {
         const l = measurement.latency;
-        latencyRows.push([
-          outcome.name,
-          measurement.what,
-          formatCount(l.samples),
-          formatMicros(l.p50),
-          formatMicros(l.p90),
-          formatMicros(l.p99),
-          formatMicros(l.p999),
-          formatMicros(l.max),
-          ratios?.kind === 'latency' ? formatRatio(ratios.p50) : '',
-          ratios?.kind === 'latency' ? formatRatio(ratios.p99) : '',
-        ]);
+        latencyRows.push(
+          withRatios(
+            [
+              outcome.name,
+              measurement.what,
+              formatCount(l.samples),
+              formatMicros(l.p50),
+              formatMicros(l.p90),
+              formatMicros(l.p99),
+              formatMicros(l.p999),
+              formatMicros(l.max),
+            ],
+            [
+              ratios?.kind === 'latency' ? formatRatio(ratios.p50) : '',
+              ratios?.kind === 'latency' ? formatRatio(ratios.p99) : '',
+            ],
+          ),
+        );
       } else {
-        throughputRows.push([
-          outcome.name,
-          measurement.what,
-          formatCount(measurement.messages),
-          measurement.seconds.toFixed(2),
-          formatCount(Math.round(measurement.perSecond)),
-          ratios?.kind === 'throughput' ? formatRatio(ratios.perSecond) : '',
-        ]);
+        throughputRows.push(
+          withRatios(
+            [
+              outcome.name,
+              measurement.what,
+              formatCount(measurement.messages),
+              measurement.seconds.toFixed(2),
+              formatCount(Math.round(measurement.perSecond)),
+            ],
+            [ratios?.kind === 'throughput' ? formatRatio(ratios.perSecond) : ''],
+          ),
+        );
       }
       if (measurement.config !== undefined) {
         notes.push(`${outcome.name}, ${measurement.what}: ${formatConfig(measurement.config)}`);
@@ -169,7 +181,10 @@ export function formatResults(report: Report): string {
     sections.push(
       'Latency, µs (lower is better)\n' +
         table(
-          ['scenario', 'what', 'samples', 'p50', 'p90', 'p99', 'p99.9', 'max', `p50 ÷ ${baseName}`, `p99 ÷ ${baseName}`],
+          withRatios(
+            ['scenario', 'what', 'samples', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+            [`p50 ÷ ${baseName}`, `p99 ÷ ${baseName}`],
+          ),
           latencyRows,
           [false, false, true, true, true, true, true, true, true, true],
         ),
@@ -179,7 +194,7 @@ export function formatResults(report: Report): string {
     sections.push(
       'Throughput, messages/s (higher is better)\n' +
         table(
-          ['scenario', 'what', 'messages', 'seconds', 'msgs/s', `÷ ${baseName}`],
+          withRatios(['scenario', 'what', 'messages', 'seconds', 'msgs/s'], [`÷ ${baseName}`]),
           throughputRows,
           [false, false, true, true, true, true],
         ),

@@ -32,10 +32,13 @@ const USAGE = `Usage: npx tsx bench/run.ts [options]
 
 class UsageError extends Error {}
 
-function positiveMs(flag: string, value: string | undefined): number | undefined {
+/** `--duration` must be positive (no time, no samples); `--warmup` may be 0. */
+function parseMs(flag: string, value: string | undefined, allowZero: boolean): number | undefined {
   if (value === undefined) return undefined;
   const ms = Number(value);
-  if (!Number.isFinite(ms) || ms < 0) throw new UsageError(`${flag} must be a number of milliseconds >= 0, got ${value}`);
+  if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !allowZero)) {
+    throw new UsageError(`${flag} must be a number of milliseconds ${allowZero ? '>= 0' : '> 0'}, got ${value}`);
+  }
   return ms;
 }
 
@@ -68,8 +71,8 @@ function parseCli(argv: readonly string[]) {
     throw new UsageError(`--baseline ${baselineFlag} is not a scenario; use one of --list, or "none"`);
   }
   const preset = values.quick ? DEFAULTS.quick : DEFAULTS.full;
-  const duration = positiveMs('--duration', values.duration);
-  const warmup = positiveMs('--warmup', values.warmup);
+  const duration = parseMs('--duration', values.duration, false);
+  const warmup = parseMs('--warmup', values.warmup, true);
   return {
     requested: [...new Set(requested)],
     settings: {
@@ -200,8 +203,11 @@ async function main(): Promise<void> {
     const run = await runScenario(scenario, index, selected.length, cli.settings);
     outcomes.push(run.outcome);
     if (run.timedOut) {
-      // Its workers cannot be cleaned up: stop here, report, and exit explicitly below.
+      // Its workers cannot be cleaned up and may still hold the CPUs: stop here, report, and exit
+      // explicitly below.
       timedOut = true;
+      const skipped = selected.slice(index + 1).map((next) => next.name);
+      if (skipped.length > 0) process.stderr.write(`bench: skipped ${skipped.join(', ')} after the timeout\n`);
       break;
     }
   }

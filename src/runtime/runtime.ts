@@ -312,7 +312,7 @@ export class Runtime implements RefRuntime, CellHost {
     const kind = r.kind;
     let value: unknown;
     try {
-      value = this.codec.decode(bytes, r.payloadStart, r.payloadLength);
+      value = this.codec.decodeShared(bytes, r.payloadStart, r.payloadLength);
     } catch (err) {
       // Cannot happen with well-formed records; report rather than kill the loop.
       console.error(`ringmaster: thread ${this.thread} could not decode a record of kind ${kind}`, err);
