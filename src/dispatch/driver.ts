@@ -123,8 +123,14 @@ export class WorkerDriver extends Driver {
   }
 }
 
-/** How long the main thread keeps polling after the last record arrived while it waits for replies. */
+/** How long the main thread keeps polling (setImmediate) after the last activity before it parks. */
 const MAIN_HOT_WINDOW_MS = 2;
+/**
+ * While an ask waits, the main thread spins this long after a pump before going back to its event loop: a reply
+ * from a spinning worker takes ~1 µs, a trip through the event loop several (PLATFORM.md measured p50 0.9 µs with
+ * a ~5 µs bounded spin against 3.3–4.5 µs with setImmediate polling alone).
+ */
+const MAIN_SPIN_MS = 0.005;
 
 export class MainDriver extends Driver {
   #lastActivity = 0;
@@ -133,16 +139,23 @@ export class MainDriver extends Driver {
     if (this.state === 'stopped') return;
     this.state = 'running';
     const rt = this.rt;
-    const now = performance.now();
     let worked = false;
     // A few rounds in one go: replies often arrive while we are still here.
     for (let i = 0; i < 8 && rt.pump(); i++) worked = true;
+    let now = performance.now();
     if (worked) this.#lastActivity = now;
     if (this.state !== 'running') return;
     if (rt.hasLocalWork()) return this.schedule();
-    if (rt.asks.size > 0 && (this.strategy === 'spin' || now - this.#lastActivity < MAIN_HOT_WINDOW_MS)) {
+    const hot = this.strategy === 'spin' || now - this.#lastActivity < MAIN_HOT_WINDOW_MS;
+    if (rt.asks.size > 0 && hot) {
+      const mesh = rt.mesh;
+      if (mesh !== undefined && this.spinIterations > 0) {
+        const until = now + MAIN_SPIN_MS;
+        while (now < until && !mesh.hasData()) now = performance.now();
+      }
       return this.schedule();
     }
+    if (hot) return this.schedule();
     if (!this.park()) this.schedule();
   }
 

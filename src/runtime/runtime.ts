@@ -155,8 +155,8 @@ export class Runtime implements RefRuntime, CellHost {
       this.deadLetter('system-shutdown', ref.name, message, from?.ref.name ?? null);
       return false;
     }
-    const bytes = this.codec.encode(message);
-    const sent = this.#post(K_TELL, ref.thread, ref.id, ref.name, bytes, from, 0, undefined, false);
+    this.codec.encode(message);
+    const sent = this.#post(K_TELL, ref.thread, ref.id, ref.name, from, 0, undefined, false);
     if (sent) return true;
     switch (this.config.overflow) {
       case 'backpressure':
@@ -172,10 +172,10 @@ export class Runtime implements RefRuntime, CellHost {
   #send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
     try {
       if (this.closed) throw new SystemStoppedError(`send to '${ref.name}'`);
-      const bytes = this.codec.encode(message);
+      this.codec.encode(message);
       let done!: () => void;
       const p = new Promise<void>((resolve) => (done = resolve));
-      this.#post(K_TELL, ref.thread, ref.id, ref.name, bytes, from, 0, done, true);
+      this.#post(K_TELL, ref.thread, ref.id, ref.name, from, 0, done, true);
       return p;
     } catch (err) {
       return Promise.reject(err);
@@ -189,9 +189,9 @@ export class Runtime implements RefRuntime, CellHost {
         throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
       }
       if (this.closed) throw new SystemStoppedError(`ask to '${ref.name}'`);
-      const bytes = this.codec.encode(message);
+      this.codec.encode(message);
       const { corr, promise } = this.asks.create(ref.name, t);
-      this.#post(K_ASK, ref.thread, ref.id, ref.name, bytes, from, corr, undefined, true);
+      this.#post(K_ASK, ref.thread, ref.id, ref.name, from, corr, undefined, true);
       this.kick();
       return promise;
     } catch (err) {
@@ -204,7 +204,7 @@ export class Runtime implements RefRuntime, CellHost {
   }
 
   /**
-   * Delivers an encoded record to actor `id` on `thread`: into a local mailbox, or into the ring to its thread.
+   * Delivers the record just encoded (the codec's `encoded` window) to actor `id` on `thread`: into a local mailbox, or into the ring to its thread.
    * When the ring is full, `queue` decides: true keeps the record in this thread's outbox (in order) until there
    * is room, false returns false and keeps nothing. `done` runs once the record is delivered.
    */
@@ -213,7 +213,6 @@ export class Runtime implements RefRuntime, CellHost {
     thread: number,
     id: number,
     name: string,
-    bytes: Uint8Array,
     from: Cell | undefined,
     corr: number,
     done: (() => void) | undefined,
@@ -222,8 +221,9 @@ export class Runtime implements RefRuntime, CellHost {
     const sHi = from === undefined ? 0 : from.ref.hi;
     const sLo = from === undefined ? 0 : from.ref.lo;
     if (thread === this.thread) {
+      const codec = this.codec;
       decoding = this;
-      const msg = this.codec.decode(bytes, 0, bytes.length);
+      const msg = codec.decode(codec.encoded, codec.encodedStart, codec.encodedEnd - codec.encodedStart);
       if (kind === K_SYSTEM) this.#onSystem(msg as SystemMessage, thread, id, corr, from?.id ?? 0);
       else this.#deliverLocal(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, from?.id ?? 0, thread, corr);
       done?.();
@@ -233,19 +233,25 @@ export class Runtime implements RefRuntime, CellHost {
     const hi = Math.floor(id / TWO_32) | 0;
     const lo = id % TWO_32 | 0;
     if (writer === undefined) {
+      const codec = this.codec;
       decoding = this;
-      this.#undeliverable(kind, id, name, this.codec.decode(bytes, 0, bytes.length), from?.id ?? 0, this.thread, corr);
+      const msg = codec.decode(codec.encoded, codec.encodedStart, codec.encodedEnd - codec.encodedStart);
+      this.#undeliverable(kind, id, name, msg, from?.id ?? 0, this.thread, corr);
       done?.();
       return true;
     }
     const outbox = this.#outboxes[thread]!;
-    if (outbox.size === 0 && writer.tryWrite(kind, hi, lo, sHi, sLo, this.thread, corr, bytes)) {
+    const codec = this.codec;
+    if (
+      outbox.size === 0 &&
+      writer.tryWrite(kind, hi, lo, sHi, sLo, this.thread, corr, codec.encoded, codec.encodedStart, codec.encodedEnd)
+    ) {
       wake(this.mesh!.controls[thread]!);
       done?.();
       return true;
     }
     if (!queue) return false;
-    outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: bytes.slice(), done });
+    outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: codec.encodedCopy(), done });
     this.#outboxed++;
     this.kick();
     return true;
@@ -253,8 +259,8 @@ export class Runtime implements RefRuntime, CellHost {
 
   /** Sends a system message; never dropped (it waits in the outbox when the ring is full). */
   sendSystem(thread: number, target: ActorRef | undefined, m: SystemMessage, corr = 0): void {
-    const bytes = this.codec.encode(m);
-    this.#post(K_SYSTEM, thread, target?.id ?? 0, target?.name ?? '(system)', bytes, undefined, corr, undefined, true);
+    this.codec.encode(m);
+    this.#post(K_SYSTEM, thread, target?.id ?? 0, target?.name ?? '(system)', undefined, corr, undefined, true);
   }
 
   #reply(thread: number, corr: number, value: unknown, isError: boolean): void {
@@ -265,14 +271,13 @@ export class Runtime implements RefRuntime, CellHost {
       return;
     }
     const payload = isError ? serializeError(value) : value;
-    const bytes = this.codec.encode(payload);
-    this.#post(isError ? K_REPLY_ERROR : K_REPLY, thread, 0, '(asker)', bytes, undefined, corr, undefined, true);
+    this.codec.encode(payload);
+    this.#post(isError ? K_REPLY_ERROR : K_REPLY, thread, 0, '(asker)', undefined, corr, undefined, true);
   }
 
   #copy(v: unknown): unknown {
-    const bytes = this.codec.encode(v);
     decoding = this;
-    return this.codec.decode(bytes, 0, bytes.length);
+    return this.codec.copy(v);
   }
 
   // ------------------------------------------------------------------ receiving

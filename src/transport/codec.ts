@@ -7,7 +7,8 @@
  * msgpackr does internally). `decode` reads in place from ring memory; binary values are copied out
  * (`copyBuffers`) because the ring space is reused as soon as the record is released.
  */
-import { Packr, addExtension } from 'msgpackr';
+import { Packr, addExtension, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
+import { SMALL_COPY } from './ring.js';
 import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
 
 /** msgpack extension type for ActorRefs (application range 0..127). */
@@ -58,18 +59,40 @@ export class Codec {
     } as unknown as ConstructorParameters<typeof Packr>[0]);
   }
 
-  /** Encodes a message; throws MessageEncodeError or MessageTooLargeError and sends nothing on bad input. */
-  encode(message: unknown): Uint8Array {
-    let bytes: Uint8Array;
+  /**
+   * The last `encode`'s bytes are `encoded[encodedStart, encodedEnd)`: a window into msgpackr's reusable buffer,
+   * valid until the next encode (msgpackr's REUSE_BUFFER_MODE: no Buffer view is allocated per message).
+   */
+  encoded: Uint8Array = Buffer.alloc(0);
+  encodedStart = 0;
+  encodedEnd = 0;
+
+  /**
+   * Encodes a message into the reusable buffer (see `encoded`) and returns its length; throws MessageEncodeError
+   * or MessageTooLargeError, and sends nothing, on bad input.
+   */
+  encode(message: unknown): number {
+    let bytes: Uint8Array & { start?: number; end?: number };
     try {
-      bytes = this.#packr.pack(message);
+      bytes = this.#packr.pack(message, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as unknown as Uint8Array & { start: number; end: number };
     } catch (err) {
       if (err instanceof MessageEncodeError) throw err;
       const msg = err instanceof Error ? err.message : String(err);
       throw new MessageEncodeError(/symbol/i.test(msg) ? 'it contains a symbol' : msg, err);
     }
-    if (bytes.length > this.#maxBytes) throw new MessageTooLargeError(bytes.length, this.#maxBytes);
-    return bytes;
+    const start = bytes.start ?? 0;
+    const end = bytes.end ?? bytes.length;
+    const length = end - start;
+    if (length > this.#maxBytes) throw new MessageTooLargeError(length, this.#maxBytes);
+    this.encoded = bytes;
+    this.encodedStart = start;
+    this.encodedEnd = end;
+    return length;
+  }
+
+  /** A private copy of the last encoded bytes (for records that must wait, and for same-thread delivery). */
+  encodedCopy(): Uint8Array {
+    return this.encoded.slice(this.encodedStart, this.encodedEnd);
   }
 
   /**
@@ -79,8 +102,10 @@ export class Codec {
    */
   decodeShared(source: Buffer, start: number, length: number): unknown {
     if (this.#scratch.length < length) this.#scratch = Buffer.allocUnsafe(Math.max(length, this.#scratch.length * 2));
-    source.copy(this.#scratch, 0, start, start + length);
-    return this.decode(this.#scratch, 0, length);
+    const scratch = this.#scratch;
+    if (length <= SMALL_COPY) for (let i = 0; i < length; i++) scratch[i] = source[start + i]!;
+    else source.copy(scratch, 0, start, start + length);
+    return this.decode(scratch, 0, length);
   }
 
   decode(source: Uint8Array, start: number, length: number): unknown {
@@ -92,7 +117,7 @@ export class Codec {
 
   /** Encode and decode in one step: the copy a same-thread delivery gets. */
   copy(message: unknown): unknown {
-    const bytes = this.encode(message);
-    return this.#packr.unpack(bytes);
+    this.encode(message);
+    return this.decode(this.encoded, this.encodedStart, this.encodedEnd - this.encodedStart);
   }
 }

@@ -41,6 +41,9 @@ export interface RecordView {
   payloadLength: number;
 }
 
+/** Payloads up to this many bytes are copied with a plain loop. */
+export const SMALL_COPY = 96;
+
 function capacityOf(sab: SharedArrayBuffer): number {
   return sab.byteLength - RING_HEADER_BYTES;
 }
@@ -69,8 +72,8 @@ export class RingWriter {
   }
 
   /**
-   * Appends one record. Returns false, writing nothing, when the ring lacks room right now.
-   * `payload` is copied; the caller may reuse it at once.
+   * Appends one record whose payload is `payload[start, end)`. Returns false, writing nothing, when the ring lacks
+   * room right now. The payload is copied; the caller may reuse it at once.
    */
   tryWrite(
     kind: number,
@@ -81,8 +84,11 @@ export class RingWriter {
     senderThread: number,
     corr: number,
     payload: Uint8Array,
+    start = 0,
+    end: number = payload.length,
   ): boolean {
-    const size = recordBytes(payload.length);
+    const length = end - start;
+    const size = recordBytes(length);
     const cap = this.capacity;
     let tail = this.#tail;
     let pos = tail & this.#mask;
@@ -100,7 +106,7 @@ export class RingWriter {
       pos = 0;
     }
     const w = (RING_HEADER_BYTES + pos) >> 2;
-    i32[w + REC_LENGTH] = payload.length;
+    i32[w + REC_LENGTH] = length;
     i32[w + REC_KIND] = kind;
     i32[w + REC_TARGET_HI] = targetHi;
     i32[w + REC_TARGET_LO] = targetLo;
@@ -108,7 +114,14 @@ export class RingWriter {
     i32[w + REC_SENDER_LO] = senderLo;
     i32[w + REC_SENDER_THREAD] = senderThread;
     i32[w + REC_CORR] = corr;
-    this.#u8.set(payload, RING_HEADER_BYTES + pos + RECORD_HEADER_BYTES);
+    const at = RING_HEADER_BYTES + pos + RECORD_HEADER_BYTES;
+    if (length <= SMALL_COPY) {
+      // A byte loop beats TypedArray.set / Buffer.copy for small payloads (no view allocation, no native call).
+      const u8 = this.#u8;
+      for (let i = 0; i < length; i++) u8[at + i] = payload[start + i]!;
+    } else {
+      this.#u8.set(start === 0 && end === payload.length ? payload : payload.subarray(start, end), at);
+    }
     tail = (tail + size) | 0;
     this.#tail = tail;
     Atomics.store(i32, RING_TAIL, tail);
