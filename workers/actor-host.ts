@@ -13,7 +13,7 @@ import type { WorkerBoot } from '../src/system.js';
 import { Mesh } from '../src/transport/mesh.js';
 
 const boot = workerData as WorkerBoot;
-for (const url of boot.config.actors) await importModule(url);
+for (const url of boot.config.actors) await importModule(url, true);
 
 const rt = new Runtime(boot.config, boot.thread, new Mesh(boot.mesh, boot.thread));
 setAmbientRuntime(rt);

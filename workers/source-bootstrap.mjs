@@ -4,4 +4,5 @@ import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
+globalThis[Symbol.for('ringmaster.tsx-registered')] = true;
 await import(workerData.entry);
