@@ -12,6 +12,18 @@
  */
 import type { LatencySummary } from './histogram.js';
 
+/**
+ * ringmaster's dispatcher settings from the CLI (`--workers`, `--wait-strategy`, `--throughput`,
+ * `--spin-iterations`); a field left out means "the default" (see `bench/ringmaster.ts`). Baselines
+ * ignore it.
+ */
+export interface EngineOptions {
+  readonly workers?: number;
+  readonly waitStrategy?: 'spin' | 'park' | 'hybrid';
+  readonly throughput?: number;
+  readonly spinIterations?: number;
+}
+
 /** What the CLI hands to every scenario. */
 export interface ScenarioOptions {
   /** `--quick`: the CLI already shortened `measureMs` and `warmupMs`; use it for anything else you size. */
@@ -22,6 +34,8 @@ export interface ScenarioOptions {
   readonly warmupMs: number;
   /** Reports what the scenario is doing now; the CLI prints it to stderr. */
   progress(line: string): void;
+  /** ringmaster's settings for the scenarios that start an `ActorSystem`. */
+  readonly engine: EngineOptions;
 }
 
 /** Values worth printing next to a figure: thread counts, batch sizes, wait strategies. */
@@ -33,6 +47,15 @@ export type Config = Readonly<Record<string, string | number | boolean>>;
  */
 export type CompareKey = 'round-trip' | 'one-way' | 'one-way-batched' | (string & {});
 
+/**
+ * A second comparison, next to the `--baseline` ratio: the figure with key `compare` from `scenario`
+ * of the same run (for example an actor ping-pong against the `shared-word` floor).
+ */
+export interface Reference {
+  readonly scenario: string;
+  readonly compare: CompareKey;
+}
+
 /** A latency figure: one histogram of individual operations. */
 export interface LatencyMeasurement {
   readonly kind: 'latency';
@@ -41,6 +64,8 @@ export interface LatencyMeasurement {
   readonly compare: CompareKey;
   readonly latency: LatencySummary;
   readonly config?: Config;
+  /** Figures of other scenarios to divide this one by as well (reported under "Other comparisons"). */
+  readonly references?: readonly Reference[];
 }
 
 /** A throughput figure: how many messages crossed in how long. */
@@ -53,6 +78,7 @@ export interface ThroughputMeasurement {
   /** `messages / seconds`. */
   readonly perSecond: number;
   readonly config?: Config;
+  readonly references?: readonly Reference[];
 }
 
 export type Measurement = LatencyMeasurement | ThroughputMeasurement;
@@ -63,11 +89,34 @@ export interface ScenarioResult {
   readonly notes?: readonly string[];
 }
 
+/**
+ * A goal a scenario's figure must meet against another scenario's figure of the same kind, measured in
+ * the same run. Declared on the scenario (not in its result) so that a scenario that failed still
+ * shows its targets, as missed. Latency: this scenario's p50 <= `factor` x the other's p50.
+ * Throughput: this scenario's messages/s >= `factor` x the other's.
+ */
+export interface Target {
+  /** The line the report prints, such as `ask round-trip p50 <= 1/3 of postMessage ping-pong p50`. */
+  readonly label: string;
+  /** This scenario's figure: its first measurement with this compare key. */
+  readonly compare: CompareKey;
+  /** The figure it is held against: the first measurement of `scenario` with `compare`. */
+  readonly against: Reference;
+  readonly factor: number;
+}
+
 export interface Scenario {
   /** Unique, kebab-case; what `--scenario` matches. */
   readonly name: string;
   /** One sentence for `--list` and the report. */
   readonly description: string;
+  /**
+   * Scenarios whose figures this one's targets and references divide by: the CLI runs them too (first)
+   * when this one is selected, so every comparison is made within one run.
+   */
+  readonly needs?: readonly string[];
+  /** Goals the report checks and prints as PASS or MISS lines. */
+  readonly targets?: readonly Target[];
   /**
    * Measures and cleans up. Must not leave workers, timers or handles alive when it settles, also when
    * it throws: use try/finally (see `WorkerGroup` in `bench/workers.ts`).

@@ -1,0 +1,82 @@
+/**
+ * The actors ringmaster's benchmark scenarios use. Every thread loads this module (it is the system's
+ * `actors` option, see `bench/ringmaster.ts`), so the definitions exist on the main thread and in every
+ * worker; the scenarios import it for the definitions and their message types.
+ *
+ * The messages mirror the postMessage baseline's: `{type:'get'}` answered with a number, and
+ * `{type:'inc', by:1}` counted, so the ratios compare the same work.
+ */
+import { defineActor, type ActorContext, type ActorRef } from '../src/index.js';
+import type { LatencySummary } from './histogram.js';
+import { sampleLatencyAsync } from './measure.js';
+
+export type CounterMsg = { type: 'inc'; by: number } | { type: 'get' } | { type: 'take' };
+
+export const GET = { type: 'get' } as const satisfies CounterMsg;
+export const INC = { type: 'inc', by: 1 } as const satisfies CounterMsg;
+export const TAKE = { type: 'take' } as const satisfies CounterMsg;
+
+/**
+ * Counts `inc`; answers `get` with the count, and `take` with the count before resetting it to 0 (so a
+ * throughput round learns how many of its messages arrived).
+ */
+export const BenchCounter = defineActor('bench.Counter', {
+  init: () => ({ n: 0 }),
+  receive(state, msg: CounterMsg, ctx: ActorContext<CounterMsg, number>) {
+    switch (msg.type) {
+      case 'inc':
+        state.n += msg.by;
+        return;
+      case 'get':
+        ctx.reply(state.n);
+        return;
+      case 'take':
+        ctx.reply(state.n);
+        state.n = 0;
+        return;
+    }
+  },
+});
+
+export type PingerMsg = {
+  type: 'ping-pong';
+  /** The actor to ask `{type:'get'}`, on another worker. */
+  target: ActorRef<CounterMsg, number>;
+  warmupMs: number;
+  measureMs: number;
+};
+
+/**
+ * Actor-to-actor round trips: on `ping-pong`, asks `target` `{type:'get'}` back to back, one at a time,
+ * with the same time-driven warm-up-then-measure loop and HDR histogram as the main-thread scenarios
+ * (`bench/measure.ts`, run here inside the worker), and replies with the latency summary in µs. The
+ * handler is async, so the actor takes no other message until the loop is done.
+ */
+export const BenchPinger = defineActor('bench.Pinger', {
+  async receive(_state, msg: PingerMsg, ctx: ActorContext<PingerMsg, LatencySummary>) {
+    const budget = { warmupMs: msg.warmupMs, measureMs: msg.measureMs };
+    const summary = await sampleLatencyAsync(budget, () => ctx.ask(msg.target, GET));
+    ctx.reply(summary);
+  },
+});
+
+export type ProducerMsg = {
+  type: 'blast';
+  target: ActorRef<CounterMsg, number>;
+  count: number;
+};
+
+/**
+ * Actor-to-actor one-way throughput: on `blast`, tells `target` `{type:'inc', by:1}` `count` times
+ * (when the ring is full, `tell` returns false and it waits for room with `send`), then asks `target`
+ * `{type:'take'}` and replies with what the target counted, so the round ends once everything arrived.
+ */
+export const BenchProducer = defineActor('bench.Producer', {
+  async receive(_state, msg: ProducerMsg, ctx: ActorContext<ProducerMsg, number>) {
+    const { target, count } = msg;
+    for (let i = 0; i < count; i++) {
+      if (!ctx.tell(target, INC)) await ctx.send(target, INC);
+    }
+    ctx.reply(await ctx.ask<CounterMsg, number>(target, TAKE));
+  },
+});

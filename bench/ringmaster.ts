@@ -1,0 +1,82 @@
+/**
+ * Starting ringmaster for a scenario: the `ActorSystem` options the CLI flags stand for, the actor module
+ * every thread loads (`bench/actors.ts`), and the settings each measurement records in its `config`.
+ *
+ * Main thread only.
+ */
+import { ActorSystem, resolveConfig, type ResolvedConfig, type SystemOptions } from '../src/index.js';
+import type { Config, EngineOptions } from './scenario.js';
+
+/** The module with the benchmark's actors; every worker imports it (through tsx, from source). */
+export const BENCH_ACTORS = new URL('./actors.ts', import.meta.url);
+
+/**
+ * Workers when `--workers` is not given: the actor-to-actor scenarios need two, one actor on each. The
+ * engine's own default (availableParallelism - 1) would be 1 on a 2-core machine.
+ */
+export const DEFAULT_BENCH_WORKERS = 2;
+
+/** The `ActorSystem.start` options for the CLI's engine flags (flags not given keep the engine's defaults). */
+export function systemOptions(engine: EngineOptions): SystemOptions {
+  const options: SystemOptions = {
+    workers: engine.workers ?? DEFAULT_BENCH_WORKERS,
+    actors: [BENCH_ACTORS],
+  };
+  if (engine.waitStrategy !== undefined) options.waitStrategy = engine.waitStrategy;
+  if (engine.throughput !== undefined) options.throughput = engine.throughput;
+  if (engine.spinIterations !== undefined) options.spinIterations = engine.spinIterations;
+  return options;
+}
+
+/** The complete configuration the flags resolve to; throws the engine's InvalidConfigError on bad values. */
+export function resolvedEngine(engine: EngineOptions): ResolvedConfig {
+  return resolveConfig(systemOptions(engine));
+}
+
+/** The settings worth printing next to a figure. */
+export function engineConfig(config: Readonly<ResolvedConfig>): Config {
+  return {
+    workers: config.workers,
+    waitStrategy: config.waitStrategy,
+    spinIterations: config.spinIterations,
+    throughput: config.throughput,
+  };
+}
+
+/** Problems the engine reported while a scenario ran, which would make its figures meaningless. */
+export interface EngineTrouble {
+  readonly deadLetters: number;
+  readonly failures: string[];
+}
+
+/**
+ * Starts a system with the CLI's settings and counts dead letters and actor failures on its event stream:
+ * a benchmark whose messages went to dead letters measured something else, so scenarios report them.
+ */
+export async function startSystem(engine: EngineOptions): Promise<{ system: ActorSystem; trouble: EngineTrouble }> {
+  const system = await ActorSystem.start(systemOptions(engine));
+  const trouble: EngineTrouble = { deadLetters: 0, failures: [] };
+  system.events.subscribe((event) => {
+    if (event.type === 'dead-letter') trouble.deadLetters++;
+    else if (event.type === 'actor-failed') trouble.failures.push(`${event.actor}: ${event.error.message}`);
+    else if (event.type === 'worker-exited') trouble.failures.push(`worker ${event.worker} exited with code ${event.code}`);
+  });
+  return { system, trouble };
+}
+
+/** Notes for the report when the engine misbehaved during a scenario; empty when it did not. */
+export function troubleNotes(trouble: EngineTrouble): string[] {
+  const notes: string[] = [];
+  if (trouble.deadLetters > 0) notes.push(`WARNING: ${trouble.deadLetters} dead letter(s) during the run`);
+  for (const failure of trouble.failures.slice(0, 5)) notes.push(`WARNING: engine reported ${failure}`);
+  return notes;
+}
+
+/**
+ * The workers two actors go on so that their messages cross between two workers; with `--workers 1`
+ * both go on worker 1 (the figure is then same-thread, and the scenario says so).
+ */
+export function twoWorkers(config: Readonly<ResolvedConfig>): { first: number; second: number; crossing: boolean } {
+  const crossing = config.workers >= 2;
+  return { first: 1, second: crossing ? 2 : 1, crossing };
+}
