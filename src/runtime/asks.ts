@@ -2,18 +2,30 @@
  * The asks this thread is waiting on, by correlation id. Every entry settles exactly once: a reply, an error
  * reply, its timeout, or `rejectAll` at shutdown. Correlation ids are Int32 (they travel in a record header) and
  * never 0 (0 means "nobody waits").
+ *
+ * Timeouts share one timer instead of one `setTimeout` per ask (a timer per ask cost ~1 µs on the ask path): asks
+ * with the same timeout expire in the order they were made, so each distinct timeout keeps a FIFO of correlation
+ * ids, and the single timer is armed for the earliest head. Settled asks leave the FIFOs lazily (from the head).
+ * The timer is referenced while any ask waits, so a pending ask keeps the process alive until it settles.
  */
 import { AskTimeoutError } from '../errors.js';
+import { Queue } from '../dispatch/mailbox.js';
 
 interface Entry {
   resolve(value: unknown): void;
   reject(err: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  deadline: number;
+  target: string;
+  timeoutMs: number;
 }
 
 export class PendingAsks {
   readonly #map = new Map<number, Entry>();
+  readonly #byTimeout = new Map<number, Queue<number>>();
   #next = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  readonly #sweep = (): void => this.#expire();
 
   get size(): number {
     return this.#map.size;
@@ -22,15 +34,16 @@ export class PendingAsks {
   create(target: string, timeoutMs: number): { corr: number; promise: Promise<unknown> } {
     let corr = (this.#next = (this.#next + 1) | 0);
     while (corr === 0 || this.#map.has(corr)) corr = this.#next = (this.#next + 1) | 0;
+    const deadline = performance.now() + timeoutMs;
     let entry!: Entry;
     const promise = new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#map.delete(corr);
-        reject(new AskTimeoutError(target, timeoutMs));
-      }, timeoutMs);
-      entry = { resolve, reject, timer };
+      entry = { resolve, reject, deadline, target, timeoutMs };
     });
     this.#map.set(corr, entry);
+    let fifo = this.#byTimeout.get(timeoutMs);
+    if (fifo === undefined) this.#byTimeout.set(timeoutMs, (fifo = new Queue()));
+    fifo.push(corr);
+    if (deadline < this.#timerAt) this.#arm(deadline);
     return { corr, promise };
   }
 
@@ -57,7 +70,55 @@ export class PendingAsks {
     const e = this.#map.get(corr);
     if (e === undefined) return undefined;
     this.#map.delete(corr);
-    clearTimeout(e.timer);
+    if (this.#map.size === 0) {
+      this.#disarm();
+      this.#byTimeout.clear();
+      return e;
+    }
+    // Replies mostly come in order: drop settled ids from the head so the FIFOs stay short.
+    const fifo = this.#byTimeout.get(e.timeoutMs);
+    if (fifo !== undefined) {
+      while (fifo.size > 0 && !this.#map.has(fifo.peek()!)) fifo.shift();
+    }
     return e;
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#sweep, Math.max(0, Math.ceil(at - performance.now())));
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    // Timers may fire a little early or late; a deadline within 1 ms counts as reached.
+    const now = performance.now() + 1;
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const [timeoutMs, fifo] of this.#byTimeout) {
+      while (fifo.size > 0) {
+        const corr = fifo.peek()!;
+        const e = this.#map.get(corr);
+        if (e === undefined) {
+          fifo.shift();
+          continue;
+        }
+        if (e.deadline > now) {
+          nextAt = Math.min(nextAt, e.deadline);
+          break;
+        }
+        fifo.shift();
+        this.#map.delete(corr);
+        e.reject(new AskTimeoutError(e.target, e.timeoutMs));
+      }
+      if (fifo.size === 0) this.#byTimeout.delete(timeoutMs);
+    }
+    if (nextAt !== Number.POSITIVE_INFINITY) this.#arm(nextAt);
   }
 }
