@@ -18,7 +18,8 @@ describe('Codec', () => {
     const noProtoKey = (v: unknown): boolean => !JSON.stringify(v ?? null).includes('"__proto__"');
     fc.assert(
       fc.property(fc.jsonValue().filter(noProtoKey), (v) => {
-        expect(roundTrip(codec, v)).toEqual(v);
+        // Compared with what JSON keeps (msgpack, like JSON, has no -0 for integers).
+        expect(roundTrip(codec, v)).toEqual(JSON.parse(JSON.stringify(v)));
       }),
       { seed: 7, numRuns: 300 },
     );
