@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'ERR_WORKER_CRASHED'
   | 'ERR_WORKER_BOOT'
   | 'ERR_NO_CONTEXT'
-  | 'ERR_MODULE_LOAD';
+  | 'ERR_MODULE_LOAD'
+  | 'ERR_TESTKIT_EXPECTATION';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -217,4 +218,21 @@ export function deserializeError(s: SerializedError): Error {
   if (s.code !== undefined) (err as { code?: string }).code = s.code;
   if (s.stack !== undefined) err.stack = s.stack;
   return err;
+}
+
+// ---- ringmaster/testkit ----
+
+/**
+ * A TestKit expectation that was not met (`ringmaster/testkit`). The message says what was expected, what arrived
+ * instead (the messages or events themselves) and the test's hint; `received` holds what arrived, for assertions.
+ */
+export class TestKitExpectationError extends RingmasterError {
+  constructor(
+    message: string,
+    readonly received: readonly unknown[] = [],
+    readonly hint: string | undefined = undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_TESTKIT_EXPECTATION', message, options);
+  }
 }

@@ -17,6 +17,7 @@ import {
   SystemStoppedError,
   WorkerBootError,
   deserializeError,
+  serializeError,
 } from './errors.js';
 import { EventStream } from './events.js';
 import { importModule } from './loader.js';
@@ -164,7 +165,8 @@ export class ActorSystem {
     this.#driver.kick();
     await Promise.allSettled(stops);
     rt.asks.rejectAll(() => new SystemStoppedError('the ask was still waiting for its reply'));
-    await Promise.all(this.#workers.map((w) => w.control.exit().catch(() => {})));
+    // A comlink call to a dead worker never settles: race each exit call with the worker's own exit.
+    await Promise.all(this.#workers.map((w) => Promise.race([w.control.exit().catch(() => {}), w.exited])));
     await this.#terminateWorkers();
     // Workers are gone but their last records (dead letters, reports) are still in shared memory.
     for (let i = 0; i < 4 && rt.pump(); i++);
@@ -183,11 +185,11 @@ export class ActorSystem {
       const exited = new Promise<number>((resolve) => {
         worker.on('error', (err) => {
           bootError ??= err;
-          this.events.publish({ type: 'worker-exited', worker: thread, code: 1, error: err });
         });
         worker.on('exit', (code) => {
           exitCode = code;
           resolve(code);
+          if (this.#shutdown === undefined) this.#workerDied(thread, code, bootError);
         });
       });
       const control = wrapControl(worker);
@@ -199,6 +201,26 @@ export class ActorSystem {
       await Promise.race([ready, died]);
       void exitCode;
     }
+  }
+
+  /**
+   * A worker died outside shutdown. Its actors are gone (restarting workers is not built yet): asks waiting on it
+   * fail with WorkerCrashedError on every thread, and later messages to it become 'worker-crashed' dead letters.
+   */
+  #workerDied(thread: number, code: number, error: unknown): void {
+    const cause = error ?? new Error(`worker ${thread} exited with code ${code}`);
+    this.#rt.markThreadDead(thread, cause);
+    for (const w of this.#workers) {
+      if (w.thread !== thread) this.#rt.sendSystem(w.thread, undefined, { type: 'thread-dead', thread, error: serializeError(cause) });
+    }
+    for (const [name, ref] of this.#byName) {
+      if (ref.thread === thread) {
+        this.#byName.delete(name);
+        this.#topLevel.delete(name);
+      }
+    }
+    this.events.publish({ type: 'worker-exited', worker: thread, code, error: error instanceof Error ? error : null });
+    this.#driver.kick();
   }
 
   async #terminateWorkers(): Promise<void> {

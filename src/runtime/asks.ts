@@ -17,6 +17,8 @@ interface Entry {
   deadline: number;
   target: string;
   timeoutMs: number;
+  /** The thread the ask went to (-1 when unknown), so a dead thread's asks can be failed at once. */
+  thread: number;
 }
 
 export class PendingAsks {
@@ -31,13 +33,13 @@ export class PendingAsks {
     return this.#map.size;
   }
 
-  create(target: string, timeoutMs: number): { corr: number; promise: Promise<unknown> } {
+  create(target: string, timeoutMs: number, thread = -1): { corr: number; promise: Promise<unknown> } {
     let corr = (this.#next = (this.#next + 1) | 0);
     while (corr === 0 || this.#map.has(corr)) corr = this.#next = (this.#next + 1) | 0;
     const deadline = performance.now() + timeoutMs;
     let entry!: Entry;
     const promise = new Promise<unknown>((resolve, reject) => {
-      entry = { resolve, reject, deadline, target, timeoutMs };
+      entry = { resolve, reject, deadline, target, timeoutMs, thread };
     });
     this.#map.set(corr, entry);
     let fifo = this.#byTimeout.get(timeoutMs);
@@ -64,6 +66,11 @@ export class PendingAsks {
 
   rejectAll(err: () => Error): void {
     for (const corr of [...this.#map.keys()]) this.reject(corr, err());
+  }
+
+  /** Rejects the asks that went to `thread` (it died: their replies will never come). */
+  rejectThread(thread: number, err: () => Error): void {
+    for (const [corr, e] of [...this.#map]) if (e.thread === thread) this.reject(corr, err());
   }
 
   #take(corr: number): Entry | undefined {

@@ -15,6 +15,7 @@ import {
   ActorFailedError,
   ActorStoppedError,
   InvalidArgumentError,
+  WorkerCrashedError,
   MailboxFullError,
   NameTakenError,
   SystemStoppedError,
@@ -98,6 +99,8 @@ export class Runtime implements RefRuntime, CellHost {
   readonly #stash = new Map<number, unknown[][]>();
   readonly #tombstones = new Map<number, string>();
   readonly #placer: Placer;
+  /** Threads that died, with the cause: records for them become dead letters at once. */
+  readonly #dead = new Map<number, unknown>();
   /** The cell whose handler is running synchronously: the implicit sender of `ref.tell`. */
   #current: Cell | undefined;
 
@@ -190,7 +193,7 @@ export class Runtime implements RefRuntime, CellHost {
       }
       if (this.closed) throw new SystemStoppedError(`ask to '${ref.name}'`);
       this.codec.encode(message);
-      const { corr, promise } = this.asks.create(ref.name, t);
+      const { corr, promise } = this.asks.create(ref.name, t, ref.thread);
       this.#post(K_ASK, ref.thread, ref.id, ref.name, from, corr, undefined, true);
       this.kick();
       return promise;
@@ -232,11 +235,18 @@ export class Runtime implements RefRuntime, CellHost {
     const writer = this.mesh?.writers[thread];
     const hi = Math.floor(id / TWO_32) | 0;
     const lo = id % TWO_32 | 0;
-    if (writer === undefined) {
+    if (writer === undefined || this.#dead.has(thread)) {
       const codec = this.codec;
       decoding = this;
       const msg = codec.decode(codec.encoded, codec.encodedStart, codec.encodedEnd - codec.encodedStart);
-      this.#undeliverable(kind, id, name, msg, from?.id ?? 0, this.thread, corr);
+      if (kind === K_TELL || kind === K_ASK) {
+        const cause = this.#dead.get(thread);
+        this.deadLetter(writer === undefined ? 'actor-stopped' : 'worker-crashed', name, msg, from?.ref.name ?? null);
+        if (kind === K_ASK && corr !== 0) {
+          const err = writer === undefined ? new ActorStoppedError(name) : new WorkerCrashedError(thread, cause);
+          this.asks.reject(corr, err);
+        }
+      }
       done?.();
       return true;
     }
@@ -429,6 +439,9 @@ export class Runtime implements RefRuntime, CellHost {
         }
         return;
       }
+      case 'thread-dead':
+        this.markThreadDead(m.thread, deserializeError(m.error));
+        return;
       case 'child-terminated': {
         const cell = this.#cells.get(targetId);
         if (cell === undefined) return;
@@ -728,6 +741,29 @@ export class Runtime implements RefRuntime, CellHost {
       if (moved) wake(mesh.controls[t]!);
     }
     return moved;
+  }
+
+  /**
+   * Thread `thread` died: the asks waiting on it fail with WorkerCrashedError, and from now on records for it
+   * become dead letters (reason 'worker-crashed') instead of filling a ring nobody reads.
+   */
+  markThreadDead(thread: number, cause: unknown): void {
+    this.#dead.set(thread, cause);
+    this.asks.rejectThread(thread, () => new WorkerCrashedError(thread, cause));
+    const q = this.#outboxes[thread];
+    if (q !== undefined) {
+      const lost = q.clear();
+      this.#outboxed -= lost.length;
+      for (const o of lost) {
+        if (o.kind === K_TELL || o.kind === K_ASK) {
+          decoding = this;
+          const msg = this.codec.decode(o.bytes, 0, o.bytes.length);
+          this.deadLetter('worker-crashed', `#${refId(o.targetHi, o.targetLo)}`, msg, null);
+          if (o.kind === K_ASK && o.corr !== 0) this.asks.reject(o.corr, new WorkerCrashedError(thread, cause));
+        }
+        o.done?.();
+      }
+    }
   }
 
   /** Records still waiting for ring room, by destination thread (for shutdown reports). */
