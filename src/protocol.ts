@@ -33,6 +33,8 @@ export type SystemMessage =
       /** Reply with K_REPLY (ok) or K_REPLY_ERROR to the sender's corr when it is not 0. */
     }
   | { type: 'stop' }
+  /** Before an actor's first message to a thread: its name, so the receiver can name the sender. */
+  | { type: 'name'; id: number; name: string }
   /** From the main thread to the others: `thread` died; fail what waits on it. */
   | { type: 'thread-dead'; thread: number; error: SerializedError }
   | { type: 'poison' }

@@ -39,6 +39,8 @@ export class Cell {
   busy = false;
   /** Generated child names: `$1`, `$2`, ... */
   childSeq = 0;
+  /** Threads this actor's name has been announced to (1 = done). */
+  readonly announced: Uint8Array;
   /** Threads and correlation ids to answer once this actor has stopped. */
   stopAcks: number[] = [];
 
@@ -56,7 +58,9 @@ export class Cell {
     def: ActorDefinition<any, any, any, any>,
     args: unknown,
     parent: ActorRef | undefined,
+    threads: number,
   ) {
+    this.announced = new Uint8Array(threads);
     this.id = id;
     this.ref = ref;
     this.def = def;

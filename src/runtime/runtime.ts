@@ -47,6 +47,8 @@ const BACKLOG_HIGH_WATER = 8192;
 const DRAIN_BATCH = 1024;
 /** Remembered names of stopped actors, for dead-letter reports. */
 const TOMBSTONES = 4096;
+/** Remembered names of remote senders. */
+const NAMES = 65536;
 
 /** A record that waits on this thread for room in a full ring. */
 interface Outgoing {
@@ -98,6 +100,8 @@ export class Runtime implements RefRuntime, CellHost {
   /** Messages for actors whose spawn request has not arrived yet (it is on another ring). */
   readonly #stash = new Map<number, unknown[][]>();
   readonly #tombstones = new Map<number, string>();
+  /** Names of actors on other threads that have sent here (announced before their first message). */
+  readonly #names = new Map<number, string>();
   readonly #placer: Placer;
   /** Threads that died, with the cause: records for them become dead letters at once. */
   readonly #dead = new Map<number, unknown>();
@@ -153,11 +157,13 @@ export class Runtime implements RefRuntime, CellHost {
   }
 
   #tell(from: Cell | undefined, ref: ActorRef, message: unknown): boolean {
-    if (this.closed) {
+    // After shutdown began, messages from outside the actors are refused; actors keep talking while they drain.
+    if (this.closed && from === undefined) {
       this.#codec(message); // bad input is still a thrown error, whatever the state
       this.deadLetter('system-shutdown', ref.name, message, from?.ref.name ?? null);
       return false;
     }
+    if (from !== undefined) this.#announce(from, ref.thread);
     this.codec.encode(message);
     const sent = this.#post(K_TELL, ref.thread, ref.id, ref.name, from, 0, undefined, false);
     if (sent) return true;
@@ -174,7 +180,8 @@ export class Runtime implements RefRuntime, CellHost {
 
   #send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
     try {
-      if (this.closed) throw new SystemStoppedError(`send to '${ref.name}'`);
+      if (this.closed && from === undefined) throw new SystemStoppedError(`send to '${ref.name}'`);
+      if (from !== undefined) this.#announce(from, ref.thread);
       this.codec.encode(message);
       let done!: () => void;
       const p = new Promise<void>((resolve) => (done = resolve));
@@ -191,7 +198,8 @@ export class Runtime implements RefRuntime, CellHost {
       if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
         throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
       }
-      if (this.closed) throw new SystemStoppedError(`ask to '${ref.name}'`);
+      if (this.closed && from === undefined) throw new SystemStoppedError(`ask to '${ref.name}'`);
+      if (from !== undefined) this.#announce(from, ref.thread);
       this.codec.encode(message);
       const { corr, promise } = this.asks.create(ref.name, t, ref.thread);
       this.#post(K_ASK, ref.thread, ref.id, ref.name, from, corr, undefined, true);
@@ -200,6 +208,16 @@ export class Runtime implements RefRuntime, CellHost {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Tells `thread` this actor's name before its first message there, on the same ring (so it arrives first): records
+   * carry only ids, and `ctx.sender.name` / dead-letter reports on that thread need the name.
+   */
+  #announce(from: Cell, thread: number): void {
+    if (thread === this.thread || from.announced[thread] === 1 || this.mesh === undefined) return;
+    from.announced[thread] = 1;
+    this.sendSystem(thread, undefined, { type: 'name', id: from.id, name: from.ref.name });
   }
 
   #codec(message: unknown): void {
@@ -387,7 +405,7 @@ export class Runtime implements RefRuntime, CellHost {
   }
 
   #nameOf(id: number, thread: number): string {
-    return this.#cells.get(id)?.ref.name ?? this.#tombstones.get(id) ?? `#${id}@${thread}`;
+    return this.#cells.get(id)?.ref.name ?? this.#names.get(id) ?? this.#tombstones.get(id) ?? `#${id}@${thread}`;
   }
 
   deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null): void {
@@ -439,6 +457,10 @@ export class Runtime implements RefRuntime, CellHost {
         }
         return;
       }
+      case 'name':
+        this.#names.set(m.id, m.name);
+        if (this.#names.size > NAMES) this.#names.delete(this.#names.keys().next().value!);
+        return;
       case 'thread-dead':
         this.markThreadDead(m.thread, deserializeError(m.error));
         return;
@@ -525,7 +547,7 @@ export class Runtime implements RefRuntime, CellHost {
     parent: ActorRef | undefined,
     onStarted: (err: Error | undefined) => void,
   ): void {
-    const cell = new Cell(this, ref.id, ref, def, args, parent);
+    const cell = new Cell(this, ref.id, ref, def, args, parent, this.mesh?.threads ?? 1);
     this.#cells.set(ref.id, cell);
     if (this.mesh) addActorCount(this.mesh.controls[this.thread]!, 1);
     this.#toMain({ type: 'registered', ref, definition: def.name, parent: parent ?? null });

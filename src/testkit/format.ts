@@ -4,6 +4,7 @@
  *
  * Contract: main thread only (the TestKit never runs on a worker).
  */
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { createExpect } from 'vitest';
 import { TestKitExpectationError } from '../errors.js';
@@ -108,11 +109,22 @@ export function expectationFailed(parts: {
     parts.hint,
     parts.cause === undefined ? undefined : { cause: parts.cause },
   );
+  if (err.stack !== undefined) err.stack = withoutTestKitFrames(err.stack);
   if (parts.diff !== undefined) {
     // vitest's reporter shows a diff for errors that carry `expected` and `actual` (as chai's AssertionError does).
     Object.assign(err, { expected: parts.diff.expected, actual: parts.diff.actual, showDiff: true });
   }
   return err;
+}
+
+// The TestKit's own frames say nothing to the test's author, and vitest shows the code of the first frame: without
+// them, that frame is the line of the test that made the failed expectation.
+const TESTKIT_DIR = fileURLToPath(new URL('.', import.meta.url));
+function withoutTestKitFrames(stack: string): string {
+  return stack
+    .split('\n')
+    .filter((line) => !(line.trimStart().startsWith('at ') && line.includes(TESTKIT_DIR)))
+    .join('\n');
 }
 
 function indentLines(s: string): string {

@@ -1,0 +1,242 @@
+/**
+ * createTestSystem and TestSystem: an ActorSystem for a test or a test file, shut down automatically by vitest's
+ * hooks, with the TestKit's defaults (timeouts), probes, event expectations and death-watch emulation.
+ *
+ * Contract: main thread of a vitest worker only; not for `test.concurrent` tests (vitest's current-test tracking,
+ * which decides when a per-test system shuts down, is ambiguous there).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { EventOf } from '../events.js';
+import { ActorRef } from '../ref.js';
+import { ActorSystem } from '../system.js';
+import type { SystemOptions } from '../config.js';
+import { expectEvents, type ErrorMatcher, type EventExpectation } from './events.js';
+import { expectationFailed, type ExpectOptions } from './format.js';
+import { registerShutdown, type Scope } from './lifecycle.js';
+import { ProbeActor, dropInbox, openInbox } from './probe-actor.js';
+import { TestProbe, type ProbeHost } from './probe.js';
+import {
+  DEFAULT_NO_MSG_MS,
+  DEFAULT_TIMEOUT_MS,
+  awaitAssert,
+  checkMs,
+  deadline,
+  effectiveTimeout,
+  envTimeFactor,
+  within,
+  type AwaitAssertOptions,
+} from './timing.js';
+
+/** The TestKit's own options, under `testKit` in createTestSystem's options. */
+export interface TestKitOptions {
+  /** Default timeout of every expectation (expectMsg, receiveN, expectEvents, awaitAssert, ...). Default 3000 ms. */
+  timeoutMs?: number;
+  /** Default window of expectNoMsg and of `count: 0` event expectations. Default 100 ms. */
+  noMsgMs?: number;
+  /**
+   * Multiplies both defaults, for slow machines (Akka's time factor). Default: the environment variable
+   * RINGMASTER_TEST_TIME_FACTOR, else 1. Explicit `timeoutMs` arguments are not scaled.
+   */
+  timeFactor?: number;
+}
+
+/** ActorSystem.start's options, plus the TestKit's. `workers` defaults to 1 here (not cores − 1). */
+export type TestSystemOptions = SystemOptions & { testKit?: TestKitOptions };
+
+let probeSeq = 0;
+
+/**
+ * Starts an actor system for the current test, describe block or file, and registers its shutdown with vitest:
+ * called inside a test, it is shut down when the test finishes; at the top level of a file (`await` it there), in
+ * a describe body, or in a beforeAll, after the last test of that file or block. See docs/testing.md.
+ */
+export function createTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  if (options === null || typeof options !== 'object') {
+    return Promise.reject(new InvalidArgumentError(`createTestSystem: options must be an object, got ${String(options)}`));
+  }
+  const { testKit, ...systemOptions } = options;
+  let started: Promise<TestSystem> | undefined;
+  // Registered before the system starts, while vitest's context (which test, which suite) is still the caller's.
+  const scope = registerShutdown(async () => {
+    const tk = await started?.catch(() => undefined);
+    await tk?.shutdown();
+  });
+  started = TestSystem.start(systemOptions, testKit ?? {}, scope);
+  return started;
+}
+
+export class TestSystem implements ProbeHost {
+  /** The system under test: spawn, lookup, stop, events, as in production code. */
+  readonly system: ActorSystem;
+  /** What the system belongs to, and so when it is shut down: 'test', 'suite' (describe block or file), 'file'. */
+  readonly scope: Scope;
+  /** Default timeout of expectations, in ms (after the time factor). */
+  readonly timeoutMs: number;
+  /** Default window of expectNoMsg, in ms (after the time factor). */
+  readonly noMsgMs: number;
+  readonly #probes = new Set<TestProbe>();
+  /** `name@thread` of actors seen stopping and not started again since: expectTerminated on a stopped actor. */
+  readonly #stopped = new Set<string>();
+  readonly #unsubscribe: () => void;
+  readonly #systemShutdown: () => Promise<void>;
+  #shutdown: Promise<void> | undefined;
+
+  private constructor(system: ActorSystem, kit: Required<TestKitOptions>, scope: Scope) {
+    this.system = system;
+    this.scope = scope;
+    this.timeoutMs = Math.round(kit.timeoutMs * kit.timeFactor);
+    this.noMsgMs = Math.round(kit.noMsgMs * kit.timeFactor);
+    this.#unsubscribe = system.events.subscribe((e) => {
+      if (e.type === 'actor-stopped') this.#stopped.add(`${e.actor}@${e.thread}`);
+      else if (e.type === 'actor-started') this.#stopped.delete(`${e.actor}@${e.thread}`);
+    });
+    // A held probe message would hold up a shutdown until shutdownTimeoutMs: whoever shuts the system down (this
+    // TestSystem, or the test calling system.shutdown() directly), the probes let go first.
+    this.#systemShutdown = system.shutdown.bind(system);
+    system.shutdown = () => this.shutdown();
+  }
+
+  /** @internal use createTestSystem. */
+  static async start(options: SystemOptions, kit: TestKitOptions, scope: Scope): Promise<TestSystem> {
+    const resolved: Required<TestKitOptions> = {
+      timeoutMs: kit.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : checkMs('testKit.timeoutMs', kit.timeoutMs),
+      noMsgMs: kit.noMsgMs === undefined ? DEFAULT_NO_MSG_MS : checkMs('testKit.noMsgMs', kit.noMsgMs, true),
+      timeFactor: kit.timeFactor === undefined ? envTimeFactor() : checkMs('testKit.timeFactor', kit.timeFactor),
+    };
+    // One worker unless told otherwise: each boots from TypeScript source in tests (~0.3–1 s), CI has 2 cores,
+    // and one worker already puts every actor on another thread than the test.
+    const withWorkers = options.mode !== 'inline' && options.workers === undefined ? { ...options, workers: 1 } : options;
+    const system = await ActorSystem.start(withWorkers);
+    return new TestSystem(system, resolved, scope);
+  }
+
+  /**
+   * A new probe: an actor on the main thread whose messages the test expects. `name` must be free among top-level
+   * actors (default `testProbe-N`).
+   */
+  async probe<M = any, R = any>(name?: string): Promise<TestProbe<M, R>> {
+    if (this.#shutdown !== undefined) throw new InvalidArgumentError('probe(): the test system is shut down');
+    const inbox = openInbox();
+    try {
+      const ref = await this.system.spawn(ProbeActor, {
+        name: name ?? `testProbe-${++probeSeq}`,
+        args: { inbox: inbox.token },
+        placement: { worker: 0 },
+      });
+      const probe = new TestProbe<M, R>(ref as unknown as ActorRef<M, R>, inbox, this);
+      this.#probes.add(probe);
+      return probe;
+    } catch (err) {
+      dropInbox(inbox);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `block` and expects the events (see EventExpectation): `await tk.expectEvents({ type: 'dead-letter',
+   * count: 3 }, async () => { ... })`. Resolves to the block's value.
+   */
+  expectEvents<T>(expected: EventExpectation | readonly EventExpectation[], block: () => T | Promise<T>, options?: ExpectOptions): Promise<Awaited<T>> {
+    return expectEvents(this.system.events, expected, block, options, this);
+  }
+
+  /** Expects exactly `count` dead letters (matching `match` / `target` when given) during or shortly after `block`. */
+  expectDeadLetters<T>(
+    count: number,
+    block: () => T | Promise<T>,
+    options?: ExpectOptions & { target?: string; match?: (e: EventOf<'dead-letter'>) => boolean },
+  ): Promise<Awaited<T>> {
+    const spec: EventExpectation = {
+      type: 'dead-letter',
+      count,
+      ...(options?.target === undefined ? {} : { target: options.target }),
+      ...(options?.match === undefined ? {} : { match: options.match }),
+    };
+    return expectEvents(this.system.events, spec, block, options, this);
+  }
+
+  /** Expects an actor failure (a throw in a handler), of actor `actor` and with an error matching `error` when given. */
+  expectActorFailure<T>(
+    failure: { actor?: string; error?: ErrorMatcher; count?: number },
+    block: () => T | Promise<T>,
+    options?: ExpectOptions,
+  ): Promise<Awaited<T>> {
+    return expectEvents(this.system.events, { type: 'actor-failed', ...failure }, block, options, this);
+  }
+
+  /**
+   * Expects a worker to exit ('worker-exited' events). Workers are not restarted yet: there is no worker-restart
+   * event to expect until worker supervision exists.
+   */
+  expectWorkerExit<T>(exit: { worker?: number; count?: number }, block: () => T | Promise<T>, options?: ExpectOptions): Promise<Awaited<T>> {
+    return expectEvents(this.system.events, { type: 'worker-exited', ...exit }, block, options, this);
+  }
+
+  /**
+   * Expects the actor behind `ref` to stop, or to have stopped already. Emulated from 'actor-stopped' events and
+   * the registry until the engine has death watch (see docs/testing.md).
+   */
+  async expectTerminated(ref: ActorRef<any, any>, options?: ExpectOptions): Promise<void> {
+    if (!(ref instanceof ActorRef)) throw new InvalidArgumentError(`expectTerminated: give an ActorRef, got ${String(ref)}`);
+    const timeoutMs = effectiveTimeout(options?.timeoutMs, this.timeoutMs);
+    const key = `${ref.name}@${ref.thread}`;
+    let stopped!: () => void;
+    const seen = new Promise<void>((resolve) => (stopped = resolve));
+    // Subscribed before looking: a stop that lands between the look and the wait is not missed.
+    const off = this.system.events.subscribe('actor-stopped', (e) => {
+      if (e.actor === ref.name && e.thread === ref.thread) stopped();
+    });
+    try {
+      const current = this.system.lookup(ref.name);
+      // Another actor under that name now: this one is gone. None, and it was seen stopping: gone too.
+      if (current !== undefined ? current.id !== ref.id : this.#stopped.has(key)) return;
+      const limit = deadline(timeoutMs);
+      const done = await Promise.race([seen.then(() => true), limit.promise.then(() => false)]);
+      limit.cancel();
+      if (!done) {
+        throw expectationFailed({
+          what: 'expectTerminated',
+          why: `timed out after ${timeoutMs} ms`,
+          expected: `${ref.toString()} to stop`,
+          received:
+            this.system.lookup(ref.name)?.id === ref.id
+              ? 'no actor-stopped event: it is still running (it is in the registry)'
+              : 'no actor-stopped event (and it is not in the registry: it may never have started)',
+          receivedValues: [],
+          hint: options?.hint,
+        });
+      }
+    } finally {
+      off();
+    }
+  }
+
+  /** Re-runs `assertion` until it passes or the timeout (default `timeoutMs`) passes. */
+  awaitAssert<T>(assertion: () => T | Promise<T>, options?: AwaitAssertOptions): Promise<T> {
+    return awaitAssert(assertion, options, this.timeoutMs);
+  }
+
+  /** Runs `block` within `maxMs` (at least `minMs`); expectations inside without a timeout share its deadline. */
+  within<T>(maxMs: number, block: () => T | Promise<T>, options?: { hint?: string }): Promise<T>;
+  within<T>(minMs: number, maxMs: number, block: () => T | Promise<T>, options?: { hint?: string }): Promise<T>;
+  within<T>(...args: unknown[]): Promise<T> {
+    return (within as (...a: unknown[]) => Promise<T>)(...args);
+  }
+
+  /** Shuts the system down (probes first, so none holds it up). Idempotent; the vitest hook calls it too. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#doShutdown();
+    return this.#shutdown;
+  }
+
+  async #doShutdown(): Promise<void> {
+    for (const p of this.#probes) p.close();
+    try {
+      await this.#systemShutdown();
+    } finally {
+      for (const p of this.#probes) p.dispose();
+      this.#probes.clear();
+      this.#unsubscribe();
+    }
+  }
+}
