@@ -17,6 +17,7 @@ import {
   InvalidArgumentError,
   WorkerCrashedError,
   MailboxFullError,
+  MessageTooLargeError,
   NameTakenError,
   SystemStoppedError,
   UnknownDefinitionError,
@@ -35,6 +36,7 @@ import {
 } from '../protocol.js';
 import { ActorRef, refId, type RefRuntime } from '../ref.js';
 import { Codec, installRefExtension } from '../transport/codec.js';
+import { RECORD_HEADER_BYTES } from '../transport/layout.js';
 import type { Mesh } from '../transport/mesh.js';
 import { addActorCount, wake } from '../transport/wait.js';
 import { PendingAsks } from './asks.js';
@@ -103,6 +105,8 @@ export class Runtime implements RefRuntime, CellHost {
   /** Names of actors on other threads that have sent here (announced before their first message). */
   readonly #names = new Map<number, string>();
   readonly #placer: Placer;
+  /** Size limit for system messages and error replies: what one ring record can hold. */
+  readonly #systemLimit: number;
   /** Threads that died, with the cause: records for them become dead letters at once. */
   readonly #dead = new Map<number, unknown>();
   /** The cell whose handler is running synchronously: the implicit sender of `ref.tell`. */
@@ -119,6 +123,7 @@ export class Runtime implements RefRuntime, CellHost {
       this.#spawnSeen.push(-1);
     }
     this.#placer = new Placer(config.workers, mesh?.controls ?? []);
+    this.#systemLimit = (config.ringBytes >> 1) - RECORD_HEADER_BYTES;
   }
 
   get asyncInFlight(): number {
@@ -160,7 +165,7 @@ export class Runtime implements RefRuntime, CellHost {
     // After shutdown began, messages from outside the actors are refused; actors keep talking while they drain.
     if (this.closed && from === undefined) {
       this.#codec(message); // bad input is still a thrown error, whatever the state
-      this.deadLetter('system-shutdown', ref.name, message, from?.ref.name ?? null);
+      this.deadLetter('system-shutdown', ref.name, message, null);
       return false;
     }
     if (from !== undefined) this.#announce(from, ref.thread);
@@ -287,7 +292,13 @@ export class Runtime implements RefRuntime, CellHost {
 
   /** Sends a system message; never dropped (it waits in the outbox when the ring is full). */
   sendSystem(thread: number, target: ActorRef | undefined, m: SystemMessage, corr = 0): void {
-    this.codec.encode(m);
+    try {
+      this.codec.encode(m, this.#systemLimit);
+    } catch (err) {
+      // A report can outgrow the ring when it quotes a message near maxMessageBytes: send a shortened one.
+      if (!(err instanceof MessageTooLargeError)) throw err;
+      this.codec.encode(shrink(m, err.bytes), this.#systemLimit);
+    }
     this.#post(K_SYSTEM, thread, target?.id ?? 0, target?.name ?? '(system)', undefined, corr, undefined, true);
   }
 
@@ -298,8 +309,17 @@ export class Runtime implements RefRuntime, CellHost {
       if (!ok && !isError) this.deadLetter('ask-timed-out', '(reply)', copy, null);
       return;
     }
-    const payload = isError ? serializeError(value) : value;
-    this.codec.encode(payload);
+    if (isError) {
+      const e = serializeError(value);
+      try {
+        this.codec.encode(e, this.#systemLimit);
+      } catch {
+        // An error too large for a ring record still settles the ask: keep its name, code and the start of its message.
+        this.codec.encode({ name: e.name, message: `${e.message.slice(0, 1000)}… (truncated)`, ...(e.code ? { code: e.code } : {}) });
+      }
+    } else {
+      this.codec.encode(value);
+    }
     this.#post(isError ? K_REPLY_ERROR : K_REPLY, thread, 0, '(asker)', undefined, corr, undefined, true);
   }
 
@@ -801,6 +821,21 @@ export class Runtime implements RefRuntime, CellHost {
     const out: ActorRef[] = [];
     for (const c of this.#cells.values()) if (c.parent === undefined) out.push(c.ref);
     return out;
+  }
+}
+
+/** A system message too large for a ring record, with its bulky part replaced by a note of its size. */
+function shrink(m: SystemMessage, bytes: number): SystemMessage {
+  const note = `(${bytes} bytes: too large to report in full)`;
+  switch (m.type) {
+    case 'dead-letter':
+      return { ...m, message: note };
+    case 'actor-failed':
+      return { ...m, error: { name: m.error.name, message: `${m.error.message.slice(0, 1000)}… ${note}` } };
+    case 'spawn':
+      return m; // spawn args are checked against maxMessageBytes before they get here
+    default:
+      return m;
   }
 }
 

@@ -75,11 +75,25 @@ export function showArrival(a: Arrival): string {
   return `${show(a.message)}  (from ${a.sender === undefined ? 'outside any actor' : a.sender.toString()})`;
 }
 
-/** A list of arrivals, one per line, numbered in arrival order. */
-export function showArrivals(list: readonly Arrival[], indent = '    '): string {
+/**
+ * A list of arrivals: one inline, several one per line, numbered in arrival order (indented for the `received:`
+ * line of a failure message, whose continuation lines get two more spaces).
+ */
+export function showArrivals(list: readonly Arrival[]): string {
   if (list.length === 0) return 'nothing';
   if (list.length === 1) return showArrival(list[0]!);
-  return list.map((a, i) => `\n${indent}${i + 1}. ${showArrival(a).replace(/\n/g, `\n${indent}   `)}`).join('');
+  return list.map((a, i) => `\n  ${i + 1}. ${showArrival(a).replace(/\n/g, '\n     ')}`).join('');
+}
+
+/** `N message(s) <label>: <the arrivals>`, or 'nothing'. */
+export function countedArrivals(list: readonly Arrival[], label: string): string {
+  if (list.length === 0) return 'nothing';
+  return `${list.length} message(s) ${label}:${list.length === 1 ? ' ' : ''}${showArrivals(list)}`;
+}
+
+/** A list of expectations, one per line (for the `expected:` line of a failure message). */
+export function showExpectedList(list: readonly unknown[]): string {
+  return list.map((e) => `\n  - ${describeExpected(e).replace(/\n/g, '\n    ')}`).join('');
 }
 
 /**

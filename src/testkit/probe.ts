@@ -16,15 +16,16 @@ import {
   describeExpected,
   expectationFailed,
   matches,
+  countedArrivals,
   showArrival,
-  showArrivals,
+  showExpectedList,
   describeError,
   type Arrival,
   type ExpectOptions,
   type Matcher,
 } from './format.js';
 import { dropInbox, type Delivery, type Inbox } from './probe-actor.js';
-import { awaitAssert, checkMs, effectiveTimeout, within, type AwaitAssertOptions } from './timing.js';
+import { checkMs, effectiveTimeout, runAwaitAssert, within, type AwaitAssertOptions } from './timing.js';
 
 /** What a probe needs from its test system. */
 export interface ProbeHost {
@@ -150,17 +151,16 @@ export class TestProbe<M = any, R = any> {
     const got: Arrival[] = [];
     while (missing.length > 0) {
       const d = await this.#next(Math.max(0, end - performance.now()));
-      const listMissing = (): string => missing.map((e) => `\n    - ${describeExpected(e).replace(/\n/g, '\n      ')}`).join('');
       if (d === undefined) {
-        throw this.#timedOut('expectMsgAllOf', timeoutMs, `all of (in any order), still missing:${listMissing()}`, got, options);
+        throw this.#timedOut('expectMsgAllOf', timeoutMs, `all of (in any order), still missing:${showExpectedList(missing)}`, got, options);
       }
       const i = missing.findIndex((e) => matches(d.message, d.sender, e).ok);
       if (i < 0) {
         throw expectationFailed({
           what: `probe '${this.name}': expectMsgAllOf`,
           why: 'a message that matches none of the expected ones arrived',
-          expected: `all of (in any order), still missing:${listMissing()}`,
-          received: showArrivals([...got, d]),
+          expected: `all of (in any order), still missing:${showExpectedList(missing)}`,
+          received: countedArrivals([...got, d], 'so far'),
           receivedValues: [...got, d].map((a) => a.message),
           hint: options?.hint,
         });
@@ -224,7 +224,7 @@ export class TestProbe<M = any, R = any> {
           what: `probe '${this.name}': fishForMessage`,
           why: 'the predicate threw',
           expected: describeExpected(predicate),
-          received: showArrivals([...skipped, d]),
+          received: countedArrivals([...skipped, d], 'so far'),
           receivedValues: [...skipped, d].map((a) => a.message),
           hint: options?.hint,
           cause: m.error,
@@ -253,7 +253,7 @@ export class TestProbe<M = any, R = any> {
 
   /** Re-runs `assertion` until it passes (see docs/testing.md); default timeout the test system's. */
   awaitAssert<T>(assertion: () => T | Promise<T>, options?: AwaitAssertOptions): Promise<T> {
-    return awaitAssert(assertion, options, this.#host.timeoutMs);
+    return runAwaitAssert(assertion, options, this.#host.timeoutMs);
   }
 
   // ------------------------------------------------------------------ acting
@@ -356,7 +356,7 @@ export class TestProbe<M = any, R = any> {
       what: `probe '${this.name}': ${op}`,
       why: `timed out after ${timeoutMs} ms`,
       expected,
-      received: got.length === 0 ? 'nothing' : `${got.length} message(s) ${gotLabel}: ${showArrivals(got)}`,
+      received: countedArrivals(got, gotLabel),
       receivedValues: got.map((a) => a.message),
       hint: options?.hint,
     });

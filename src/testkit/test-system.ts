@@ -18,11 +18,11 @@ import { TestProbe, type ProbeHost } from './probe.js';
 import {
   DEFAULT_NO_MSG_MS,
   DEFAULT_TIMEOUT_MS,
-  awaitAssert,
   checkMs,
   deadline,
   effectiveTimeout,
   envTimeFactor,
+  runAwaitAssert,
   within,
   type AwaitAssertOptions,
 } from './timing.js';
@@ -213,7 +213,7 @@ export class TestSystem implements ProbeHost {
 
   /** Re-runs `assertion` until it passes or the timeout (default `timeoutMs`) passes. */
   awaitAssert<T>(assertion: () => T | Promise<T>, options?: AwaitAssertOptions): Promise<T> {
-    return awaitAssert(assertion, options, this.timeoutMs);
+    return runAwaitAssert(assertion, options, this.timeoutMs);
   }
 
   /** Runs `block` within `maxMs` (at least `minMs`); expectations inside without a timeout share its deadline. */

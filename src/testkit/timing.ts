@@ -141,10 +141,16 @@ export interface AwaitAssertOptions {
 
 /**
  * Runs `assertion` (sync or async) until it stops throwing, and returns its value; fails with the last error
- * as the cause once the timeout has passed. For state that is only observable by asking (an actor's counter, a
- * registry), where no message or event says "now".
+ * as the cause once the timeout has passed (default 3000 ms × the time factor, or what is left of an enclosing
+ * `within`). For state that is only observable by asking (an actor's counter, a registry), where no message or
+ * event says "now". A test system's `awaitAssert` defaults to its own `timeoutMs`.
  */
-export async function awaitAssert<T>(
+export function awaitAssert<T>(assertion: () => T | Promise<T>, options?: AwaitAssertOptions): Promise<T> {
+  return runAwaitAssert(assertion, options, DEFAULT_TIMEOUT_MS * envTimeFactor());
+}
+
+/** awaitAssert with the caller's default timeout. */
+export async function runAwaitAssert<T>(
   assertion: () => T | Promise<T>,
   options: AwaitAssertOptions | undefined,
   defaultTimeoutMs: number,

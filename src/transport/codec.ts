@@ -71,7 +71,7 @@ export class Codec {
    * Encodes a message into the reusable buffer (see `encoded`) and returns its length; throws MessageEncodeError
    * or MessageTooLargeError, and sends nothing, on bad input.
    */
-  encode(message: unknown): number {
+  encode(message: unknown, limit: number = this.#maxBytes): number {
     let bytes: Uint8Array & { start?: number; end?: number };
     try {
       bytes = this.#packr.pack(message, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as unknown as Uint8Array & { start: number; end: number };
@@ -83,7 +83,7 @@ export class Codec {
     const start = bytes.start ?? 0;
     const end = bytes.end ?? bytes.length;
     const length = end - start;
-    if (length > this.#maxBytes) throw new MessageTooLargeError(length, this.#maxBytes);
+    if (length > limit) throw new MessageTooLargeError(length, limit);
     this.encoded = bytes;
     this.encodedStart = start;
     this.encodedEnd = end;
