@@ -92,7 +92,8 @@ export class Codec {
 
   /** A private copy of the last encoded bytes (for records that must wait, and for same-thread delivery). */
   encodedCopy(): Uint8Array {
-    return this.encoded.slice(this.encodedStart, this.encodedEnd);
+    // Not Buffer#slice: on a Buffer it returns a view of the reused buffer, not a copy.
+    return Uint8Array.prototype.slice.call(this.encoded, this.encodedStart, this.encodedEnd);
   }
 
   /**

@@ -53,6 +53,14 @@ describe('Codec', () => {
     expect(Object.keys(decoded)).toEqual(['__proto_']);
   });
 
+  it('keeps a copy of the encoded bytes intact when the next message is encoded', () => {
+    const codec = new Codec(1024);
+    codec.encode({ type: 'first', n: 1 });
+    const copy = codec.encodedCopy();
+    codec.encode({ type: 'second-and-longer', n: 2 });
+    expect(codec.decode(copy, 0, copy.length)).toEqual({ type: 'first', n: 1 });
+  });
+
   it('refuses a function with MessageEncodeError naming it', () => {
     const codec = new Codec(1024);
     expect(() => codec.encode({ f: function handler() {} })).toThrow(MessageEncodeError);
