@@ -238,11 +238,16 @@ export class ActorSystem {
         this.#byName.set(m.ref.name, m.ref);
         this.events.publish({ type: 'actor-started', actor: m.ref.name, thread: m.ref.thread });
         return;
-      case 'unregistered':
+      case 'unregistered': {
         if (this.#byName.get(m.ref.name)?.id === m.ref.id) this.#byName.delete(m.ref.name);
+        // An actor stops only after its children: their own reports may still be on another thread's ring, but
+        // their names are already free.
+        const prefix = `${m.ref.name}/`;
+        for (const name of this.#byName.keys()) if (name.startsWith(prefix)) this.#byName.delete(name);
         this.#topLevel.delete(m.ref.name);
         this.events.publish({ type: 'actor-stopped', actor: m.ref.name, thread: m.ref.thread });
         return;
+      }
       case 'dead-letter':
         this.events.publish({ type: 'dead-letter', reason: m.reason, target: m.target, message: m.message, sender: m.sender });
         return;

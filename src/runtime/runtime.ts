@@ -633,8 +633,10 @@ export class Runtime implements RefRuntime, CellHost {
         mb.shift();
         this.#backlog--;
       }
-      if (cell.parent) this.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
+      // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
+      // inside the child-terminated handling, and its report must come after ours.
       this.#toMain({ type: 'unregistered', ref: cell.ref });
+      if (cell.parent) this.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
       const acks = cell.stopAcks;
       for (let i = 0; i < acks.length; i += 2) this.#reply(acks[i]!, acks[i + 1]!, null, false);
     };

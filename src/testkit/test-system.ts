@@ -93,7 +93,7 @@ export class TestSystem implements ProbeHost {
     // A held probe message would hold up a shutdown until shutdownTimeoutMs: whoever shuts the system down (this
     // TestSystem, or the test calling system.shutdown() directly), the probes let go first.
     this.#systemShutdown = system.shutdown.bind(system);
-    // system.shutdown = () => this.shutdown();
+    system.shutdown = () => this.shutdown();
   }
 
   /** @internal use createTestSystem. */
