@@ -52,6 +52,8 @@ export class ActorSystem {
   readonly #byName = new Map<string, ActorRef>();
   readonly #reserved = new Set<string>();
   readonly #topLevel = new Set<string>();
+  /** Names of each parent's children, so a stopped parent frees them even before their own reports arrive. */
+  readonly #children = new Map<string, Set<string>>();
   #shutdown: Promise<void> | undefined;
 
   private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined) {
@@ -232,18 +234,32 @@ export class ActorSystem {
     );
   }
 
+  #forgetChildren(name: string): void {
+    const kids = this.#children.get(name);
+    if (kids === undefined) return;
+    this.#children.delete(name);
+    for (const kid of kids) {
+      this.#byName.delete(kid);
+      this.#forgetChildren(kid);
+    }
+  }
+
   #onReport(m: SystemMessage, _from: number): void {
     switch (m.type) {
       case 'registered':
         this.#byName.set(m.ref.name, m.ref);
+        if (m.parent !== null) {
+          let kids = this.#children.get(m.parent.name);
+          if (kids === undefined) this.#children.set(m.parent.name, (kids = new Set()));
+          kids.add(m.ref.name);
+        }
         this.events.publish({ type: 'actor-started', actor: m.ref.name, thread: m.ref.thread });
         return;
       case 'unregistered': {
         if (this.#byName.get(m.ref.name)?.id === m.ref.id) this.#byName.delete(m.ref.name);
         // An actor stops only after its children: their own reports may still be on another thread's ring, but
         // their names are already free.
-        const prefix = `${m.ref.name}/`;
-        for (const name of this.#byName.keys()) if (name.startsWith(prefix)) this.#byName.delete(name);
+        this.#forgetChildren(m.ref.name);
         this.#topLevel.delete(m.ref.name);
         this.events.publish({ type: 'actor-stopped', actor: m.ref.name, thread: m.ref.thread });
         return;
