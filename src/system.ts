@@ -260,6 +260,8 @@ export class ActorSystem {
         // An actor stops only after its children: their own reports may still be on another thread's ring, but
         // their names are already free.
         this.#forgetChildren(m.ref.name);
+        const slash = m.ref.name.lastIndexOf('/');
+        if (slash > 0) this.#children.get(m.ref.name.slice(0, slash))?.delete(m.ref.name);
         this.#topLevel.delete(m.ref.name);
         this.events.publish({ type: 'actor-stopped', actor: m.ref.name, thread: m.ref.thread });
         return;
