@@ -28,7 +28,7 @@ export interface ActorContext<M = unknown, R = unknown> {
   /** Spawns a child supervised by this actor; placed on this actor's thread unless `placement` says otherwise. */
   spawn<A2, M2, R2>(definition: ActorDefinition<unknown, M2, A2, R2>, options?: SpawnOptions<A2>): ActorRef<M2, R2>;
   /** Stops a child, or this actor when called without an argument. */
-  stop(ref?: ActorRef<never, unknown>): void;
+  stop<M2, R2>(ref?: ActorRef<M2, R2>): void;
   /** Sends with this actor as the sender (so the receiver's `ctx.sender` is this actor). */
   tell<M2>(ref: ActorRef<M2, unknown>, message: M2): boolean;
   send<M2>(ref: ActorRef<M2, unknown>, message: M2): Promise<void>;

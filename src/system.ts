@@ -114,6 +114,8 @@ export class ActorSystem {
         await promise.catch(() => {});
         throw err;
       }
+      // If the hosting worker dies before acknowledging, the spawn fails with WorkerCrashedError.
+      this.#rt.asks.setThread(corr, ref.thread);
       this.#topLevel.add(ref.name);
       this.#driver.kick();
       await promise;
@@ -129,9 +131,9 @@ export class ActorSystem {
   }
 
   /** Stops an actor (children first, then postStop); resolves once it has stopped. */
-  stop(ref: ActorRef<never, unknown>): Promise<void> {
+  stop<M, R>(ref: ActorRef<M, R>): Promise<void> {
     const r = ref as unknown as ActorRef;
-    const { corr, promise } = this.#rt.asks.create(r.name, this.config.shutdownTimeoutMs);
+    const { corr, promise } = this.#rt.asks.create(r.name, this.config.shutdownTimeoutMs, r.thread);
     this.#rt.sendSystem(r.thread, r, { type: 'stop' }, corr);
     this.#driver.kick();
     return promise.then(() => undefined);

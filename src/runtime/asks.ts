@@ -68,6 +68,12 @@ export class PendingAsks {
     for (const corr of [...this.#map.keys()]) this.reject(corr, err());
   }
 
+  /** Records which thread an ask went to, when that is known only after it was created (spawn placement). */
+  setThread(corr: number, thread: number): void {
+    const e = this.#map.get(corr);
+    if (e !== undefined) e.thread = thread;
+  }
+
   /** Rejects the asks that went to `thread` (it died: their replies will never come). */
   rejectThread(thread: number, err: () => Error): void {
     for (const [corr, e] of [...this.#map]) if (e.thread === thread) this.reject(corr, err());

@@ -99,7 +99,7 @@ class Context implements ActorContext<unknown, unknown> {
   spawn(def: ActorDefinition<any, any, any, any>, options?: SpawnOptions<unknown>): ActorRef<any, any> {
     return this.#host.spawnChild(this.#cell, def, options);
   }
-  stop(ref?: ActorRef<never, unknown>): void {
+  stop<M2, R2>(ref?: ActorRef<M2, R2>): void {
     this.#host.stopRef(this.#cell, (ref as ActorRef | undefined) ?? this.#cell.ref);
   }
   tell(ref: ActorRef<any, unknown>, message: unknown): boolean {

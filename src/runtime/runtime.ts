@@ -263,12 +263,12 @@ export class Runtime implements RefRuntime, CellHost {
       decoding = this;
       const msg = codec.decode(codec.encoded, codec.encodedStart, codec.encodedEnd - codec.encodedStart);
       if (kind === K_TELL || kind === K_ASK) {
-        const cause = this.#dead.get(thread);
         this.deadLetter(writer === undefined ? 'actor-stopped' : 'worker-crashed', name, msg, from?.ref.name ?? null);
-        if (kind === K_ASK && corr !== 0) {
-          const err = writer === undefined ? new ActorStoppedError(name) : new WorkerCrashedError(thread, cause);
-          this.asks.reject(corr, err);
-        }
+      }
+      // An ask, or a system request awaiting its acknowledgement (spawn, stop), fails at once.
+      if ((kind === K_ASK || kind === K_SYSTEM) && corr !== 0) {
+        const err = writer === undefined ? new ActorStoppedError(name) : new WorkerCrashedError(thread, this.#dead.get(thread));
+        this.asks.reject(corr, err);
       }
       done?.();
       return true;

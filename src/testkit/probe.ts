@@ -80,8 +80,8 @@ export class TestProbe<M = any, R = any> {
    * Expects the next message to equal `expected` (vitest `toEqual` semantics, asymmetric matchers included) or to
    * satisfy a predicate `(message, sender) => boolean`. Returns the message.
    */
-  expectMsg<T extends M>(expected: T, options?: ExpectOptions): Promise<T>;
   expectMsg(predicate: (message: M, sender: ActorRef | undefined) => boolean, options?: ExpectOptions): Promise<M>;
+  expectMsg<T extends M>(expected: T, options?: ExpectOptions): Promise<T>;
   async expectMsg(expected: Matcher<M>, options?: ExpectOptions): Promise<M> {
     const timeoutMs = this.#timeout(options);
     const d = await this.#next(timeoutMs);

@@ -37,6 +37,18 @@ export function installRefExtension<R>(hooks: RefCodecHooks<R>): void {
   });
 }
 
+// A SharedArrayBuffer would otherwise encode as an empty object, silently: refuse it.
+addExtension({
+  Class: SharedArrayBuffer as unknown as new () => SharedArrayBuffer,
+  type: 0x53,
+  write: () => {
+    throw new MessageEncodeError(
+      'it contains a SharedArrayBuffer, which a message cannot carry (messages are copied); share memory through workerData or a BroadcastChannel',
+    );
+  },
+  read: () => undefined,
+});
+
 const rejectFunction = (fn: unknown): never => {
   const name = typeof fn === 'function' && fn.name ? ` '${fn.name}'` : '';
   throw new MessageEncodeError(`it contains a function${name}`);

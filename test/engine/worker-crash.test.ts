@@ -45,4 +45,18 @@ describe('a worker that dies (no restarts yet)', () => {
     expect(await dead).toMatchObject({ reason: 'worker-crashed', message: { type: 'ping' } });
     await expect(victim.ask({ type: 'ping' })).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
   });
+
+  it('fails a spawn onto a worker that has died with WorkerCrashedError, at once', async () => {
+    system = await ActorSystem.start({ workers: 2, actors });
+    const victim = await system.spawn(Crasher, { name: 'victim', placement: { worker: 1 } });
+    const exited = nextEvent(system, 'worker-exited');
+    victim.tell({ type: 'exit', code: 1 });
+    await exited;
+    await expect(system.spawn(Crasher, { name: 'late', placement: { worker: 1 } })).rejects.toMatchObject({
+      code: 'ERR_WORKER_CRASHED',
+    });
+    // A spawn elsewhere still works, and the name the failed spawn wanted is free again.
+    const late = await system.spawn(Crasher, { name: 'late', placement: { worker: 2 } });
+    await expect(late.ask({ type: 'ping' })).resolves.toBe('pong');
+  });
 });

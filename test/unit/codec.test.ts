@@ -67,6 +67,12 @@ describe('Codec', () => {
     expect(() => codec.encode({ f: function handler() {} })).toThrow(/function 'handler'/);
   });
 
+  it('refuses a SharedArrayBuffer instead of sending it as an empty object', () => {
+    const codec = new Codec(1024);
+    expect(() => codec.encode({ sab: new SharedArrayBuffer(8) })).toThrow(/SharedArrayBuffer/);
+    expect(() => codec.encode({ sab: new SharedArrayBuffer(8) })).toThrow(expect.objectContaining({ code: 'ERR_MESSAGE_ENCODE' }));
+  });
+
   it('refuses a symbol with MessageEncodeError', () => {
     const codec = new Codec(1024);
     expect(() => codec.encode({ s: Symbol('x') })).toThrow(expect.objectContaining({ code: 'ERR_MESSAGE_ENCODE' }));
