@@ -91,16 +91,28 @@ abstract class Driver {
   }
 }
 
+/** The least a hybrid worker spins before parking, however sparse its traffic has been. */
+const MIN_SPIN = 256;
+
 export class WorkerDriver extends Driver {
+  /**
+   * Adaptive spin budget (hybrid): doubled when work arrived while spinning (spinning paid off), halved when the
+   * spin ran out and the worker parked (it burnt a core for nothing). Sparse traffic thus parks almost at once, and
+   * a steady stream keeps the full `spinIterations`. PLATFORM.md: a fixed spin-then-park can lose badly on 2 cores.
+   */
+  #budget = this.spinIterations;
+
   protected run(): void {
     if (this.state === 'stopped') return;
     this.state = 'running';
     const rt = this.rt;
     const sliceEnd = performance.now() + SLICE_MS;
+    const spinForever = this.strategy === 'spin';
     let spins = 0;
     let rounds = 0;
     for (;;) {
       if (rt.pump()) {
+        if (spins > 0 && this.#budget < this.spinIterations) this.#budget = Math.min(this.spinIterations, this.#budget * 2);
         spins = 0;
         // Async handlers resume in microtasks, which run only once we return to the event loop.
         if (rt.asyncInFlight > 0 || ((++rounds & 63) === 0 && performance.now() > sliceEnd)) {
@@ -109,22 +121,27 @@ export class WorkerDriver extends Driver {
         }
         continue;
       }
-      if (this.strategy === 'spin' || spins < this.spinIterations) {
-        if (rt.asyncInFlight > 0 || (this.strategy === 'spin' && ++spins % 4096 === 0)) {
+      if (spinForever || spins < this.#budget) {
+        spins++;
+        if (rt.asyncInFlight > 0 || (spinForever && (spins & 4095) === 0)) {
           // Spinning here would starve the pending handlers (or timers): poll through the event loop.
           this.schedule();
           return;
         }
-        spins++;
         continue;
       }
+      if (this.spinIterations > 0) this.#budget = Math.max(Math.min(MIN_SPIN, this.spinIterations), this.#budget >> 1);
       if (this.park()) return;
     }
   }
 }
 
-/** How long the main thread keeps polling (setImmediate) after the last activity before it parks. */
-const MAIN_HOT_WINDOW_MS = 2;
+/**
+ * While asks wait, how long after the last activity the main thread keeps polling through setImmediate before it
+ * parks (and lets a worker's notify wake it, ~30–80 µs later). Polling burns the main thread's core, so it is kept
+ * to the time a quick actor takes to answer; with no ask pending there is nothing to poll for.
+ */
+const MAIN_HOT_WINDOW_MS = 0.5;
 /**
  * While an ask waits, the main thread spins this long after a pump before going back to its event loop: a reply
  * from a spinning worker takes ~1 µs, a trip through the event loop several (PLATFORM.md measured p50 0.9 µs with
@@ -147,7 +164,7 @@ export class MainDriver extends Driver {
     if (this.state !== 'running') return;
     if (rt.hasLocalWork()) return this.schedule();
     const hot = this.strategy === 'spin' || now - this.#lastActivity < MAIN_HOT_WINDOW_MS;
-    if (rt.asks.size > 0 && hot) {
+    if (rt.asks.size > 0 && hot && this.strategy !== 'park') {
       const mesh = rt.mesh;
       if (mesh !== undefined && this.spinIterations > 0) {
         const until = now + MAIN_SPIN_MS;
@@ -155,7 +172,6 @@ export class MainDriver extends Driver {
       }
       return this.schedule();
     }
-    if (hot) return this.schedule();
     if (!this.park()) this.schedule();
   }
 
