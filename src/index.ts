@@ -33,5 +33,6 @@ export {
   WorkerCrashedError,
   WorkerBootError,
   NoContextError,
+  TestKitExpectationError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

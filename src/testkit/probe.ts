@@ -310,7 +310,7 @@ export class TestProbe<M = any, R = any> {
   /** Stops the probe's actor; messages to it become dead letters. The test system stops its probes itself. */
   async stop(): Promise<void> {
     this.close();
-    await this.#host.system.stop(this.ref as unknown as ActorRef<never, unknown>);
+    await this.#host.system.stop(this.ref);
   }
 
   /** @internal forgets the inbox (after the system has stopped the probe). */

@@ -56,11 +56,16 @@ export function createTestSystem(options: TestSystemOptions = {}): Promise<TestS
   }
   const { testKit, ...systemOptions } = options;
   let started: Promise<TestSystem> | undefined;
-  // Registered before the system starts, while vitest's context (which test, which suite) is still the caller's.
-  const scope = registerShutdown(async () => {
-    const tk = await started?.catch(() => undefined);
-    await tk?.shutdown();
-  });
+  let scope: Scope;
+  try {
+    // Registered before the system starts, while vitest's context (which test, which suite) is still the caller's.
+    scope = registerShutdown(async () => {
+      const tk = await started?.catch(() => undefined);
+      await tk?.shutdown();
+    });
+  } catch (err) {
+    return Promise.reject(err);
+  }
   started = TestSystem.start(systemOptions, testKit ?? {}, scope);
   return started;
 }

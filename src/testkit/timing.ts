@@ -91,11 +91,13 @@ export async function within<T>(...args: unknown[]): Promise<T> {
   const frame: WithinFrame = { deadline: start + maxMs };
   const run = withinStore.run(frame, () => Promise.resolve().then(block));
   let timedOut = false;
+  let settled = false;
   const limit = new Promise<never>((_, reject) => {
     const timer = setTimeout(() => {
       // One more turn of the event loop: an expectation inside the block whose own deadline is this one fails
       // first, and its message (what it waited for) is the more useful one.
       setImmediate(() => {
+        if (settled) return; // the block won the race meanwhile: nobody listens to this promise any more
         timedOut = true;
         reject(
           expectationFailed({
@@ -109,10 +111,11 @@ export async function within<T>(...args: unknown[]): Promise<T> {
         );
       });
     }, Math.ceil(maxMs));
-    void run.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
-    );
+    const done = (): void => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    void run.then(done, done);
   });
   // A block abandoned at the deadline may still reject later: that must not become an unhandled rejection.
   run.catch(() => {});
@@ -165,8 +168,9 @@ export async function runAwaitAssert<T>(
   for (;;) {
     attempts++;
     try {
-      return await assertion();
+      return await settleBy(assertion, end, attempts, start, options?.hint);
     } catch (err) {
+      if (err instanceof StillPending) throw err.error;
       const now = performance.now();
       if (now >= end) {
         throw expectationFailed({
@@ -184,4 +188,33 @@ export async function runAwaitAssert<T>(
       pause *= 2;
     }
   }
+}
+
+/** An attempt of awaitAssert that did not settle by the deadline: the failure to report as is. */
+class StillPending {
+  constructor(readonly error: Error) {}
+}
+
+/** Runs one attempt, failing it (with StillPending) if it is still pending at `end`: a hung assertion must not hang the test. */
+async function settleBy<T>(assertion: () => T | Promise<T>, end: number, attempts: number, start: number, hint: string | undefined): Promise<T> {
+  const result = assertion();
+  if (!(result instanceof Promise)) return result;
+  const limit = deadline(Math.max(0, end - performance.now()));
+  try {
+    const outcome = await Promise.race([result.then((value) => ({ value })), limit.promise.then(() => undefined)]);
+    if (outcome !== undefined) return outcome.value;
+  } finally {
+    limit.cancel();
+  }
+  result.catch(() => {}); // abandoned: a later rejection must not be unhandled
+  throw new StillPending(
+    expectationFailed({
+      what: 'awaitAssert',
+      why: `attempt ${attempts} was still pending after ${Math.round(performance.now() - start)} ms`,
+      expected: 'the assertion to pass',
+      received: 'an attempt that neither passed nor failed before the timeout',
+      receivedValues: [],
+      hint,
+    }),
+  );
 }

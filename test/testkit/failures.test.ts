@@ -174,6 +174,11 @@ describe('timing expectations that fail', () => {
     expect(err.message).toContain(`received: its last error: AssertionError: expected ${attempts} to be -1`);
     expect(err.cause).toBeInstanceOf(Error);
   });
+
+  it('awaitAssert fails at the timeout when an attempt never settles', async () => {
+    const err = await failureOf(awaitAssert(() => new Promise<never>(() => {}), { timeoutMs: 100 }));
+    expect(err.message).toContain('awaitAssert: attempt 1 was still pending after');
+  });
 });
 
 describe('misuse of a probe', () => {

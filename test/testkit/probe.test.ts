@@ -182,3 +182,26 @@ describe('expectTerminated', () => {
     await tk.expectDeadLetters(1, () => probe.ref.tell('too late'), { target: 'probe-to-stop' });
   });
 });
+
+describe('time', () => {
+  it('awaitAssert returns once the assertion passes', async () => {
+    const flaky = await tk.system.spawn(Flaky, { name: 'flaky-count', placement: { worker: 2 } });
+    for (let i = 0; i < 3; i++) flaky.tell({ type: 'inc' });
+    const n = await tk.awaitAssert(async () => {
+      const count = await flaky.ask({ type: 'get' });
+      expect(count).toBe(3);
+      return count;
+    });
+    expect(n).toBe(3);
+  });
+
+  it('within returns the value of a block that completes in time', async () => {
+    const probe = await tk.probe<ItemMsg>();
+    const fanout = await tk.system.spawn(Fanout, { name: 'fanout-within', placement: { worker: 1 } });
+    const items = await probe.within(5000, async () => {
+      fanout.tell({ type: 'fanout', to: probe.ref, count: 3 });
+      return probe.receiveN(3);
+    });
+    expect(items).toHaveLength(3);
+  });
+});

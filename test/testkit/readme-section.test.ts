@@ -1,4 +1,4 @@
-// The README section in docs/testing.md shows readme-example.test.ts and its actors as a user writes them (with the
+// The README's 'Testing actors' section shows readme-example.test.ts and its actors as a user writes them (with the
 // published package's imports): this keeps the text and the tested files the same.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -15,15 +15,17 @@ function asPublished(source: string): string {
 }
 
 function readmeBlock(firstLine: string): string {
-  const doc = read('../../docs/testing.md');
-  const section = doc.slice(doc.indexOf('\n## README section\n'));
+  const doc = read('../../README.md');
+  const start = doc.indexOf('\n## Testing actors\n');
+  if (start < 0) throw new Error("README.md has no '## Testing actors' section");
+  const section = doc.slice(start, doc.indexOf('\n## ', start + 1));
   const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const block = blocks.find((b) => b.startsWith(firstLine));
-  if (block === undefined) throw new Error(`docs/testing.md has no README block starting with '${firstLine}'`);
+  if (block === undefined) throw new Error(`README.md's testing section has no block starting with '${firstLine}'`);
   return block;
 }
 
-describe('the README section of docs/testing.md', () => {
+describe("the README's testing section", () => {
   it('shows the actors of the example test as they are', () => {
     expect(readmeBlock('// actors.ts')).toBe(asPublished(read('../fixtures/testkit-readme-actors.ts')));
   });
