@@ -6,7 +6,7 @@
  * both mean "better than the baseline".
  */
 import type { MachineInfo } from './machine.js';
-import type { Config, Measurement, ScenarioResult } from './scenario.js';
+import type { CompareKey, Config, EngineOptions, Measurement, Reference, ScenarioResult, Target } from './scenario.js';
 
 export interface RunSettings {
   readonly quick: boolean;
@@ -14,6 +14,10 @@ export interface RunSettings {
   readonly warmupMs: number;
   /** The scenario ratios are computed against, or null for none. */
   readonly baseline: string | null;
+  /** ringmaster's settings as given on the command line (absent: the default). */
+  readonly engine: EngineOptions;
+  /** The settings those resolve to, defaults filled in. */
+  readonly engineResolved: Config;
 }
 
 interface OutcomeBase {
@@ -37,6 +41,30 @@ export interface Report {
   readonly machine: MachineInfo;
   readonly settings: RunSettings;
   readonly scenarios: readonly ScenarioOutcome[];
+  /** The targets of the scenarios that were selected, checked whether or not their scenario succeeded. */
+  readonly targets: readonly ScenarioTarget[];
+}
+
+/** A target with the scenario that declares it. */
+export interface ScenarioTarget extends Target {
+  readonly scenario: string;
+}
+
+/** A target checked against this run's figures. Anything not measured is a miss, with the reason. */
+export interface TargetOutcome {
+  readonly scenario: string;
+  readonly label: string;
+  readonly status: 'pass' | 'miss';
+  /** The figures compared: p50 in µs for latency, messages/s for throughput; null when not measured. */
+  readonly ours: number | null;
+  readonly theirs: number | null;
+  readonly ratio: number | null;
+  /** The figure must be `<=` factor x theirs (latency) or `>=` (throughput); null when not measured. */
+  readonly relation: '<=' | '>=' | null;
+  readonly factor: number;
+  readonly unit: 'µs p50' | 'msgs/s' | null;
+  /** Why there is no figure, when there is none. */
+  readonly reason?: string;
 }
 
 /** A figure divided by the baseline's: latency p50 and p99, or throughput. */
@@ -70,6 +98,81 @@ function baselineFigures(report: Report): Map<string, Measurement> {
   return figures;
 }
 
+/** The first measurement of `scenario` with `compare`, or why there is none. */
+function findFigure(report: Report, scenario: string, compare: CompareKey): Measurement | string {
+  const outcome = report.scenarios.find((candidate) => candidate.name === scenario);
+  if (outcome === undefined) return `${scenario} did not run`;
+  if (outcome.status === 'failed') return `${scenario} failed: ${outcome.error}`;
+  const measurement = outcome.result.measurements.find((candidate) => candidate.compare === compare);
+  return measurement ?? `${scenario} measured no '${compare}' figure`;
+}
+
+/**
+ * Checks every target against this run's figures. A target whose figures are missing (its scenario or
+ * the one it is held against failed, or did not run) is a miss, with the reason.
+ */
+export function evaluateTargets(report: Report): TargetOutcome[] {
+  return report.targets.map((target): TargetOutcome => {
+    const ours = findFigure(report, target.scenario, target.compare);
+    const theirs = findFigure(report, target.against.scenario, target.against.compare);
+    const base = { scenario: target.scenario, label: target.label, factor: target.factor };
+    const unmeasured = (reason: string): TargetOutcome => ({
+      ...base,
+      status: 'miss',
+      ours: null,
+      theirs: null,
+      ratio: null,
+      relation: null,
+      unit: null,
+      reason,
+    });
+    if (typeof ours === 'string' || typeof theirs === 'string') {
+      return unmeasured([ours, theirs].filter((figure): figure is string => typeof figure === 'string').join('; '));
+    }
+    if (ours.kind === 'latency' && theirs.kind === 'latency') {
+      const ratio = ours.latency.p50 / theirs.latency.p50;
+      return {
+        ...base,
+        status: ratio <= target.factor ? 'pass' : 'miss',
+        ours: ours.latency.p50,
+        theirs: theirs.latency.p50,
+        ratio,
+        relation: '<=',
+        unit: 'µs p50',
+      };
+    }
+    if (ours.kind === 'throughput' && theirs.kind === 'throughput') {
+      const ratio = ours.perSecond / theirs.perSecond;
+      return {
+        ...base,
+        status: ratio >= target.factor ? 'pass' : 'miss',
+        ours: ours.perSecond,
+        theirs: theirs.perSecond,
+        ratio,
+        relation: '>=',
+        unit: 'msgs/s',
+      };
+    }
+    return unmeasured(
+      `${target.scenario} '${target.compare}' is ${ours.kind}, ` +
+        `${target.against.scenario} '${target.against.compare}' is ${theirs.kind}`,
+    );
+  });
+}
+
+/** A measurement's references (`Measurement.references`) divided out, or why one is not available. */
+function referenceRatios(
+  report: Report,
+  measurement: Measurement,
+): { reference: Reference; ratios: Ratios | string }[] {
+  return (measurement.references ?? []).map((reference) => {
+    const figure = findFigure(report, reference.scenario, reference.compare);
+    if (typeof figure === 'string') return { reference, ratios: figure };
+    const ratios = ratioAgainst(measurement, figure);
+    return { reference, ratios: ratios ?? `${reference.scenario} '${reference.compare}' is another kind of figure` };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 // JSON
 
@@ -85,12 +188,16 @@ export function toJson(report: Report): string {
             measurements: outcome.result.measurements.map((measurement) => ({
               ...measurement,
               vsBaseline: ratioAgainst(measurement, base.get(measurement.compare)) ?? null,
+              vsReferences: referenceRatios(report, measurement).map(({ reference, ratios }) => ({
+                ...reference,
+                ...(typeof ratios === 'string' ? { ratios: null, missing: ratios } : { ratios }),
+              })),
             })),
           },
         }
       : outcome,
   );
-  return JSON.stringify({ ...report, scenarios }, null, 2);
+  return JSON.stringify({ ...report, scenarios, targets: evaluateTargets(report) }, null, 2);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -111,6 +218,10 @@ export function formatHeader(
     `load avg  ${load} (1, 5, 15 min, at start)`,
     `budget    ${settings.measureMs} ms measuring + ${settings.warmupMs} ms warm-up per figure` +
       (settings.quick ? ' (--quick)' : ''),
+    `engine    ringmaster ${formatConfig(settings.engineResolved)}` +
+      (Object.keys(settings.engine).length === 0
+        ? ' (defaults)'
+        : ` (given: ${formatConfig(settings.engine as Config)})`),
     settings.baseline === null
       ? 'baseline  none (--baseline none)'
       : `baseline  ${settings.baseline}: ratios divide a figure by the baseline's figure of the same kind`,
@@ -127,6 +238,7 @@ export function formatResults(report: Report): string {
   const throughputRows: string[][] = [];
   const notes: string[] = [];
   const failures: string[] = [];
+  const others: string[] = [];
 
   for (const outcome of report.scenarios) {
     if (outcome.status === 'failed') {
@@ -172,6 +284,13 @@ export function formatResults(report: Report): string {
       if (measurement.config !== undefined) {
         notes.push(`${outcome.name}, ${measurement.what}: ${formatConfig(measurement.config)}`);
       }
+      for (const { reference, ratios } of referenceRatios(report, measurement)) {
+        const line = `${outcome.name}, ${measurement.what} ÷ ${reference.scenario} '${reference.compare}'`;
+        if (typeof ratios === 'string') others.push(`${line}: not available (${ratios})`);
+        else if (ratios.kind === 'latency') {
+          others.push(`${line}: p50 ${formatRatio(ratios.p50)}, p99 ${formatRatio(ratios.p99)}`);
+        } else others.push(`${line}: ${formatRatio(ratios.perSecond)}`);
+      }
     }
     for (const note of outcome.result.notes ?? []) notes.push(`${outcome.name}: ${note}`);
   }
@@ -200,6 +319,7 @@ export function formatResults(report: Report): string {
         ),
     );
   }
+  if (others.length > 0) sections.push('Other comparisons\n' + others.map((line) => `  ${line}`).join('\n'));
   const loads = report.scenarios.filter((outcome) => outcome.otherCpu !== null);
   if (loads.length > 0) {
     const busy = loads.some((outcome) => (outcome.otherCpu ?? 0) > BUSY_NEIGHBOURS);
@@ -211,7 +331,39 @@ export function formatResults(report: Report): string {
   }
   if (notes.length > 0) sections.push('Notes\n' + notes.map((note) => `  ${note}`).join('\n'));
   if (failures.length > 0) sections.push('FAILED\n' + failures.map((failure) => `  ${failure}`).join('\n'));
+  const targets = evaluateTargets(report);
+  if (targets.length > 0) {
+    const passed = targets.filter((target) => target.status === 'pass').length;
+    const heading = `Targets: ${passed} of ${targets.length} met, against figures of this run`;
+    const lines = targets.map(formatTarget);
+    // The verdicts stand as printed; say when they were taken beside busy neighbours.
+    const involved = new Set(report.targets.flatMap((target) => [target.scenario, target.against.scenario]));
+    const busy = report.scenarios.filter(
+      (outcome) => involved.has(outcome.name) && (outcome.otherCpu ?? 0) > BUSY_NEIGHBOURS,
+    );
+    if (busy.length > 0) {
+      lines.push(
+        `  (measured while other processes used CPU: ${busy
+          .map((outcome) => `${outcome.name} ${(outcome.otherCpu ?? 0).toFixed(2)}`)
+          .join(', ')} CPUs; rerun on an idle machine before trusting these verdicts)`,
+      );
+    }
+    sections.push(`${heading}\n${lines.join('\n')}`);
+  }
   return sections.join('\n\n');
+}
+
+function formatTarget(target: TargetOutcome): string {
+  const status = target.status === 'pass' ? 'PASS' : 'MISS';
+  if (target.ours === null || target.theirs === null || target.ratio === null) {
+    return `  ${status}  ${target.label}: not measured (${target.reason ?? 'no figure'})`;
+  }
+  const figure = (value: number): string =>
+    target.unit === 'msgs/s' ? formatCount(Math.round(value)) : `${formatMicros(value)}`;
+  return (
+    `  ${status}  ${target.label}: ${figure(target.ours)} vs ${figure(target.theirs)} ${target.unit ?? ''} = ` +
+    `${formatRatio(target.ratio)} (needs ${target.relation ?? ''} ${formatRatio(target.factor)})`
+  );
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[]): string {

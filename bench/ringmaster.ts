@@ -4,8 +4,9 @@
  *
  * Main thread only.
  */
+import { availableParallelism } from 'node:os';
 import { ActorSystem, resolveConfig, type ResolvedConfig, type SystemOptions } from '../src/index.js';
-import type { Config, EngineOptions } from './scenario.js';
+import { LeftRunningError, type Config, type EngineOptions, type ScenarioResult } from './scenario.js';
 
 /** The module with the benchmark's actors; every worker imports it (through tsx, from source). */
 export const BENCH_ACTORS = new URL('./actors.ts', import.meta.url);
@@ -45,7 +46,7 @@ export function engineConfig(config: Readonly<ResolvedConfig>): Config {
 
 /** Problems the engine reported while a scenario ran, which would make its figures meaningless. */
 export interface EngineTrouble {
-  readonly deadLetters: number;
+  deadLetters: number;
   readonly failures: string[];
 }
 
@@ -59,7 +60,9 @@ export async function startSystem(engine: EngineOptions): Promise<{ system: Acto
   system.events.subscribe((event) => {
     if (event.type === 'dead-letter') trouble.deadLetters++;
     else if (event.type === 'actor-failed') trouble.failures.push(`${event.actor}: ${event.error.message}`);
-    else if (event.type === 'worker-exited') trouble.failures.push(`worker ${event.worker} exited with code ${event.code}`);
+    else if (event.type === 'worker-exited') {
+      trouble.failures.push(`worker ${event.worker} exited with code ${event.code}`);
+    }
   });
   return { system, trouble };
 }
@@ -79,4 +82,62 @@ export function troubleNotes(trouble: EngineTrouble): string[] {
 export function twoWorkers(config: Readonly<ResolvedConfig>): { first: number; second: number; crossing: boolean } {
   const crossing = config.workers >= 2;
   return { first: 1, second: crossing ? 2 : 1, crossing };
+}
+
+/** How long past the engine's own `shutdownTimeoutMs` a shutdown may take before it counts as hung. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** Shuts the system down; returns why it could not (a hang) or undefined once it is down. */
+async function stopSystem(system: ActorSystem): Promise<string | undefined> {
+  const limitMs = system.config.shutdownTimeoutMs + SHUTDOWN_GRACE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), limitMs);
+  });
+  try {
+    const outcome = await Promise.race([system.shutdown().then(() => 'down' as const), hung]);
+    if (outcome === 'down') return undefined;
+    return `system.shutdown() had not settled after ${limitMs} ms: its workers are still running`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `body` against a system started with the CLI's settings, then shuts the system down, also when
+ * `body` throws. Adds the engine's trouble (dead letters, failures) and the CPU oversubscription of
+ * spinning to the notes. A shutdown that hangs does not lose the figures: the result says so in
+ * `leftRunning` (or a LeftRunningError is thrown when `body` failed too) and the CLI stops the run.
+ */
+export async function withSystem(
+  engine: EngineOptions,
+  body: (system: ActorSystem) => Promise<ScenarioResult>,
+): Promise<ScenarioResult> {
+  const { system, trouble } = await startSystem(engine);
+  let result: ScenarioResult;
+  try {
+    result = await body(system);
+  } catch (error) {
+    const hung = await stopSystem(system);
+    if (hung !== undefined) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new LeftRunningError(`${message}; then ${hung}`, { cause: error });
+    }
+    throw error;
+  }
+  const hung = await stopSystem(system);
+  const notes = [...(result.notes ?? []), ...spinNotes(system.config), ...troubleNotes(trouble)];
+  if (hung !== undefined) notes.push(`WARNING: ${hung}`);
+  return { ...result, notes, ...(hung !== undefined && { leftRunning: hung }) };
+}
+
+/** With `spin`, every worker and the main thread keep a CPU busy: more of them than CPUs means time slicing. */
+function spinNotes(config: Readonly<ResolvedConfig>): string[] {
+  const threads = config.workers + 1;
+  const cpus = availableParallelism();
+  if (config.waitStrategy !== 'spin' || threads <= cpus) return [];
+  return [
+    `waitStrategy spin with ${config.workers} worker(s) + the main thread = ${threads} busy threads on ${cpus} CPUs: ` +
+      'they take turns in scheduler time slices (milliseconds), which shows in the figures',
+  ];
 }

@@ -1,17 +1,22 @@
 /**
- * The benchmark CLI: `npx tsx bench/run.ts [--scenario NAME[,NAME]] [--quick] [--json] [--duration MS]`.
+ * The benchmark CLI: `npx tsx bench/run.ts [--scenario NAME[,NAME]] [--all] [--quick] [--json] [--duration MS]
+ * [--workers N] [--wait-strategy spin|park|hybrid] [--throughput N] [--spin-iterations N]`.
  *
  * Runs the selected scenarios from `bench/scenarios/index.ts` one after another (never two at once:
  * this machine has two cores and every scenario needs both), prints progress to stderr and the report
- * to stdout, and exits by itself once every scenario has cleaned up. The baseline scenario is added to
- * the run when it was not selected, so ratios always compare figures measured in the same run.
+ * to stdout, and exits by itself once every scenario has cleaned up. Without `--scenario` it runs
+ * ringmaster's scenarios (`--all`: every scenario). The baseline scenario, and the scenarios a selected
+ * one `needs` for its targets and references, are added to the run when they were not selected, so
+ * ratios always compare figures measured in the same run.
  */
 import { parseArgs } from 'node:util';
+import { InvalidConfigError } from '../src/index.js';
 import { cpuSnapshot, otherCpuSince } from './contention.js';
 import { describeMachine } from './machine.js';
 import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
-import type { Scenario, ScenarioResult } from './scenario.js';
-import { defaultBaseline, findScenario, scenarios } from './scenarios/index.js';
+import { engineConfig, resolvedEngine } from './ringmaster.js';
+import { LeftRunningError, type EngineOptions, type Scenario, type ScenarioResult } from './scenario.js';
+import { defaultBaseline, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
 
 const DEFAULTS = {
   full: { measureMs: 5000, warmupMs: 1000 },
@@ -20,7 +25,9 @@ const DEFAULTS = {
 
 const USAGE = `Usage: npx tsx bench/run.ts [options]
 
-  --scenario NAME   run only NAME (repeatable, or a comma list); default: all
+  --scenario NAME   run only NAME (repeatable, or a comma list), plus what it needs;
+                    default: ringmaster's scenarios and the baselines they compare against
+  --all             run every scenario (comlink and piscina too)
   --quick           1000 ms per figure + 250 ms warm-up instead of 5000 + 1000
   --duration MS     measuring time per figure (each latency or throughput row)
   --warmup MS       warm-up time before each figure
@@ -28,9 +35,54 @@ const USAGE = `Usage: npx tsx bench/run.ts [options]
   --json            print the report as JSON on stdout (progress stays on stderr)
   --list            list the scenarios and exit
   --help            this text
+
+ringmaster's settings (ActorSystem options) for its scenarios; the baselines ignore them:
+  --workers N                   worker threads (default 2: one actor on each for actor <-> actor)
+  --wait-strategy spin|park|hybrid
+                                how an idle thread waits for messages (engine default hybrid)
+  --throughput N                messages an actor handles per turn (engine default 32)
+  --spin-iterations N           idle ring checks before parking, hybrid (engine default 20000)
 `;
 
 class UsageError extends Error {}
+
+const WAIT_STRATEGIES = ['spin', 'park', 'hybrid'] as const;
+
+function parseInteger(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${value}`);
+  return n;
+}
+
+function parseEngine(values: {
+  workers?: string | undefined;
+  'wait-strategy'?: string | undefined;
+  throughput?: string | undefined;
+  'spin-iterations'?: string | undefined;
+}): EngineOptions {
+  const strategy = values['wait-strategy'];
+  if (strategy !== undefined && !(WAIT_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new UsageError(`--wait-strategy must be one of ${WAIT_STRATEGIES.join(', ')}, got ${strategy}`);
+  }
+  const workers = parseInteger('--workers', values.workers, 1);
+  const throughput = parseInteger('--throughput', values.throughput, 1);
+  const spinIterations = parseInteger('--spin-iterations', values['spin-iterations'], 0);
+  const engine: EngineOptions = {
+    ...(workers !== undefined && { workers }),
+    ...(strategy !== undefined && { waitStrategy: strategy as (typeof WAIT_STRATEGIES)[number] }),
+    ...(throughput !== undefined && { throughput }),
+    ...(spinIterations !== undefined && { spinIterations }),
+  };
+  // The engine's own limits (for example at most 64 workers), as a usage error rather than a failed scenario.
+  try {
+    resolvedEngine(engine);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return engine;
+}
 
 /** `--duration` must be positive (no time, no samples); `--warmup` may be 0. */
 function parseMs(flag: string, value: string | undefined, allowZero: boolean): number | undefined {
@@ -49,6 +101,7 @@ function parseCli(argv: readonly string[]) {
     allowPositionals: false,
     options: {
       scenario: { type: 'string', multiple: true },
+      all: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       duration: { type: 'string' },
@@ -56,6 +109,10 @@ function parseCli(argv: readonly string[]) {
       baseline: { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      'wait-strategy': { type: 'string' },
+      throughput: { type: 'string' },
+      'spin-iterations': { type: 'string' },
     },
   });
 
@@ -70,6 +127,8 @@ function parseCli(argv: readonly string[]) {
   if (baselineFlag !== 'none' && findScenario(baselineFlag) === undefined) {
     throw new UsageError(`--baseline ${baselineFlag} is not a scenario; use one of --list, or "none"`);
   }
+  if (values.all && requested.length > 0) throw new UsageError('--all and --scenario exclude each other');
+  const engine = parseEngine(values);
   const preset = values.quick ? DEFAULTS.quick : DEFAULTS.full;
   const duration = parseMs('--duration', values.duration, false);
   const warmup = parseMs('--warmup', values.warmup, true);
@@ -80,7 +139,10 @@ function parseCli(argv: readonly string[]) {
       measureMs: duration ?? preset.measureMs,
       warmupMs: warmup ?? preset.warmupMs,
       baseline: baselineFlag === 'none' ? null : baselineFlag,
+      engine,
+      engineResolved: engineConfig(resolvedEngine(engine)),
     } satisfies RunSettings,
+    all: values.all,
     json: values.json,
     list: values.list,
     help: values.help,
@@ -94,21 +156,33 @@ type Cli = ReturnType<typeof parseCli>;
 function reproduceCommand(cli: Cli): string {
   const parts = ['npx tsx bench/run.ts'];
   if (cli.requested.length > 0) parts.push(`--scenario ${cli.requested.join(',')}`);
+  if (cli.all) parts.push('--all');
   if (cli.settings.quick) parts.push('--quick');
   if (cli.explicit.duration !== undefined) parts.push(`--duration ${cli.explicit.duration}`);
   if (cli.explicit.warmup !== undefined) parts.push(`--warmup ${cli.explicit.warmup}`);
   if (cli.explicit.baseline !== undefined) parts.push(`--baseline ${cli.explicit.baseline}`);
+  const engine = cli.settings.engine;
+  if (engine.workers !== undefined) parts.push(`--workers ${engine.workers}`);
+  if (engine.waitStrategy !== undefined) parts.push(`--wait-strategy ${engine.waitStrategy}`);
+  if (engine.throughput !== undefined) parts.push(`--throughput ${engine.throughput}`);
+  if (engine.spinIterations !== undefined) parts.push(`--spin-iterations ${engine.spinIterations}`);
   if (cli.json) parts.push('--json');
   return parts.join(' ');
 }
 
+/**
+ * What runs: the requested scenarios (ringmaster's by default, every one with `--all`), the baseline,
+ * and whatever they need for their targets and references; in registry order, baselines first.
+ */
 function selectScenarios(cli: Cli): Scenario[] {
-  const selected = cli.requested.length === 0 ? [...scenarios] : cli.requested.map((name) => findScenario(name)!);
+  const chosen = cli.all
+    ? [...scenarios]
+    : cli.requested.length === 0
+      ? [...ringmasterScenarios]
+      : cli.requested.map((name) => findScenario(name)!);
   const baseline = cli.settings.baseline;
-  if (baseline !== null && !selected.some((scenario) => scenario.name === baseline)) {
-    selected.unshift(findScenario(baseline)!);
-  }
-  return selected;
+  if (baseline !== null) chosen.push(findScenario(baseline)!);
+  return withNeeds(chosen);
 }
 
 /**
@@ -124,7 +198,7 @@ async function runScenario(
   index: number,
   total: number,
   settings: RunSettings,
-): Promise<{ outcome: ScenarioOutcome; timedOut: boolean }> {
+): Promise<{ outcome: ScenarioOutcome; leftRunning: boolean }> {
   const tag = `[${index + 1}/${total}] ${scenario.name}`;
   const progress = (line: string): void => {
     process.stderr.write(`${tag}: ${line}\n`);
@@ -145,22 +219,32 @@ async function runScenario(
   });
   try {
     const result: ScenarioResult | 'timeout' = await Promise.race([
-      scenario.run({ quick: settings.quick, measureMs: settings.measureMs, warmupMs: settings.warmupMs, progress }),
+      scenario.run({
+        quick: settings.quick,
+        measureMs: settings.measureMs,
+        warmupMs: settings.warmupMs,
+        progress,
+        engine: settings.engine,
+      }),
       timeout,
     ]);
     const wallMs = performance.now() - started;
     if (result === 'timeout') {
       progress(`TIMED OUT after ${(timeoutMs / 1000).toFixed(0)} s`);
       const error = `timed out after ${timeoutMs} ms; its workers may still be running`;
-      return { outcome: { ...base(wallMs), status: 'failed', error }, timedOut: true };
+      return { outcome: { ...base(wallMs), status: 'failed', error }, leftRunning: true };
     }
+    if (result.leftRunning !== undefined) progress(`LEFT THREADS RUNNING: ${result.leftRunning}`);
     progress(`done in ${(wallMs / 1000).toFixed(1)} s`);
-    return { outcome: { ...base(wallMs), status: 'ok', result }, timedOut: false };
+    return { outcome: { ...base(wallMs), status: 'ok', result }, leftRunning: result.leftRunning !== undefined };
   } catch (error) {
     const wallMs = performance.now() - started;
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     progress(`FAILED: ${message}`);
-    return { outcome: { ...base(wallMs), status: 'failed', error: message.split('\n')[0] ?? message }, timedOut: false };
+    return {
+      outcome: { ...base(wallMs), status: 'failed', error: message.split('\n')[0] ?? message },
+      leftRunning: error instanceof LeftRunningError,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -184,7 +268,12 @@ async function main(): Promise<void> {
   }
   if (cli.list) {
     const width = Math.max(...scenarios.map((scenario) => scenario.name.length));
-    for (const scenario of scenarios) process.stdout.write(`${scenario.name.padEnd(width)}  ${scenario.description}\n`);
+    const byDefault = new Set(selectScenarios({ ...cli, requested: [], all: false }).map((scenario) => scenario.name));
+    for (const scenario of scenarios) {
+      const mark = byDefault.has(scenario.name) ? '*' : ' ';
+      process.stdout.write(`${mark} ${scenario.name.padEnd(width)}  ${scenario.description}\n`);
+    }
+    process.stdout.write('\n* runs by default (without --scenario); --all runs every scenario\n');
     return;
   }
 
@@ -193,30 +282,42 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const selected = selectScenarios(cli);
   if (!cli.json) process.stdout.write(`${formatHeader(command, machine, cli.settings)}\n\n`);
-  if (cli.settings.baseline !== null && cli.requested.length > 0 && !cli.requested.includes(cli.settings.baseline)) {
-    process.stderr.write(`bench: added ${cli.settings.baseline} as the baseline for ratios (--baseline none to skip)\n`);
+  if (cli.requested.length > 0) {
+    const added = selected.map((scenario) => scenario.name).filter((name) => !cli.requested.includes(name));
+    if (added.length > 0) {
+      process.stderr.write(
+        `bench: added ${added.join(', ')}: the baseline for ratios and what the selected scenarios compare against\n`,
+      );
+    }
   }
 
   const outcomes: ScenarioOutcome[] = [];
-  let timedOut = false;
+  let leftRunning = false;
   for (const [index, scenario] of selected.entries()) {
     const run = await runScenario(scenario, index, selected.length, cli.settings);
     outcomes.push(run.outcome);
-    if (run.timedOut) {
-      // Its workers cannot be cleaned up and may still hold the CPUs: stop here, report, and exit
-      // explicitly below.
-      timedOut = true;
+    if (run.leftRunning) {
+      // It timed out or its shutdown hung: its workers cannot be cleaned up and may still hold the
+      // CPUs (and keep the process alive). Stop here, report, and exit explicitly below.
+      leftRunning = true;
       const skipped = selected.slice(index + 1).map((next) => next.name);
-      if (skipped.length > 0) process.stderr.write(`bench: skipped ${skipped.join(', ')} after the timeout\n`);
+      if (skipped.length > 0) {
+        process.stderr.write(`bench: skipped ${skipped.join(', ')}: ${scenario.name} left threads running\n`);
+      }
       break;
     }
   }
 
-  const report: Report = { command, startedAt, machine, settings: cli.settings, scenarios: outcomes };
+  // Every selected scenario's targets, also those of a scenario that failed or was skipped: a target
+  // without a figure is reported as missed, never left out.
+  const targets = selected.flatMap((scenario) =>
+    (scenario.targets ?? []).map((target) => ({ ...target, scenario: scenario.name })),
+  );
+  const report: Report = { command, startedAt, machine, settings: cli.settings, scenarios: outcomes, targets };
   process.stdout.write(cli.json ? `${toJson(report)}\n` : `${formatResults(report)}\n`);
 
   if (outcomes.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
-  if (timedOut) process.exit(1);
+  if (leftRunning) process.exit(1);
 }
 
 await main();

@@ -87,6 +87,17 @@ export interface ScenarioResult {
   readonly measurements: readonly Measurement[];
   /** Anything a reader needs to interpret the figures (a caveat, a setting the scenario chose). */
   readonly notes?: readonly string[];
+  /**
+   * Set when the scenario measured but could not stop the threads it started (the engine's shutdown
+   * hung): its figures are reported, then the CLI stops the run, since those threads would disturb every
+   * later figure and keep the process alive, and exits explicitly.
+   */
+  readonly leftRunning?: string;
+}
+
+/** What a scenario throws when it failed and could not stop the threads it started either. */
+export class LeftRunningError extends Error {
+  override readonly name = 'LeftRunningError';
 }
 
 /**

@@ -9,6 +9,9 @@ import { piscinaBaseline } from '../baselines/piscina.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
 import type { Scenario } from '../scenario.js';
+import { actorPingPong } from './actor-ping-pong.js';
+import { askRoundTrip } from './ask-round-trip.js';
+import { oneWay } from './one-way.js';
 
 export const scenarios: readonly Scenario[] = [
   // Baselines: the alternatives, and the shared-memory floor.
@@ -16,12 +19,37 @@ export const scenarios: readonly Scenario[] = [
   comlinkBaseline,
   piscinaBaseline,
   sharedWordBaseline,
-  // ringmaster's scenarios go here.
+  // ringmaster's scenarios.
+  askRoundTrip,
+  oneWay,
+  actorPingPong,
 ];
+
+/** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
+export const ringmasterScenarios: readonly Scenario[] = [askRoundTrip, oneWay, actorPingPong];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.name === name);
+}
+
+/**
+ * `chosen` plus every scenario they need (`Scenario.needs`, transitively), in registry order, so that
+ * baselines run before the scenarios compared with them.
+ */
+export function withNeeds(chosen: readonly Scenario[]): Scenario[] {
+  const names = new Set<string>();
+  const visit = (scenario: Scenario): void => {
+    if (names.has(scenario.name)) return;
+    names.add(scenario.name);
+    for (const need of scenario.needs ?? []) {
+      const needed = findScenario(need);
+      if (needed === undefined) throw new Error(`scenario ${scenario.name} needs ${need}, which is not registered`);
+      visit(needed);
+    }
+  };
+  for (const scenario of chosen) visit(scenario);
+  return scenarios.filter((scenario) => names.has(scenario.name));
 }
