@@ -6,7 +6,17 @@
  * both mean "better than the baseline".
  */
 import type { MachineInfo } from './machine.js';
-import type { CompareKey, Config, EngineOptions, Measurement, Reference, ScenarioResult, Target } from './scenario.js';
+import {
+  isAbsolute,
+  type CompareKey,
+  type Config,
+  type EngineOptions,
+  type LatencyStatistic,
+  type Measurement,
+  type Reference,
+  type ScenarioResult,
+  type Target,
+} from './scenario.js';
 
 export interface RunSettings {
   readonly quick: boolean;
@@ -46,23 +56,25 @@ export interface Report {
 }
 
 /** A target with the scenario that declares it. */
-export interface ScenarioTarget extends Target {
-  readonly scenario: string;
-}
+export type ScenarioTarget = Target & { readonly scenario: string };
 
 /** A target checked against this run's figures. Anything not measured is a miss, with the reason. */
 export interface TargetOutcome {
   readonly scenario: string;
   readonly label: string;
   readonly status: 'pass' | 'miss';
-  /** The figures compared: p50 in µs for latency, messages/s for throughput; null when not measured. */
+  /** The figures compared (a percentile in µs, messages/s, or a value in its unit); null when not measured. */
   readonly ours: number | null;
+  /** The other scenario's figure, or the limit of an absolute target. */
   readonly theirs: number | null;
+  /** ours / theirs. */
   readonly ratio: number | null;
-  /** The figure must be `<=` factor x theirs (latency) or `>=` (throughput); null when not measured. */
+  /** The figure must be `<=` factor x theirs (lower is better) or `>=` (higher is better); null when not measured. */
   readonly relation: '<=' | '>=' | null;
+  /** 1 for an absolute target. */
   readonly factor: number;
-  readonly unit: 'µs p50' | 'msgs/s' | null;
+  readonly absolute: boolean;
+  readonly unit: string | null;
   /** Why there is no figure, when there is none. */
   readonly reason?: string;
 }
@@ -85,6 +97,21 @@ export function ratioAgainst(measurement: Measurement, base: Measurement | undef
     return { kind: 'throughput', perSecond: measurement.perSecond / base.perSecond };
   }
   return undefined;
+}
+
+/** A measurement's figure for a target: the percentile asked for, messages/s, or the value. */
+function targetFigure(
+  measurement: Measurement,
+  statistic: LatencyStatistic | undefined,
+): { value: number; unit: string; lowerIsBetter: boolean } {
+  switch (measurement.kind) {
+    case 'latency':
+      return { value: measurement.latency[statistic ?? 'p50'], unit: `µs ${statistic ?? 'p50'}`, lowerIsBetter: true };
+    case 'throughput':
+      return { value: measurement.perSecond, unit: 'msgs/s', lowerIsBetter: false };
+    case 'value':
+      return { value: measurement.value, unit: measurement.unit, lowerIsBetter: measurement.better === 'lower' };
+  }
 }
 
 /** The baseline's measurements by compare key; empty when the baseline did not run or failed. */
@@ -113,9 +140,9 @@ function findFigure(report: Report, scenario: string, compare: CompareKey): Meas
  */
 export function evaluateTargets(report: Report): TargetOutcome[] {
   return report.targets.map((target): TargetOutcome => {
-    const ours = findFigure(report, target.scenario, target.compare);
-    const theirs = findFigure(report, target.against.scenario, target.against.compare);
-    const base = { scenario: target.scenario, label: target.label, factor: target.factor };
+    const absolute = isAbsolute(target);
+    const factor = absolute ? 1 : target.factor;
+    const base = { scenario: target.scenario, label: target.label, factor, absolute };
     const unmeasured = (reason: string): TargetOutcome => ({
       ...base,
       status: 'miss',
@@ -126,37 +153,37 @@ export function evaluateTargets(report: Report): TargetOutcome[] {
       unit: null,
       reason,
     });
+    const ours = findFigure(report, target.scenario, target.compare);
+    const theirs = absolute ? null : findFigure(report, target.against.scenario, target.against.compare);
     if (typeof ours === 'string' || typeof theirs === 'string') {
       return unmeasured([ours, theirs].filter((figure): figure is string => typeof figure === 'string').join('; '));
     }
-    if (ours.kind === 'latency' && theirs.kind === 'latency') {
-      const ratio = ours.latency.p50 / theirs.latency.p50;
-      return {
-        ...base,
-        status: ratio <= target.factor ? 'pass' : 'miss',
-        ours: ours.latency.p50,
-        theirs: theirs.latency.p50,
-        ratio,
-        relation: '<=',
-        unit: 'µs p50',
-      };
+    const mine = targetFigure(ours, target.statistic);
+    let other: number;
+    if (theirs === null) other = (target as { limit: number }).limit;
+    else {
+      if (theirs.kind !== ours.kind) {
+        const against = (target as { against: Reference }).against;
+        return unmeasured(
+          `${target.scenario} '${target.compare}' is ${ours.kind}, ${against.scenario} '${against.compare}' is ${theirs.kind}`,
+        );
+      }
+      other = targetFigure(theirs, target.statistic).value;
     }
-    if (ours.kind === 'throughput' && theirs.kind === 'throughput') {
-      const ratio = ours.perSecond / theirs.perSecond;
-      return {
-        ...base,
-        status: ratio >= target.factor ? 'pass' : 'miss',
-        ours: ours.perSecond,
-        theirs: theirs.perSecond,
-        ratio,
-        relation: '>=',
-        unit: 'msgs/s',
-      };
+    if (!Number.isFinite(mine.value) || !Number.isFinite(other)) {
+      return unmeasured(`a figure is not a number (${mine.value} vs ${other}): no samples?`);
     }
-    return unmeasured(
-      `${target.scenario} '${target.compare}' is ${ours.kind}, ` +
-        `${target.against.scenario} '${target.against.compare}' is ${theirs.kind}`,
-    );
+    const ratio = mine.value / other;
+    const pass = mine.lowerIsBetter ? ratio <= factor : ratio >= factor;
+    return {
+      ...base,
+      status: pass ? 'pass' : 'miss',
+      ours: mine.value,
+      theirs: other,
+      ratio,
+      relation: mine.lowerIsBetter ? '<=' : '>=',
+      unit: mine.unit,
+    };
   });
 }
 
@@ -236,6 +263,7 @@ export function formatResults(report: Report): string {
   const withRatios = <T>(cells: T[], ratioCells: T[]): T[] => (baseName === null ? cells : [...cells, ...ratioCells]);
   const latencyRows: string[][] = [];
   const throughputRows: string[][] = [];
+  const valueRows: string[][] = [];
   const notes: string[] = [];
   const failures: string[] = [];
   const others: string[] = [];
@@ -267,6 +295,13 @@ export function formatResults(report: Report): string {
             ],
           ),
         );
+      } else if (measurement.kind === 'value') {
+        valueRows.push([
+          outcome.name,
+          measurement.what,
+          `${formatMicros(measurement.value)} ${measurement.unit}`,
+          measurement.better === 'lower' ? 'lower' : 'higher',
+        ]);
       } else {
         throughputRows.push(
           withRatios(
@@ -319,6 +354,11 @@ export function formatResults(report: Report): string {
         ),
     );
   }
+  if (valueRows.length > 0) {
+    sections.push(
+      'Other figures\n' + table(['scenario', 'what', 'figure', 'better'], valueRows, [false, false, true, false]),
+    );
+  }
   if (others.length > 0) sections.push('Other comparisons\n' + others.map((line) => `  ${line}`).join('\n'));
   const loads = report.scenarios.filter((outcome) => outcome.otherCpu !== null);
   if (loads.length > 0) {
@@ -337,7 +377,9 @@ export function formatResults(report: Report): string {
     const heading = `Targets: ${passed} of ${targets.length} met, against figures of this run`;
     const lines = targets.map(formatTarget);
     // The verdicts stand as printed; say when they were taken beside busy neighbours.
-    const involved = new Set(report.targets.flatMap((target) => [target.scenario, target.against.scenario]));
+    const involved = new Set(
+      report.targets.flatMap((target) => (isAbsolute(target) ? [target.scenario] : [target.scenario, target.against.scenario])),
+    );
     const busy = report.scenarios.filter(
       (outcome) => involved.has(outcome.name) && (outcome.otherCpu ?? 0) > BUSY_NEIGHBOURS,
     );
@@ -360,6 +402,12 @@ function formatTarget(target: TargetOutcome): string {
   }
   const figure = (value: number): string =>
     target.unit === 'msgs/s' ? formatCount(Math.round(value)) : `${formatMicros(value)}`;
+  if (target.absolute) {
+    return (
+      `  ${status}  ${target.label}: ${figure(target.ours)} ${target.unit ?? ''} ` +
+      `(needs ${target.relation ?? ''} ${figure(target.theirs)})`
+    );
+  }
   return (
     `  ${status}  ${target.label}: ${figure(target.ours)} vs ${figure(target.theirs)} ${target.unit ?? ''} = ` +
     `${formatRatio(target.ratio)} (needs ${target.relation ?? ''} ${formatRatio(target.factor)})`

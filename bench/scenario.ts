@@ -81,7 +81,23 @@ export interface ThroughputMeasurement {
   readonly references?: readonly Reference[];
 }
 
-export type Measurement = LatencyMeasurement | ThroughputMeasurement;
+/**
+ * A single figure that is neither a latency histogram nor a message rate, such as the CPU an idle system
+ * uses. No ratio column against the baseline; targets may hold it against a limit or another value.
+ */
+export interface ValueMeasurement {
+  readonly kind: 'value';
+  readonly what: string;
+  readonly compare: CompareKey;
+  readonly value: number;
+  /** Printed after the value, such as `% of one core`. */
+  readonly unit: string;
+  readonly better: 'lower' | 'higher';
+  readonly config?: Config;
+  readonly references?: readonly Reference[];
+}
+
+export type Measurement = LatencyMeasurement | ThroughputMeasurement | ValueMeasurement;
 
 export interface ScenarioResult {
   readonly measurements: readonly Measurement[];
@@ -100,21 +116,42 @@ export class LeftRunningError extends Error {
   override readonly name = 'LeftRunningError';
 }
 
+/** The latency percentile a target compares: the issue's targets use p50 and p99. */
+export type LatencyStatistic = 'p50' | 'p90' | 'p99' | 'p999' | 'max';
+
 /**
  * A goal a scenario's figure must meet against another scenario's figure of the same kind, measured in
  * the same run. Declared on the scenario (not in its result) so that a scenario that failed still
- * shows its targets, as missed. Latency: this scenario's p50 <= `factor` x the other's p50.
- * Throughput: this scenario's messages/s >= `factor` x the other's.
+ * shows its targets, as missed. Latency: this scenario's `statistic` (default p50) <= `factor` x the
+ * other's. Throughput: this scenario's messages/s >= `factor` x the other's. Value: in the direction
+ * the measurement's `better` says.
  */
-export interface Target {
-  /** The line the report prints, such as `ask round-trip p50 <= 1/3 of postMessage ping-pong p50`. */
+export interface RelativeTarget {
+  /** The line the report prints, such as `ask round-trip p50 <= 1/10 of postMessage ping-pong p50`. */
   readonly label: string;
   /** This scenario's figure: its first measurement with this compare key. */
   readonly compare: CompareKey;
   /** The figure it is held against: the first measurement of `scenario` with `compare`. */
   readonly against: Reference;
   readonly factor: number;
+  /** Latency only: the percentile compared; p50 when left out. */
+  readonly statistic?: LatencyStatistic;
 }
+
+/**
+ * A goal against a fixed limit rather than another figure (idle CPU under 1% of a core): the figure must
+ * be <= `limit` when lower is better (latency, a value with `better: 'lower'`), >= when higher is.
+ */
+export interface AbsoluteTarget {
+  readonly label: string;
+  readonly compare: CompareKey;
+  readonly limit: number;
+  readonly statistic?: LatencyStatistic;
+}
+
+export type Target = RelativeTarget | AbsoluteTarget;
+
+export const isAbsolute = (target: Target): target is AbsoluteTarget => 'limit' in target;
 
 export interface Scenario {
   /** Unique, kebab-case; what `--scenario` matches. */

@@ -19,6 +19,14 @@ export const actorPingPong: Scenario = {
   name: 'actor-ping-pong',
   description: "ringmaster ctx.ask({type:'get'}) between two actors on two workers: round trip",
   needs: ['post-message', 'shared-word'],
+  targets: [
+    {
+      label: 'actor <-> actor ping-pong p50 within 4x of the shared-word floor p50',
+      compare: 'round-trip',
+      against: { scenario: 'shared-word', compare: 'round-trip' },
+      factor: 4,
+    },
+  ],
 
   run(options: ScenarioOptions): Promise<ScenarioResult> {
     options.progress('starting the actor system');

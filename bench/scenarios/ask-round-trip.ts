@@ -12,12 +12,20 @@ export const askRoundTrip: Scenario = {
   name: 'ask-round-trip',
   description: "ringmaster ref.ask({type:'get'}) from the main thread to an actor on a worker: round trip",
   needs: ['post-message'],
+  // The target is "while requests keep coming": this scenario asks back to back, so it applies.
   targets: [
     {
-      label: 'ask round-trip p50 <= 1/3 of postMessage ping-pong p50',
+      label: 'ask round-trip p50 <= 1/10 of postMessage ping-pong p50',
       compare: 'round-trip',
       against: { scenario: 'post-message', compare: 'round-trip' },
-      factor: 1 / 3,
+      factor: 1 / 10,
+    },
+    {
+      label: 'ask round-trip p99 <= 1/4 of postMessage ping-pong p99',
+      compare: 'round-trip',
+      against: { scenario: 'post-message', compare: 'round-trip' },
+      factor: 1 / 4,
+      statistic: 'p99',
     },
   ],
 

@@ -28,6 +28,12 @@ export const oneWay: Scenario = {
       against: { scenario: 'post-message', compare: 'one-way' },
       factor: 10,
     },
+    {
+      label: 'one-way throughput >= postMessage in batches of 256',
+      compare: 'one-way',
+      against: { scenario: 'post-message', compare: 'one-way-batched' },
+      factor: 1,
+    },
   ],
 
   run(options: ScenarioOptions): Promise<ScenarioResult> {
