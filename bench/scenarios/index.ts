@@ -5,6 +5,7 @@
  * alternatives they are compared with in `bench/baselines/`.
  */
 import { comlinkBaseline } from '../baselines/comlink.js';
+import { inThreadFloor } from '../baselines/in-thread-floor.js';
 import { piscinaBaseline } from '../baselines/piscina.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
@@ -12,6 +13,7 @@ import type { Scenario } from '../scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { oneWay } from './one-way.js';
+import { sameWorker } from './same-worker.js';
 
 export const scenarios: readonly Scenario[] = [
   // Baselines: the alternatives, and the shared-memory floor.
@@ -19,14 +21,16 @@ export const scenarios: readonly Scenario[] = [
   comlinkBaseline,
   piscinaBaseline,
   sharedWordBaseline,
+  inThreadFloor,
   // ringmaster's scenarios.
   askRoundTrip,
   oneWay,
   actorPingPong,
+  sameWorker,
 ];
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
-export const ringmasterScenarios: readonly Scenario[] = [askRoundTrip, oneWay, actorPingPong];
+export const ringmasterScenarios: readonly Scenario[] = [askRoundTrip, oneWay, actorPingPong, sameWorker];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;
