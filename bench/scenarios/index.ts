@@ -12,6 +12,7 @@ import { sharedWordBaseline } from '../baselines/shared-word.js';
 import type { Scenario } from '../scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
+import { idleCost } from './idle-cost.js';
 import { oneWay } from './one-way.js';
 import { sameWorker } from './same-worker.js';
 
@@ -27,10 +28,11 @@ export const scenarios: readonly Scenario[] = [
   oneWay,
   actorPingPong,
   sameWorker,
+  idleCost,
 ];
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
-export const ringmasterScenarios: readonly Scenario[] = [askRoundTrip, oneWay, actorPingPong, sameWorker];
+export const ringmasterScenarios: readonly Scenario[] = [askRoundTrip, oneWay, actorPingPong, sameWorker, idleCost];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;
