@@ -7,11 +7,13 @@
 import { comlinkBaseline } from '../baselines/comlink.js';
 import { inThreadFloor } from '../baselines/in-thread-floor.js';
 import { piscinaBaseline } from '../baselines/piscina.js';
+import { postMessageBurstyBaseline } from '../baselines/post-message-bursty.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
 import type { Scenario } from '../scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
+import { bursty } from './bursty.js';
 import { idleCost } from './idle-cost.js';
 import { oneWay } from './one-way.js';
 import { sameWorker } from './same-worker.js';
@@ -23,16 +25,25 @@ export const scenarios: readonly Scenario[] = [
   piscinaBaseline,
   sharedWordBaseline,
   inThreadFloor,
+  postMessageBurstyBaseline,
   // ringmaster's scenarios.
   askRoundTrip,
   oneWay,
   actorPingPong,
   sameWorker,
+  bursty,
   idleCost,
 ];
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
-export const ringmasterScenarios: readonly Scenario[] = [askRoundTrip, oneWay, actorPingPong, sameWorker, idleCost];
+export const ringmasterScenarios: readonly Scenario[] = [
+  askRoundTrip,
+  oneWay,
+  actorPingPong,
+  sameWorker,
+  bursty,
+  idleCost,
+];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;

@@ -1,0 +1,31 @@
+/**
+ * Baseline for the bursty scenario: the postMessage round trip of `post-message` (`{type:'get'}` to a
+ * worker, a number back), with the same idle gaps before each request (`bench/bursty.ts`).
+ */
+import { measureBursty } from '../bursty.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { ReplySlot, WorkerGroup, baselineWorker } from '../workers.js';
+
+const GET = { type: 'get' } as const;
+
+export const postMessageBurstyBaseline: Scenario = {
+  name: 'post-message-bursty',
+  description: 'worker.postMessage round trip with idle gaps (10 µs to 10 ms) before each request',
+
+  async run(options: ScenarioOptions): Promise<ScenarioResult> {
+    const group = new WorkerGroup();
+    try {
+      const worker = group.spawn(baselineWorker('post-message.mjs'));
+      const replies = new ReplySlot<unknown>();
+      worker.on('message', (message: unknown) => replies.settle(message));
+      group.onFailure((error) => replies.fail(error));
+      return await measureBursty(options, options.progress, "postMessage {type:'get'} -> number", () => {
+        const reply = replies.wait();
+        worker.postMessage(GET);
+        return reply;
+      });
+    } finally {
+      await group.terminate();
+    }
+  },
+};
