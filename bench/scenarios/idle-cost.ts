@@ -6,7 +6,8 @@
  * workers included) is read over the measuring time and reported as a percentage of one core.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BenchCounter, GET } from '../actors.js';
+import type { ActorRef } from '../../src/index.js';
+import { BenchCounter, GET, type CounterMsg } from '../actors.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
 
@@ -27,7 +28,7 @@ export const idleCost: Scenario = {
   run(options: ScenarioOptions): Promise<ScenarioResult> {
     options.progress('starting the actor system');
     return withSystem(options.engine, async (system) => {
-      const refs = [];
+      const refs: ActorRef<CounterMsg, number>[] = [];
       for (let worker = 1; worker <= system.config.workers; worker++) {
         refs.push(await system.spawn(BenchCounter, { name: `idle-${worker}`, placement: { worker } }));
       }

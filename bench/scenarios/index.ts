@@ -8,12 +8,14 @@ import { comlinkBaseline } from '../baselines/comlink.js';
 import { inThreadFloor } from '../baselines/in-thread-floor.js';
 import { piscinaBaseline } from '../baselines/piscina.js';
 import { postMessageBurstyBaseline } from '../baselines/post-message-bursty.js';
+import { postMessageFanOutBaseline } from '../baselines/post-message-fan-out.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
 import type { Scenario } from '../scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';
+import { fanOut } from './fan-out.js';
 import { idleCost } from './idle-cost.js';
 import { oneWay } from './one-way.js';
 import { sameWorker } from './same-worker.js';
@@ -26,12 +28,14 @@ export const scenarios: readonly Scenario[] = [
   sharedWordBaseline,
   inThreadFloor,
   postMessageBurstyBaseline,
+  postMessageFanOutBaseline,
   // ringmaster's scenarios.
   askRoundTrip,
   oneWay,
   actorPingPong,
   sameWorker,
   bursty,
+  fanOut,
   idleCost,
 ];
 
@@ -42,6 +46,7 @@ export const ringmasterScenarios: readonly Scenario[] = [
   actorPingPong,
   sameWorker,
   bursty,
+  fanOut,
   idleCost,
 ];
 

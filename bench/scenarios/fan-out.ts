@@ -1,0 +1,45 @@
+/**
+ * ringmaster fan-out / fan-in: FAN_OUT counters spread over the workers (actor i on worker i mod W + 1),
+ * and the main thread asks all of them `{type:'get'}` at once and waits for every reply
+ * (`Promise.all`): one sample per scatter-gather. Compared with the same scatter done with postMessage
+ * to the same number of worker threads (`post-message-fan-out`).
+ */
+import type { ActorRef } from '../../src/index.js';
+import { BenchCounter, GET, type CounterMsg } from '../actors.js';
+import { FAN_OUT } from '../baselines/post-message-fan-out.js';
+import { sampleLatencyAsync } from '../measure.js';
+import { engineConfig, withSystem } from '../ringmaster.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+
+const BASELINE = 'post-message-fan-out';
+
+export const fanOut: Scenario = {
+  name: 'fan-out',
+  description: `ringmaster scatter of ${FAN_OUT} asks over actors on every worker, gather with Promise.all`,
+  needs: [BASELINE],
+
+  run(options: ScenarioOptions): Promise<ScenarioResult> {
+    options.progress('starting the actor system');
+    return withSystem(options.engine, async (system) => {
+      const workers = system.config.workers;
+      const refs: ActorRef<CounterMsg, number>[] = [];
+      for (let i = 0; i < FAN_OUT; i++) {
+        refs.push(await system.spawn(BenchCounter, { name: `fan-${i}`, placement: { worker: (i % workers) + 1 } }));
+      }
+      options.progress(`scatter ${FAN_OUT} asks over ${workers} workers, gather`);
+      const latency = await sampleLatencyAsync(options, () => Promise.all(refs.map((ref) => ref.ask(GET))));
+      return {
+        measurements: [
+          {
+            kind: 'latency',
+            what: `scatter ${FAN_OUT} asks over ${workers} workers, gather (Promise.all)`,
+            compare: 'fan-out',
+            latency,
+            config: { ...engineConfig(system.config), actors: FAN_OUT },
+            references: [{ scenario: BASELINE, compare: 'fan-out' }],
+          },
+        ],
+      };
+    });
+  },
+};
