@@ -8,6 +8,7 @@
  */
 import { defineActor, type ActorContext, type ActorRef } from '../src/index.js';
 import type { LatencySummary } from './histogram.js';
+import { cpuWork } from './cpu-work.mjs';
 import { sampleLatencyAsync } from './measure.js';
 
 export type CounterMsg = { type: 'inc'; by: number } | { type: 'get' } | { type: 'take' };
@@ -78,5 +79,17 @@ export const BenchProducer = defineActor('bench.Producer', {
       if (!ctx.tell(target, INC)) await ctx.send(target, INC);
     }
     ctx.reply(await ctx.ask<CounterMsg, number>(target, TAKE));
+  },
+});
+
+export type HasherMsg = { type: 'hash'; rounds: number; seed: number };
+
+/**
+ * The CPU-bound service's worker: hashes (`cpuWork` from `bench/cpu-work.mjs`, the same function the
+ * piscina baseline's task runs) and replies with 32 bits of the digest.
+ */
+export const BenchHasher = defineActor('bench.Hasher', {
+  receive(_state, msg: HasherMsg, ctx: ActorContext<HasherMsg, number>) {
+    ctx.reply(cpuWork(msg.rounds, msg.seed));
   },
 });

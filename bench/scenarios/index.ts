@@ -6,6 +6,7 @@
  */
 import { comlinkBaseline } from '../baselines/comlink.js';
 import { inThreadFloor } from '../baselines/in-thread-floor.js';
+import { piscinaServiceBaseline } from '../baselines/piscina-service.js';
 import { piscinaBaseline } from '../baselines/piscina.js';
 import { postMessageBurstyBaseline } from '../baselines/post-message-bursty.js';
 import { postMessageFanOutBaseline } from '../baselines/post-message-fan-out.js';
@@ -15,6 +16,7 @@ import type { Scenario } from '../scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';
+import { cpuService } from './cpu-service.js';
 import { fanOut } from './fan-out.js';
 import { idleCost } from './idle-cost.js';
 import { oneWay } from './one-way.js';
@@ -29,6 +31,7 @@ export const scenarios: readonly Scenario[] = [
   inThreadFloor,
   postMessageBurstyBaseline,
   postMessageFanOutBaseline,
+  piscinaServiceBaseline,
   // ringmaster's scenarios.
   askRoundTrip,
   oneWay,
@@ -36,6 +39,7 @@ export const scenarios: readonly Scenario[] = [
   sameWorker,
   bursty,
   fanOut,
+  cpuService,
   idleCost,
 ];
 
@@ -47,6 +51,7 @@ export const ringmasterScenarios: readonly Scenario[] = [
   sameWorker,
   bursty,
   fanOut,
+  cpuService,
   idleCost,
 ];
 

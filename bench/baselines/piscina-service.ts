@@ -1,0 +1,37 @@
+/**
+ * Baseline for the CPU-bound service: piscina 5 running the same request (`bench/cpu-work.mjs`) on the
+ * same number of threads as ringmaster's `--workers` (default 2), at saturation and at the same open-loop
+ * rates (`bench/service.ts`). Its saturation sets the rates for both.
+ */
+import { Piscina } from 'piscina';
+import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { measureService, setReferenceSaturation, WORK_ROUNDS } from '../service.js';
+import { baselineWorker } from '../workers.js';
+
+export const piscinaServiceBaseline: Scenario = {
+  name: 'piscina-service',
+  description: 'piscina 5 pool.run() of a ~0.1 ms SHA-256 task: saturation, then open-loop rates',
+
+  async run(options: ScenarioOptions): Promise<ScenarioResult> {
+    const threads = options.engine.workers ?? DEFAULT_BENCH_WORKERS;
+    const pool = new Piscina({
+      filename: baselineWorker('piscina-service.mjs').href,
+      minThreads: threads,
+      maxThreads: threads,
+    });
+    try {
+      return await measureService(
+        options,
+        options.progress,
+        threads,
+        'pool.run(hash task)',
+        (seed) => pool.run({ rounds: WORK_ROUNDS, seed }),
+        { atomics: pool.options.atomics ?? 'sync' },
+        setReferenceSaturation,
+      );
+    } finally {
+      await pool.destroy();
+    }
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * ringmaster as a CPU-bound service under load: one `BenchHasher` actor per worker (spawned with
+ * `placement: 'round-robin'`), each request (~0.1 ms of SHA-256, `bench/cpu-work.mjs`) asked of the actor
+ * with the fewest requests outstanding (ties in turn), as a front end would route them. Saturation, then
+ * open-loop rates that are fractions of piscina's saturation in the same run (`bench/service.ts`), beside
+ * `piscina-service` doing the same work on the same number of threads.
+ */
+import type { ActorRef } from '../../src/index.js';
+import { BenchHasher, type HasherMsg } from '../actors.js';
+import { engineConfig, withSystem } from '../ringmaster.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { measureService, serviceTargets, WORK_ROUNDS } from '../service.js';
+
+const BASELINE = 'piscina-service';
+/** Far above any latency a sane run sees: an overloaded rate must show as latency, not as AskTimeoutError. */
+const ASK_TIMEOUT_MS = 60_000;
+
+export const cpuService: Scenario = {
+  name: 'cpu-service',
+  description: 'ringmaster pool of hashing actors (one per worker): saturation, then open-loop rates, vs piscina',
+  needs: [BASELINE],
+  targets: serviceTargets(BASELINE),
+
+  run(options: ScenarioOptions): Promise<ScenarioResult> {
+    options.progress('starting the actor system');
+    return withSystem(options.engine, async (system) => {
+      const workers = system.config.workers;
+      const pool: ActorRef<HasherMsg, number>[] = [];
+      for (let i = 0; i < workers; i++) {
+        pool.push(await system.spawn(BenchHasher, { name: `hasher-${i}`, placement: 'round-robin' }));
+      }
+      const threads = new Set(pool.map((ref) => ref.thread));
+      const outstanding = pool.map(() => 0);
+      let next = 0;
+      const request = async (seed: number): Promise<number> => {
+        // Least outstanding first; among equals, take turns.
+        let pick = next;
+        for (let k = 1; k < pool.length; k++) {
+          const j = (next + k) % pool.length;
+          if (outstanding[j]! < outstanding[pick]!) pick = j;
+        }
+        next = (pick + 1) % pool.length;
+        outstanding[pick]!++;
+        try {
+          return await pool[pick]!.ask({ type: 'hash', rounds: WORK_ROUNDS, seed }, { timeoutMs: ASK_TIMEOUT_MS });
+        } finally {
+          outstanding[pick]!--;
+        }
+      };
+      const result = await measureService(options, options.progress, workers, 'ask(hash)', request, {
+        ...engineConfig(system.config),
+      });
+      const notes = [...result.notes];
+      if (threads.size < pool.length) {
+        notes.push(`WARNING: round-robin placement put ${pool.length} actors on only ${threads.size} thread(s)`);
+      }
+      return { measurements: result.measurements, notes };
+    });
+  },
+};
