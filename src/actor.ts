@@ -46,6 +46,12 @@ export interface ActorBehavior<S, M, A, R> {
   preStart?(state: S, ctx: ActorContext<M, R>): Handled;
   /** Runs once when the actor stops, after its children have stopped. */
   postStop?(state: S, ctx: ActorContext<M, R>): Handled;
+  /**
+   * What happens to the message this actor was handling when its worker died: by default it is reported as a
+   * 'worker-crashed' dead letter (at-most-once; an ask for it rejects with WorkerCrashedError); with true it is
+   * handled again by the re-created actor (at-least-once: make the handler idempotent).
+   */
+  redeliverOnCrash?: boolean;
 }
 
 export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {

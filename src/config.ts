@@ -37,6 +37,33 @@ const schema = z
     maxMessageBytes: z.number().int().min(64).default(64 * 1024),
     askTimeoutMs: z.number().int().positive().default(5000),
     shutdownTimeoutMs: z.number().int().positive().default(10_000),
+    workerRestart: z
+      .object({
+        maxRestarts: z.number().int().min(0).default(5),
+        withinMs: z.number().int().positive().default(60_000),
+        backoff: z
+          .object({
+            minMs: z.number().min(0).default(10),
+            maxMs: z.number().min(0).default(5_000),
+            jitter: z.number().min(0).max(1).default(0.2),
+          })
+          .strict()
+          .refine((b) => b.maxMs >= b.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] })
+          .prefault({}),
+        onGiveUp: z.enum(['stop-actors', 'shutdown']).default('stop-actors'),
+      })
+      .strict()
+      .prefault({}),
+    stallTimeoutMs: z.number().int().min(0).default(10_000),
+    resourceLimits: z
+      .object({
+        maxOldGenerationSizeMb: z.number().positive().optional(),
+        maxYoungGenerationSizeMb: z.number().positive().optional(),
+        codeRangeSizeMb: z.number().positive().optional(),
+        stackSizeMb: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

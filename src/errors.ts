@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'ERR_MAILBOX_FULL'
   | 'ERR_WORKER_CRASHED'
   | 'ERR_WORKER_BOOT'
+  | 'ERR_WORKER_STALLED'
   | 'ERR_NO_CONTEXT'
   | 'ERR_MODULE_LOAD'
   | 'ERR_TESTKIT_EXPECTATION';
@@ -149,6 +150,19 @@ export class WorkerCrashedError extends RingmasterError {
   }
 }
 
+/** The cause given when the watchdog terminated a worker whose loop stopped beating (an actor stuck in a loop). */
+export class WorkerStalledError extends RingmasterError {
+  constructor(
+    readonly worker: number,
+    readonly stallTimeoutMs: number,
+  ) {
+    super(
+      'ERR_WORKER_STALLED',
+      `worker ${worker} was terminated: its loop did not run for over ${stallTimeoutMs} ms (an actor handler that never returns, or a synchronous task longer than stallTimeoutMs; split long work or raise stallTimeoutMs)`,
+    );
+  }
+}
+
 export class WorkerBootError extends RingmasterError {
   constructor(
     readonly worker: number,
@@ -181,6 +195,8 @@ export interface SerializedError {
   stack?: string;
   code?: string;
   cause?: SerializedError;
+  /** The error's own fields with primitive values (for example `worker`, `target`), so they survive the trip. */
+  fields?: Record<string, string | number | boolean | null>;
 }
 
 export function serializeError(err: unknown, depth = 0): SerializedError {
@@ -190,6 +206,11 @@ export function serializeError(err: unknown, depth = 0): SerializedError {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') out.code = code;
     if (err.cause !== undefined && depth < 8) out.cause = serializeError(err.cause, depth + 1);
+    for (const key of Object.keys(err)) {
+      if (key === 'code' || key === 'cause' || key === 'message' || key === 'stack' || key === 'name') continue;
+      const v = (err as unknown as Record<string, unknown>)[key];
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') (out.fields ??= {})[key] = v;
+    }
     return out;
   }
   return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
@@ -217,6 +238,7 @@ export function deserializeError(s: SerializedError): Error {
   err.name = s.name;
   if (s.code !== undefined) (err as { code?: string }).code = s.code;
   if (s.stack !== undefined) err.stack = s.stack;
+  if (s.fields !== undefined) Object.assign(err, s.fields);
   return err;
 }
 

@@ -17,7 +17,27 @@ export type SystemEvent =
   | { type: 'actor-failed'; actor: string; error: Error; directive: 'restart' | 'stop' }
   | { type: 'actor-started'; actor: string; thread: number }
   | { type: 'actor-stopped'; actor: string; thread: number }
-  | { type: 'worker-exited'; worker: number; code: number; error: Error | null };
+  /** A worker died; `restarting` says whether a replacement will boot (after the backoff). */
+  | { type: 'worker-exited'; worker: number; code: number; error: Error; restarting: boolean }
+  /**
+   * A replacement worker booted and recovered its predecessor's actors. `downMs`: from the death to the recovery.
+   * `messages`: queued messages delivered again; `redelivered`/`lost`: messages being handled at the crash, handled
+   * again (redeliverOnCrash) or reported as dead letters; `unjournaled`: messages the dead worker held only in memory
+   * (its journal was full, or they waited for room in a full ring), lost without a dead letter of their own.
+   */
+  | {
+      type: 'worker-restarted';
+      worker: number;
+      restarts: number;
+      downMs: number;
+      actors: number;
+      messages: number;
+      redelivered: number;
+      lost: number;
+      unjournaled: number;
+    }
+  /** Restarts exceeded `workerRestart`'s limit: the worker stays dead, its actors are gone. */
+  | { type: 'worker-abandoned'; worker: number; restarts: number; error: Error };
 
 export type SystemEventType = SystemEvent['type'];
 export type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T }>;

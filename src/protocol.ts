@@ -39,7 +39,14 @@ export type SystemMessage =
   | { type: 'thread-dead'; thread: number; error: SerializedError }
   | { type: 'poison' }
   | { type: 'child-terminated'; child: ActorRef }
-  | { type: 'registered'; ref: ActorRef; definition: string; parent: ActorRef | null }
+  /** `recovered`: re-created by a replacement worker after a crash, not a new actor. */
+  | { type: 'registered'; ref: ActorRef; definition: string; parent: ActorRef | null; recovered: boolean }
+  /** From the main thread to the others: `thread` was replaced; announce names to it again. */
+  | { type: 'thread-restarted'; thread: number }
+  /** From the main thread to a replacement worker: children of its recovered actors that live on other threads. */
+  | { type: 'adopt'; parent: ActorRef; children: ActorRef[] }
+  /** From a replacement worker: what it recovered, and how many messages its predecessor held in memory only. */
+  | { type: 'recovered'; actors: number; messages: number; redelivered: number; lost: number; unjournaled: number }
   | { type: 'unregistered'; ref: ActorRef }
   | { type: 'dead-letter'; reason: DeadLetterReason; target: string; message: unknown; sender: string | null }
   | { type: 'actor-failed'; actor: string; error: SerializedError; directive: 'restart' | 'stop' };

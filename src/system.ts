@@ -5,17 +5,15 @@
  * Contract: main thread only. Workers talk to it through their rings (registrations, dead letters, failures) and
  * answer its control calls (comlink) for boot and exit.
  */
-import { Worker } from 'node:worker_threads';
-import type { Remote } from 'comlink';
 import type { ActorDefinition, SpawnOptions } from './actor.js';
 import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config.js';
-import { wrapControl, type WorkerControl, type WorkerStats } from './control.js';
+import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/driver.js';
 import {
   InvalidArgumentError,
   NameTakenError,
   SystemStoppedError,
-  WorkerBootError,
+  WorkerCrashedError,
   deserializeError,
   serializeError,
 } from './errors.js';
@@ -24,21 +22,10 @@ import { importModule } from './loader.js';
 import type { SystemMessage } from './protocol.js';
 import type { ActorRef } from './ref.js';
 import { Runtime } from './runtime/runtime.js';
+import { WorkerSupervisor } from './supervision/worker-supervisor.js';
+import { recoverJournal } from './transport/journal.js';
+import { allocateJournal } from './transport/layout.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
-
-/** What a worker receives in `workerData`. */
-export interface WorkerBoot {
-  thread: number;
-  mesh: MeshMemory;
-  config: ResolvedConfig;
-}
-
-interface WorkerSlot {
-  thread: number;
-  worker: Worker;
-  control: Remote<WorkerControl>;
-  exited: Promise<number>;
-}
 
 /** How long a spawn may wait for the actor's preStart when no askTimeoutMs is longer. */
 const SPAWN_TIMEOUT_MS = 30_000;
@@ -48,7 +35,11 @@ export class ActorSystem {
   readonly events = new EventStream();
   readonly #rt: Runtime;
   readonly #driver: MainDriver;
-  readonly #workers: WorkerSlot[] = [];
+  readonly #mesh: MeshMemory | undefined;
+  readonly #journals: SharedArrayBuffer[];
+  #supervisor: WorkerSupervisor | undefined;
+  /** Workers that died and will be replaced: when, and how many restarts the replacement makes. */
+  readonly #down = new Map<number, { at: number; restarts: number }>();
   readonly #byName = new Map<string, ActorRef>();
   readonly #reserved = new Set<string>();
   readonly #topLevel = new Set<string>();
@@ -58,6 +49,8 @@ export class ActorSystem {
 
   private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined) {
     this.config = config;
+    this.#mesh = mesh;
+    this.#journals = mesh === undefined ? [] : Array.from({ length: config.workers }, () => allocateJournal(config.ringBytes));
     this.#rt = new Runtime(config, 0, mesh ? new Mesh(mesh, 0) : undefined);
     this.#rt.main = { onSystem: (m, from) => this.#onReport(m, from) };
     this.#driver = new MainDriver(this.#rt, config.waitStrategy, config.spinIterations);
@@ -73,10 +66,17 @@ export class ActorSystem {
     const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes) : undefined;
     const system = new ActorSystem(config, mesh);
     if (mesh !== undefined) {
+      const supervisor = new WorkerSupervisor(config, mesh, system.#journals, {
+        died: (thread, code, cause, restartInMs, restarts) => system.#workerDied(thread, code, cause, restartInMs, restarts),
+        replacing: (thread) => system.#replacing(thread),
+        replaced: () => system.#driver.kick(),
+        gaveUp: (thread, cause, restarts) => system.#gaveUp(thread, cause, restarts),
+      });
+      system.#supervisor = supervisor;
       try {
-        await system.#startWorkers(mesh);
+        await supervisor.startAll();
       } catch (err) {
-        await system.#terminateWorkers();
+        await supervisor.terminateAll();
         system.#driver.stop();
         throw err;
       }
@@ -141,7 +141,7 @@ export class ActorSystem {
 
   /** Per-worker figures from the workers' control channels. */
   async stats(): Promise<WorkerStats[]> {
-    return Promise.all(this.#workers.map((w) => w.control.stats()));
+    return this.#supervisor?.stats() ?? [];
   }
 
   /**
@@ -162,78 +162,75 @@ export class ActorSystem {
     for (const name of this.#topLevel) {
       const ref = this.#byName.get(name);
       if (ref === undefined) continue;
-      const { corr, promise } = rt.asks.create(name, this.config.shutdownTimeoutMs);
+      // Tied to the actor's thread, so a worker given up on meanwhile settles it at once.
+      const { corr, promise } = rt.asks.create(name, this.config.shutdownTimeoutMs, ref.thread);
       rt.sendSystem(ref.thread, ref, { type: 'poison' }, corr);
       stops.push(promise);
     }
     this.#driver.kick();
     await Promise.allSettled(stops);
     rt.asks.rejectAll(() => new SystemStoppedError('the ask was still waiting for its reply'));
-    // A comlink call to a dead worker never settles: race each exit call with the worker's own exit.
-    await Promise.all(this.#workers.map((w) => Promise.race([w.control.exit().catch(() => {}), w.exited])));
-    await this.#terminateWorkers();
+    await this.#supervisor?.stopAll();
     // Workers are gone but their last records (dead letters, reports) are still in shared memory.
     for (let i = 0; i < 4 && rt.pump(); i++);
     for (const o of rt.takeOutboxes()) o.done?.();
     this.#driver.stop();
   }
 
-  async #startWorkers(mesh: MeshMemory): Promise<void> {
-    const entry = workerEntry();
-    for (let thread = 1; thread <= this.config.workers; thread++) {
-      const boot: WorkerBoot = { thread, mesh, config: this.config };
-      const worker = new Worker(entry.url, { workerData: { ...boot, entry: entry.host } });
-      let exitCode = -1;
-      let bootError: unknown;
-      // Listeners in the same tick as `new Worker`: an 'error' event without one crashes the main thread.
-      const exited = new Promise<number>((resolve) => {
-        worker.on('error', (err) => {
-          bootError ??= err;
-        });
-        worker.on('exit', (code) => {
-          exitCode = code;
-          resolve(code);
-          if (this.#shutdown === undefined) this.#workerDied(thread, code, bootError);
-        });
-      });
-      const control = wrapControl(worker);
-      this.#workers.push({ thread, worker, control, exited });
-      const ready = control.ready();
-      const died = exited.then((code) => {
-        throw new WorkerBootError(thread, bootError ?? new Error(`exited with code ${code} while booting`));
-      });
-      await Promise.race([ready, died]);
-      void exitCode;
-    }
+  /** A worker died outside shutdown. When it will be replaced, everything waits for its replacement. */
+  #workerDied(thread: number, code: number, cause: Error, restartInMs: number | null, restarts: number): void {
+    if (restartInMs !== null) this.#down.set(thread, { at: performance.now(), restarts: restarts + 1 });
+    this.events.publish({ type: 'worker-exited', worker: thread, code, error: cause, restarting: restartInMs !== null });
   }
 
   /**
-   * A worker died outside shutdown. Its actors are gone (restarting workers is not built yet): asks waiting on it
-   * fail with WorkerCrashedError on every thread, and later messages to it become 'worker-crashed' dead letters.
+   * A replacement for `thread` is about to boot. Its recovered actors know their children on the same worker (from
+   * its journal) but not those elsewhere: the registry tells it, on the ring it reads right after recovering. The
+   * other threads announce their actors' names to it again.
    */
-  #workerDied(thread: number, code: number, error: unknown): void {
-    const cause = error ?? new Error(`worker ${thread} exited with code ${code}`);
-    this.#rt.markThreadDead(thread, cause);
-    for (const w of this.#workers) {
-      if (w.thread !== thread) this.#rt.sendSystem(w.thread, undefined, { type: 'thread-dead', thread, error: serializeError(cause) });
+  #replacing(thread: number): void {
+    for (const [parentName, kids] of this.#children) {
+      const parent = this.#byName.get(parentName);
+      if (parent === undefined || parent.thread !== thread) continue;
+      const children = [...kids].map((k) => this.#byName.get(k)).filter((k): k is ActorRef => k !== undefined && k.thread !== thread);
+      if (children.length > 0) this.#rt.sendSystem(thread, undefined, { type: 'adopt', parent, children });
     }
-    for (const [name, ref] of this.#byName) {
-      if (ref.thread === thread) {
-        this.#byName.delete(name);
-        this.#topLevel.delete(name);
-      }
+    for (let t = 0; t <= this.config.workers; t++) {
+      if (t !== thread) this.#rt.sendSystem(t, undefined, { type: 'thread-restarted', thread });
     }
-    this.events.publish({ type: 'worker-exited', worker: thread, code, error: error instanceof Error ? error : null });
     this.#driver.kick();
   }
 
-  async #terminateWorkers(): Promise<void> {
-    await Promise.all(
-      this.#workers.map(async (w) => {
-        await w.worker.terminate();
-        await w.exited;
-      }),
-    );
+  /**
+   * Past the restart intensity: the worker stays dead. Asks waiting on it fail with WorkerCrashedError on every
+   * thread; what its journal and incoming rings still held, and every later message to it, becomes a
+   * 'worker-crashed' dead letter; its actors' names are free again.
+   */
+  #gaveUp(thread: number, cause: Error, restarts: number): void {
+    this.#down.delete(thread);
+    const rt = this.#rt;
+    const names = new Map<number, string>();
+    for (const [name, ref] of this.#byName) {
+      if (ref.thread !== thread) continue;
+      names.set(ref.id, name);
+      this.#byName.delete(name);
+      this.#topLevel.delete(name);
+      this.#forgetChildren(name);
+    }
+    rt.markThreadDead(thread, cause);
+    for (let t = 1; t <= this.config.workers; t++) {
+      if (t !== thread) rt.sendSystem(t, undefined, { type: 'thread-dead', thread, error: serializeError(cause) });
+    }
+    const mesh = this.#mesh!;
+    const rings: { from: number; sab: SharedArrayBuffer }[] = [];
+    for (let t = 0; t < mesh.threads; t++) {
+      const sab = mesh.rings[t * mesh.threads + thread];
+      if (sab) rings.push({ from: t, sab });
+    }
+    rt.bury(thread, recoverJournal(this.#journals[thread - 1]!, mesh.threads), rings, names, new WorkerCrashedError(thread, cause));
+    this.events.publish({ type: 'worker-abandoned', worker: thread, restarts, error: cause });
+    this.#driver.kick();
+    if (this.config.workerRestart.onGiveUp === 'shutdown') void this.shutdown();
   }
 
   #forgetChildren(name: string): void {
@@ -246,7 +243,7 @@ export class ActorSystem {
     }
   }
 
-  #onReport(m: SystemMessage, _from: number): void {
+  #onReport(m: SystemMessage, from: number): void {
     switch (m.type) {
       case 'registered':
         this.#byName.set(m.ref.name, m.ref);
@@ -255,8 +252,25 @@ export class ActorSystem {
           if (kids === undefined) this.#children.set(m.parent.name, (kids = new Set()));
           kids.add(m.ref.name);
         }
-        this.events.publish({ type: 'actor-started', actor: m.ref.name, thread: m.ref.thread });
+        // A recovered actor is the same actor: the worker-restarted event counts them.
+        if (!m.recovered) this.events.publish({ type: 'actor-started', actor: m.ref.name, thread: m.ref.thread });
         return;
+      case 'recovered': {
+        const down = this.#down.get(from);
+        this.#down.delete(from);
+        this.events.publish({
+          type: 'worker-restarted',
+          worker: from,
+          restarts: down?.restarts ?? 0,
+          downMs: down === undefined ? 0 : performance.now() - down.at,
+          actors: m.actors,
+          messages: m.messages,
+          redelivered: m.redelivered,
+          lost: m.lost,
+          unjournaled: m.unjournaled,
+        });
+        return;
+      }
       case 'unregistered': {
         if (this.#byName.get(m.ref.name)?.id === m.ref.id) this.#byName.delete(m.ref.name);
         // An actor stops only after its children: their own reports may still be on another thread's ring, but
@@ -278,20 +292,4 @@ export class ActorSystem {
         return;
     }
   }
-}
-
-/**
- * Which file a worker runs. From `dist/` (compiled JS) it is `dist/workers/actor-host.js`. From source (tests, tsx),
- * Node 20 cannot start a `.ts` worker, so a small JS bootstrap registers tsx inside the worker and imports the host.
- */
-function workerEntry(): { url: URL; host: string } {
-  const self = import.meta.url;
-  if (/\.ts$/.test(new URL(self).pathname)) {
-    return {
-      url: new URL('../workers/source-bootstrap.mjs', self),
-      host: new URL('../workers/actor-host.ts', self).href,
-    };
-  }
-  const host = new URL('../workers/actor-host.js', self);
-  return { url: host, host: host.href };
 }

@@ -13,7 +13,7 @@
 import type { WaitStrategy } from '../config.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { Parker } from '../transport/wait.js';
-import { CTL_DOORBELL } from '../transport/layout.js';
+import { CTL_DOORBELL, CTL_HEARTBEAT } from '../transport/layout.js';
 
 const PARK_TIMEOUT_MS = 1000;
 /** Longest synchronous stretch of work before a worker yields to its event loop. */
@@ -105,6 +105,8 @@ export class WorkerDriver extends Driver {
   protected run(): void {
     if (this.state === 'stopped') return;
     this.state = 'running';
+    // The main thread's watchdog reads this: a loop that stops coming back here is hung (a stuck handler).
+    Atomics.add(this.parker!.control, CTL_HEARTBEAT, 1);
     const rt = this.rt;
     const sliceEnd = performance.now() + SLICE_MS;
     const spinForever = this.strategy === 'spin';

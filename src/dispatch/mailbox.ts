@@ -10,6 +10,11 @@ export const ENTRY_ASK = 1;
 /** A graceful stop (PoisonPill): processed in order, after the messages queued before it. */
 export const ENTRY_POISON = 2;
 
+/** The entry has no journal record: its thread keeps no journal (the main thread). */
+export const NO_SLOT = -1;
+/** The entry has no journal record although its thread keeps one (the journal was full): counted as at risk. */
+export const UNJOURNALED = -2;
+
 export class Mailbox {
   #cap = 16;
   #mask = 15;
@@ -20,12 +25,14 @@ export class Mailbox {
   #corr = new Int32Array(16);
   #senderThread = new Int32Array(16);
   #senderId = new Float64Array(16);
+  #slot = new Int32Array(16);
 
   get size(): number {
     return this.#size;
   }
 
-  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number): void {
+  /** `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED. */
+  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
     const i = (this.#head + this.#size) & this.#mask;
     this.#msgs[i] = msg;
@@ -33,6 +40,7 @@ export class Mailbox {
     this.#corr[i] = corr;
     this.#senderThread[i] = senderThread;
     this.#senderId[i] = senderId;
+    this.#slot[i] = slot;
     this.#size++;
   }
 
@@ -52,6 +60,9 @@ export class Mailbox {
   get headSenderId(): number {
     return this.#senderId[this.#head]!;
   }
+  get headSlot(): number {
+    return this.#slot[this.#head]!;
+  }
 
   shift(): void {
     this.#msgs[this.#head] = undefined; // let the message be collected
@@ -66,6 +77,7 @@ export class Mailbox {
     const corr = new Int32Array(cap);
     const st = new Int32Array(cap);
     const sid = new Float64Array(cap);
+    const slot = new Int32Array(cap);
     for (let k = 0; k < this.#size; k++) {
       const i = (this.#head + k) & this.#mask;
       msgs[k] = this.#msgs[i];
@@ -73,12 +85,14 @@ export class Mailbox {
       corr[k] = this.#corr[i]!;
       st[k] = this.#senderThread[i]!;
       sid[k] = this.#senderId[i]!;
+      slot[k] = this.#slot[i]!;
     }
     this.#msgs = msgs;
     this.#kinds = kinds;
     this.#corr = corr;
     this.#senderThread = st;
     this.#senderId = sid;
+    this.#slot = slot;
     this.#cap = cap;
     this.#mask = cap - 1;
     this.#head = 0;

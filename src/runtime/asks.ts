@@ -68,6 +68,11 @@ export class PendingAsks {
     for (const corr of [...this.#map.keys()]) this.reject(corr, err());
   }
 
+  /** Continues correlation ids after `corr` (a replacement worker, after its predecessor's last ask). */
+  continueAfter(corr: number): void {
+    this.#next = (corr + 1024) | 0;
+  }
+
   /** Records which thread an ask went to, when that is known only after it was created (spawn placement). */
   setThread(corr: number, thread: number): void {
     const e = this.#map.get(corr);

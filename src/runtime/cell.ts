@@ -43,6 +43,10 @@ export class Cell {
   readonly announced: Uint8Array;
   /** Threads and correlation ids to answer once this actor has stopped. */
   stopAcks: number[] = [];
+  /** Journal slot of the record that spawned this actor (live while it lives); negative when not journaled. */
+  spawnSlot = -1;
+  /** Journal slots of stop requests, released once the actor has stopped. */
+  stopSlots: number[] = [];
 
   // The message being handled: kept on the cell (not per message) because one actor handles one at a time.
   curKind = 0;

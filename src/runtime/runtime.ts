@@ -9,7 +9,7 @@
  */
 import { findDefinition, knownDefinitions, type ActorDefinition, type SpawnOptions } from '../actor.js';
 import type { ResolvedConfig } from '../config.js';
-import { ENTRY_ASK, ENTRY_POISON, ENTRY_TELL, Queue } from '../dispatch/mailbox.js';
+import { ENTRY_ASK, ENTRY_POISON, ENTRY_TELL, NO_SLOT, Queue, UNJOURNALED } from '../dispatch/mailbox.js';
 import { Placer } from '../dispatch/placement.js';
 import {
   ActorFailedError,
@@ -36,8 +36,10 @@ import {
 } from '../protocol.js';
 import { ActorRef, refId, type RefRuntime } from '../ref.js';
 import { Codec, installRefExtension } from '../transport/codec.js';
-import { RECORD_HEADER_BYTES } from '../transport/layout.js';
+import { JS_STARTED, RECORD_HEADER_BYTES } from '../transport/layout.js';
+import type { Journal, RecoveredJournal, RecoveredRecord } from '../transport/journal.js';
 import type { Mesh } from '../transport/mesh.js';
+import { RingReader, type RecordView } from '../transport/ring.js';
 import { addActorCount, wake } from '../transport/wait.js';
 import { PendingAsks } from './asks.js';
 import { Cell, RUNNING, STOPPED, STOPPING, type CellHost } from './cell.js';
@@ -81,6 +83,8 @@ export class Runtime implements RefRuntime, CellHost {
   readonly thread: number;
   readonly config: ResolvedConfig;
   readonly mesh: Mesh | undefined;
+  /** Workers journal what must survive their death (transport/journal.ts); the main thread keeps none. */
+  readonly journal: Journal | undefined;
   readonly codec: Codec;
   readonly asks = new PendingAsks();
   /** Called whenever new work may have appeared out of band; the driver wakes the loop. */
@@ -109,13 +113,16 @@ export class Runtime implements RefRuntime, CellHost {
   readonly #systemLimit: number;
   /** Threads that died, with the cause: records for them become dead letters at once. */
   readonly #dead = new Map<number, unknown>();
+  /** Main thread: readers of the rings into workers given up on, drained into dead letters. */
+  readonly #graves: { reader: RingReader; thread: number; error: Error }[] = [];
   /** The cell whose handler is running synchronously: the implicit sender of `ref.tell`. */
   #current: Cell | undefined;
 
-  constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined) {
+  constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined, journal?: Journal) {
     this.config = config;
     this.thread = thread;
     this.mesh = mesh;
+    this.journal = journal;
     this.codec = new Codec(config.maxMessageBytes);
     const threads = mesh?.threads ?? 1;
     for (let t = 0; t < threads; t++) {
@@ -207,6 +214,7 @@ export class Runtime implements RefRuntime, CellHost {
       if (from !== undefined) this.#announce(from, ref.thread);
       this.codec.encode(message);
       const { corr, promise } = this.asks.create(ref.name, t, ref.thread);
+      if (this.journal !== undefined) this.journal.lastCorr = corr;
       this.#post(K_ASK, ref.thread, ref.id, ref.name, from, corr, undefined, true);
       this.kick();
       return promise;
@@ -250,8 +258,11 @@ export class Runtime implements RefRuntime, CellHost {
       const codec = this.codec;
       decoding = this;
       const msg = codec.decode(codec.encoded, codec.encodedStart, codec.encodedEnd - codec.encodedStart);
-      if (kind === K_SYSTEM) this.#onSystem(msg as SystemMessage, thread, id, corr, from?.id ?? 0);
-      else this.#deliverLocal(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, from?.id ?? 0, thread, corr);
+      if (kind === K_SYSTEM) this.#onSystem(msg as SystemMessage, thread, id, corr, NO_SLOT);
+      else {
+        const slot = this.#journalEncoded(kind, id, from, thread, corr);
+        this.#deliverLocal(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, from?.id ?? 0, thread, corr, slot);
+      }
       done?.();
       return true;
     }
@@ -286,6 +297,8 @@ export class Runtime implements RefRuntime, CellHost {
     if (!queue) return false;
     outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: codec.encodedCopy(), done });
     this.#outboxed++;
+    // Held in this thread's memory only until the ring has room: lost if this worker dies meanwhile (counted).
+    if (kind === K_TELL || kind === K_ASK) this.journal?.addUnjournaled(1);
     this.kick();
     return true;
   }
@@ -334,14 +347,20 @@ export class Runtime implements RefRuntime, CellHost {
   pump(): boolean {
     let worked = false;
     const mesh = this.mesh;
-    if (mesh !== undefined && (this.#backlog < BACKLOG_HIGH_WATER || this.#ready.size === 0)) {
+    const journal = this.journal;
+    if (
+      mesh !== undefined &&
+      ((this.#backlog < BACKLOG_HIGH_WATER && (journal === undefined || journal.hasRoom(this.config.maxMessageBytes))) ||
+        this.#ready.size === 0)
+    ) {
       const readers = mesh.readers;
       for (let i = 0; i < readers.length; i++) {
         const reader = readers[i]!;
+        const from = mesh.readerFrom[i]!;
         let n = 0;
         decoding = this;
         while (n < DRAIN_BATCH && reader.next()) {
-          this.#onRecord(reader.record, reader.bytes);
+          this.#onRecord(reader.record, reader.bytes, from, reader.end);
           n++;
         }
         if (n > 0) {
@@ -350,6 +369,7 @@ export class Runtime implements RefRuntime, CellHost {
         }
       }
     }
+    if (this.#graves.length > 0 && this.#drainGraves()) worked = true;
     let turns = this.#ready.size;
     if (turns > 0) worked = true;
     while (turns-- > 0) {
@@ -361,16 +381,43 @@ export class Runtime implements RefRuntime, CellHost {
     return worked;
   }
 
-  #onRecord(r: import('../transport/ring.js').RecordView, bytes: Buffer): void {
+  /** One record taken from thread `from`'s ring; `end` is the ring position just past it. */
+  #onRecord(r: RecordView, bytes: Buffer, from: number, end: number): void {
     const kind = r.kind;
+    const journal = this.journal;
     let value: unknown;
     try {
       value = this.codec.decodeShared(bytes, r.payloadStart, r.payloadLength);
     } catch (err) {
       // Cannot happen with well-formed records; report rather than kill the loop.
       console.error(`ringmaster: thread ${this.thread} could not decode a record of kind ${kind}`, err);
+      journal?.consumed(from, end);
       return;
     }
+    let slot = NO_SLOT;
+    // Messages for actors, and the system messages that change which actors exist, are journaled before they are
+    // acted on, and the ring position after them is recorded: a replacement worker resumes from there.
+    if (journal !== undefined && (kind === K_TELL || kind === K_ASK || (kind === K_SYSTEM && journaled(value as SystemMessage)))) {
+      slot = journal.append(
+        kind,
+        r.targetHi,
+        r.targetLo,
+        r.senderHi,
+        r.senderLo,
+        r.senderThread,
+        r.corr,
+        from,
+        end,
+        bytes,
+        r.payloadStart,
+        r.payloadStart + r.payloadLength,
+      );
+      if (slot < 0) {
+        slot = UNJOURNALED;
+        journal.addUnjournaled(1);
+      }
+    }
+    journal?.consumed(from, end);
     switch (kind) {
       case K_TELL:
       case K_ASK:
@@ -381,6 +428,7 @@ export class Runtime implements RefRuntime, CellHost {
           refId(r.senderHi, r.senderLo),
           r.senderThread,
           r.corr,
+          slot,
         );
         return;
       case K_REPLY:
@@ -390,15 +438,15 @@ export class Runtime implements RefRuntime, CellHost {
         this.asks.reject(r.corr, deserializeError(value as SerializedError));
         return;
       case K_SYSTEM:
-        this.#onSystem(value as SystemMessage, r.senderThread, refId(r.targetHi, r.targetLo), r.corr, refId(r.senderHi, r.senderLo));
+        this.#onSystem(value as SystemMessage, r.senderThread, refId(r.targetHi, r.targetLo), r.corr, slot);
         return;
     }
   }
 
-  #deliverLocal(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number): void {
+  #deliverLocal(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     const cell = this.#cells.get(id);
     if (cell !== undefined && cell.status === RUNNING) {
-      cell.mailbox.push(entry, msg, senderId, senderThread, corr);
+      cell.mailbox.push(entry, msg, senderId, senderThread, corr, slot);
       this.#backlog++;
       this.#schedule(cell);
       return;
@@ -406,11 +454,42 @@ export class Runtime implements RefRuntime, CellHost {
     if (cell === undefined && this.#notSpawnedYet(id)) {
       let list = this.#stash.get(id);
       if (list === undefined) this.#stash.set(id, (list = []));
-      list.push([entry, msg, senderId, senderThread, corr]);
+      list.push([entry, msg, senderId, senderThread, corr, slot]);
       return;
     }
     const name = cell?.ref.name ?? this.#tombstones.get(id) ?? `#${id}`;
     this.#undeliverable(entry === ENTRY_ASK ? K_ASK : K_TELL, id, name, msg, senderId, senderThread, corr);
+    this.#release(slot);
+  }
+
+  /** A journaled message or system record is handled: its journal space may be reused. */
+  #release(slot: number): void {
+    if (slot >= 0) this.journal!.done(slot);
+    else if (slot === UNJOURNALED) this.journal!.addUnjournaled(-1);
+  }
+
+  /** Journals the record just encoded (the codec's window) for a local actor; returns its slot. */
+  #journalEncoded(kind: number, id: number, from: Cell | undefined, senderThread: number, corr: number): number {
+    const journal = this.journal;
+    if (journal === undefined) return NO_SLOT;
+    const c = this.codec;
+    const slot = journal.append(
+      kind,
+      Math.floor(id / TWO_32) | 0,
+      id % TWO_32 | 0,
+      from === undefined ? 0 : from.ref.hi,
+      from === undefined ? 0 : from.ref.lo,
+      senderThread,
+      corr,
+      -1,
+      0,
+      c.encoded,
+      c.encodedStart,
+      c.encodedEnd,
+    );
+    if (slot >= 0) return slot;
+    journal.addUnjournaled(1);
+    return UNJOURNALED;
   }
 
   /** An id spawned by another thread whose spawn request has not reached this thread yet. */
@@ -440,24 +519,40 @@ export class Runtime implements RefRuntime, CellHost {
 
   // ------------------------------------------------------------------ system messages
 
-  #onSystem(m: SystemMessage, fromThread: number, targetId: number, corr: number, _senderId: number): void {
+  /**
+   * A system message for this thread. `slot` is its journal slot when it was journaled (spawn, stop, poison from
+   * another thread); `recovered` is set when a replacement worker replays a spawn whose actor had already started.
+   */
+  #onSystem(m: SystemMessage, fromThread: number, targetId: number, corr: number, slot: number, recovered?: Error): void {
     switch (m.type) {
       case 'spawn': {
         const origin = Math.floor(targetId / TWO_32);
         const counter = targetId % TWO_32;
-        if (origin < this.#spawnSeen.length && counter > this.#spawnSeen[origin]!) this.#spawnSeen[origin] = counter;
+        if (origin < this.#spawnSeen.length && counter > this.#spawnSeen[origin]!) {
+          this.#spawnSeen[origin] = counter;
+          this.journal?.setSpawnSeen(origin, counter);
+        }
         const def = findDefinition(m.definition);
         if (def === undefined) {
           const err = new UnknownDefinitionError(m.definition, knownDefinitions());
           this.#failStart(m.name, err, fromThread, corr);
+          this.#release(slot);
           this.#flushStash(targetId);
           return;
         }
         const ref = new ActorRef(targetId, this.thread, m.name, this);
-        this.#createCell(ref, def, m.args, m.parent ?? undefined, (err) => {
-          if (err !== undefined) this.#failStart(m.name, err, fromThread, corr);
-          else if (corr !== 0) this.#reply(fromThread, corr, null, false);
-        });
+        this.#createCell(
+          ref,
+          def,
+          m.args,
+          m.parent ?? undefined,
+          (err) => {
+            if (err !== undefined) this.#failStart(m.name, err, fromThread, corr);
+            else if (corr !== 0) this.#reply(fromThread, corr, null, false);
+          },
+          slot,
+          recovered,
+        );
         this.#flushStash(targetId);
         return;
       }
@@ -466,14 +561,20 @@ export class Runtime implements RefRuntime, CellHost {
         const cell = this.#cells.get(targetId);
         if (cell === undefined || cell.status === STOPPED) {
           if (corr !== 0) this.#reply(fromThread, corr, null, false);
+          this.#release(slot);
           return;
         }
         if (corr !== 0) cell.stopAcks.push(fromThread, corr);
-        if (m.type === 'stop') this.stopCell(cell);
-        else if (cell.status === RUNNING) {
-          cell.mailbox.push(ENTRY_POISON, undefined, 0, fromThread, 0);
+        if (m.type === 'stop') {
+          // Journaled until the actor has stopped: a replacement worker finishes a stop the dead one began.
+          if (slot !== NO_SLOT) cell.stopSlots.push(slot);
+          this.stopCell(cell);
+        } else if (cell.status === RUNNING) {
+          cell.mailbox.push(ENTRY_POISON, undefined, 0, fromThread, 0, slot);
           this.#backlog++;
           this.#schedule(cell);
+        } else {
+          this.#release(slot);
         }
         return;
       }
@@ -484,6 +585,16 @@ export class Runtime implements RefRuntime, CellHost {
       case 'thread-dead':
         this.markThreadDead(m.thread, deserializeError(m.error));
         return;
+      case 'thread-restarted':
+        // The replacement knows no names: announce them again before the next message there.
+        for (const cell of this.#cells.values()) cell.announced[m.thread] = 0;
+        return;
+      case 'adopt': {
+        const cell = this.#cells.get(m.parent.id);
+        if (cell === undefined || cell.status === STOPPED) return;
+        for (const child of m.children) cell.children.set(child.name.slice(cell.ref.name.length + 1), child);
+        return;
+      }
       case 'child-terminated': {
         const cell = this.#cells.get(targetId);
         if (cell === undefined) return;
@@ -499,6 +610,73 @@ export class Runtime implements RefRuntime, CellHost {
     }
   }
 
+  /**
+   * A replacement worker's first act, before it reads any ring: re-create the actors its dead predecessor hosted,
+   * queue their messages again (in the order they were taken), settle the message each was handling when the
+   * worker died, and resume every incoming ring just after the last record the predecessor took.
+   */
+  recover(rec: RecoveredJournal, cause: Error): void {
+    const journal = this.journal!;
+    const mesh = this.mesh!;
+    if (rec.nextLocal > this.#nextLocal) this.#nextLocal = journal.nextLocal = rec.nextLocal;
+    for (let t = 0; t < rec.spawnSeen.length && t < this.#spawnSeen.length; t++) {
+      if (rec.spawnSeen[t]! > this.#spawnSeen[t]!) {
+        this.#spawnSeen[t] = rec.spawnSeen[t]!;
+        journal.setSpawnSeen(t, rec.spawnSeen[t]!);
+      }
+    }
+    this.asks.continueAfter(rec.lastCorr);
+    for (let i = 0; i < mesh.readers.length; i++) mesh.readers[i]!.skipTo(rec.consumed[mesh.readerFrom[i]!] ?? 0);
+    const counts = { actors: 0, messages: 0, redelivered: 0, lost: 0 };
+    const decoded = rec.records.map((r) => {
+      decoding = this;
+      return this.codec.decode(r.payload, 0, r.payload.length);
+    });
+    const rejournal = (r: RecoveredRecord): number => {
+      const slot = journal.append(r.kind, r.targetHi, r.targetLo, r.senderHi, r.senderLo, r.senderThread, r.corr, -1, 0, r.payload, 0, r.payload.length);
+      if (slot >= 0) return slot;
+      journal.addUnjournaled(1);
+      return UNJOURNALED;
+    };
+    // Spawns first, in journal order (a parent before its children): messages then find their actors.
+    rec.records.forEach((r, i) => {
+      const m = decoded[i] as SystemMessage;
+      if (r.kind !== K_SYSTEM || m.type !== 'spawn') return;
+      const id = refId(r.targetHi, r.targetLo);
+      if (r.state === JS_STARTED) {
+        this.#onSystem(m, r.senderThread, id, 0, rejournal(r), cause);
+        counts.actors++;
+      } else {
+        this.#onSystem(m, r.senderThread, id, r.corr, rejournal(r));
+      }
+    });
+    rec.records.forEach((r, i) => {
+      const msg = decoded[i];
+      const id = refId(r.targetHi, r.targetLo);
+      if (r.kind === K_SYSTEM) {
+        if ((msg as SystemMessage).type !== 'spawn') this.#onSystem(msg as SystemMessage, r.senderThread, id, r.corr, rejournal(r));
+        return;
+      }
+      const senderId = refId(r.senderHi, r.senderLo);
+      if (r.state === JS_STARTED) {
+        // The message its actor was handling when the worker died: at-most-once unless the actor opted in.
+        const cell = this.#cells.get(id);
+        if (cell === undefined || cell.def.behavior.redeliverOnCrash !== true) {
+          const name = cell?.ref.name ?? `#${id}`;
+          this.deadLetter('worker-crashed', name, msg, senderId === 0 ? null : this.#nameOf(senderId, r.senderThread));
+          if (r.kind === K_ASK && r.corr !== 0) this.#reply(r.senderThread, r.corr, new WorkerCrashedError(this.thread, cause), true);
+          counts.lost++;
+          return;
+        }
+        counts.redelivered++;
+      } else {
+        counts.messages++;
+      }
+      this.#deliverLocal(id, r.kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, senderId, r.senderThread, r.corr, rejournal(r));
+    });
+    this.#toMain({ type: 'recovered', ...counts, unjournaled: rec.unjournaled });
+  }
+
   #failStart(name: string, err: Error, fromThread: number, corr: number): void {
     this.#toMain({ type: 'actor-failed', actor: name, error: serializeError(err), directive: 'stop' });
     if (corr !== 0) this.#reply(fromThread, corr, err, true);
@@ -508,8 +686,8 @@ export class Runtime implements RefRuntime, CellHost {
     const list = this.#stash.get(id);
     if (list === undefined) return;
     this.#stash.delete(id);
-    for (const [entry, msg, sid, st, corr] of list as [number, unknown, number, number, number][]) {
-      this.#deliverLocal(id, entry, msg, sid, st, corr);
+    for (const [entry, msg, sid, st, corr, slot] of list as [number, unknown, number, number, number, number][]) {
+      this.#deliverLocal(id, entry, msg, sid, st, corr, slot);
     }
   }
 
@@ -541,13 +719,27 @@ export class Runtime implements RefRuntime, CellHost {
     const thread = this.#placer.place(placement, name, this.thread);
     const args = this.#copy(options?.args);
     const id = this.thread * TWO_32 + ++this.#nextLocal;
+    if (this.journal !== undefined) this.journal.nextLocal = this.#nextLocal;
     const ref = new ActorRef(id, thread, name, this);
     if (thread === this.thread) {
       const def2 = findDefinition(def.name)!;
-      this.#createCell(ref, def2, args, parent?.ref, (err) => {
-        if (err !== undefined) this.#failStart(name, err, this.thread, ackCorr);
-        else if (ackCorr !== 0) this.#reply(this.thread, ackCorr, null, false);
-      });
+      let slot = NO_SLOT;
+      if (this.journal !== undefined) {
+        // A worker journals the actors it spawns for itself, so a replacement can re-create them.
+        this.codec.encode({ type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null } satisfies SystemMessage, this.#systemLimit);
+        slot = this.#journalEncoded(K_SYSTEM, id, undefined, this.thread, ackCorr);
+      }
+      this.#createCell(
+        ref,
+        def2,
+        args,
+        parent?.ref,
+        (err) => {
+          if (err !== undefined) this.#failStart(name, err, this.thread, ackCorr);
+          else if (ackCorr !== 0) this.#reply(this.thread, ackCorr, null, false);
+        },
+        slot,
+      );
     } else {
       this.sendSystem(thread, ref, { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null }, ackCorr);
     }
@@ -566,11 +758,23 @@ export class Runtime implements RefRuntime, CellHost {
     args: unknown,
     parent: ActorRef | undefined,
     onStarted: (err: Error | undefined) => void,
+    spawnSlot: number = NO_SLOT,
+    recovered?: Error,
   ): void {
     const cell = new Cell(this, ref.id, ref, def, args, parent, this.mesh?.threads ?? 1);
+    cell.spawnSlot = spawnSlot;
     this.#cells.set(ref.id, cell);
     if (this.mesh) addActorCount(this.mesh.controls[this.thread]!, 1);
-    this.#toMain({ type: 'registered', ref, definition: def.name, parent: parent ?? null });
+    if (parent !== undefined && parent.thread === this.thread) {
+      // Re-created after a crash: the parent (re-created just before, from an earlier record) gets its child back.
+      const p = this.#cells.get(parent.id);
+      if (p !== undefined && recovered !== undefined) p.children.set(ref.name.slice(parent.name.length + 1), ref);
+    }
+    this.#toMain({ type: 'registered', ref, definition: def.name, parent: parent ?? null, recovered: recovered !== undefined });
+    const started = (): void => {
+      if (spawnSlot >= 0) this.journal!.start(spawnSlot);
+      onStarted(undefined);
+    };
     const fail = (err: unknown): void => {
       onStarted(new ActorFailedError(ref.name, err));
       cell.busy = false;
@@ -578,6 +782,27 @@ export class Runtime implements RefRuntime, CellHost {
     };
     try {
       cell.state = def.behavior.init ? def.behavior.init(args) : undefined;
+      if (recovered !== undefined) {
+        // A worker crash is nobody's failure: the actor comes back with fresh state and the children it had, so
+        // preStart (which may have spawned them) does not run again; postRestart, when defined, does.
+        if (spawnSlot >= 0) this.journal!.start(spawnSlot);
+        const hook = (def.behavior as { postRestart?: (s: unknown, e: Error, c: unknown) => unknown }).postRestart;
+        const r = hook?.(cell.state, recovered, cell.ctx);
+        if (isThenable(r)) {
+          cell.busy = true;
+          this.#asyncInFlight++;
+          const settle = (): void => {
+            this.#asyncInFlight--;
+            cell.busy = false;
+            this.#afterHandler(cell);
+          };
+          r.then(settle, (err: unknown) => {
+            this.#toMain({ type: 'actor-failed', actor: ref.name, error: serializeError(err), directive: 'restart' });
+            settle();
+          });
+        }
+        return;
+      }
       const r = def.behavior.preStart?.(cell.state, cell.ctx);
       if (isThenable(r)) {
         cell.busy = true;
@@ -586,7 +811,7 @@ export class Runtime implements RefRuntime, CellHost {
           () => {
             this.#asyncInFlight--;
             cell.busy = false;
-            onStarted(undefined);
+            started();
             this.#afterHandler(cell);
           },
           (err: unknown) => {
@@ -597,7 +822,7 @@ export class Runtime implements RefRuntime, CellHost {
         );
         return;
       }
-      onStarted(undefined);
+      started();
     } catch (err) {
       fail(err);
     }
@@ -630,9 +855,12 @@ export class Runtime implements RefRuntime, CellHost {
         if (kind !== ENTRY_POISON) {
           this.#undeliverable(kind === ENTRY_ASK ? K_ASK : K_TELL, cell.id, cell.ref.name, mb.headMsg, mb.headSenderId, mb.headSenderThread, mb.headCorr);
         }
+        this.#release(mb.headSlot);
         mb.shift();
         this.#backlog--;
       }
+      this.#release(cell.spawnSlot);
+      for (const slot of cell.stopSlots) this.#release(slot);
       // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
       // inside the child-terminated handling, and its report must come after ours.
       this.#toMain({ type: 'unregistered', ref: cell.ref });
@@ -687,18 +915,22 @@ export class Runtime implements RefRuntime, CellHost {
       cell.curSenderThread = mb.headSenderThread;
       cell.curSenderId = mb.headSenderId;
       cell.curReplied = false;
+      const slot = mb.headSlot;
       mb.shift();
       this.#backlog--;
       if (kind === ENTRY_POISON) {
+        this.#release(slot);
         this.stopCell(cell);
         break;
       }
-      this.#invoke(cell, msg);
+      // STARTED in the journal: if the worker dies now, this message is the one reported lost (or redelivered).
+      if (slot >= 0) this.journal!.start(slot);
+      this.#invoke(cell, msg, slot);
     }
     if (mb.size > 0 && !cell.busy && cell.status === RUNNING) this.#schedule(cell);
   }
 
-  #invoke(cell: Cell, msg: unknown): void {
+  #invoke(cell: Cell, msg: unknown, slot: number): void {
     this.#current = cell;
     try {
       const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
@@ -709,18 +941,23 @@ export class Runtime implements RefRuntime, CellHost {
           () => {
             this.#asyncInFlight--;
             cell.busy = false;
+            this.#release(slot);
             this.#afterHandler(cell);
           },
           (err: unknown) => {
             this.#asyncInFlight--;
             cell.busy = false;
             this.#failed(cell, err);
+            this.#release(slot);
             this.#afterHandler(cell);
           },
         );
+      } else {
+        this.#release(slot);
       }
     } catch (err) {
       this.#failed(cell, err);
+      this.#release(slot);
     } finally {
       this.#current = undefined;
     }
@@ -778,6 +1015,7 @@ export class Runtime implements RefRuntime, CellHost {
       while (o !== undefined && w.tryWrite(o.kind, o.targetHi, o.targetLo, o.senderHi, o.senderLo, this.thread, o.corr, o.bytes)) {
         q.shift();
         this.#outboxed--;
+        if (o.kind === K_TELL || o.kind === K_ASK) this.journal?.addUnjournaled(-1);
         moved = true;
         o.done?.();
         o = q.peek();
@@ -810,6 +1048,53 @@ export class Runtime implements RefRuntime, CellHost {
     }
   }
 
+  /**
+   * Main thread, after giving up on worker `thread`: what it still held (its journal) becomes dead letters, and so
+   * does whatever the other threads wrote into its rings before they heard of its death (drained from now on).
+   * Asks among them are answered with `error`. `names` are its actors' names, for the reports.
+   */
+  bury(thread: number, rec: RecoveredJournal, rings: { from: number; sab: SharedArrayBuffer }[], names: Map<number, string>, error: Error): void {
+    for (const [id, name] of names) this.#tombstones.set(id, name);
+    for (const r of rec.records) {
+      if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
+      decoding = this;
+      const msg = this.codec.decode(r.payload, 0, r.payload.length);
+      this.#buried(thread, r.kind, refId(r.targetHi, r.targetLo), msg, refId(r.senderHi, r.senderLo), r.senderThread, r.corr, error);
+    }
+    for (const { from, sab } of rings) {
+      const reader = new RingReader(sab);
+      reader.skipTo(rec.consumed[from] ?? 0);
+      this.#graves.push({ reader, thread, error });
+    }
+  }
+
+  #drainGraves(): boolean {
+    let worked = false;
+    for (const g of this.#graves) {
+      const reader = g.reader;
+      let n = 0;
+      while (n < DRAIN_BATCH && reader.next()) {
+        const r = reader.record;
+        n++;
+        if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
+        decoding = this;
+        const msg = this.codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength);
+        this.#buried(g.thread, r.kind, refId(r.targetHi, r.targetLo), msg, refId(r.senderHi, r.senderLo), r.senderThread, r.corr, g.error);
+      }
+      if (n > 0) {
+        reader.release();
+        worked = true;
+      }
+    }
+    return worked;
+  }
+
+  #buried(thread: number, kind: number, id: number, msg: unknown, senderId: number, senderThread: number, corr: number, error: Error): void {
+    const target = this.#tombstones.get(id) ?? `#${id}`;
+    this.deadLetter('worker-crashed', target, msg, senderId === 0 ? null : this.#nameOf(senderId, senderThread));
+    if (kind === K_ASK && corr !== 0 && senderThread !== thread) this.#reply(senderThread, corr, error, true);
+  }
+
   /** Records still waiting for ring room, by destination thread (for shutdown reports). */
   takeOutboxes(): Outgoing[] {
     const all: Outgoing[] = [];
@@ -824,6 +1109,11 @@ export class Runtime implements RefRuntime, CellHost {
     for (const c of this.#cells.values()) if (c.parent === undefined) out.push(c.ref);
     return out;
   }
+}
+
+/** System messages a worker journals: those that decide which actors exist and when they stop. */
+function journaled(m: SystemMessage): boolean {
+  return m.type === 'spawn' || m.type === 'stop' || m.type === 'poison';
 }
 
 /** A system message too large for a ring record, with its bulky part replaced by a note of its size. */

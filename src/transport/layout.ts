@@ -31,14 +31,41 @@
  *
  * ## Per-thread control block (one SharedArrayBuffer per thread, main included)
  * ```
- *  byte 0            64               128             192
- *  +-----------------+----------------+---------------+
- *  | [0] doorbell    | [16] parked    | [32] actors   |
- *  +-----------------+----------------+---------------+
+ *  byte 0            64               128             192              256
+ *  +-----------------+----------------+---------------+----------------+
+ *  | [0] doorbell    | [16] parked    | [32] actors   | [48] heartbeat |
+ *  +-----------------+----------------+---------------+----------------+
  * ```
  * `doorbell` is a counter a producer bumps and notifies only when `parked` is 1; only the parked thread itself ever
  * writes `parked` (a producer clearing it could wipe a fresh park and lose a wake-up). `actors` is the number of
- * actors the thread hosts, read by the least-loaded placement strategy from any thread.
+ * actors the thread hosts, read by the least-loaded placement strategy from any thread. `heartbeat` is a
+ * counter the thread's loop bumps; the main thread's watchdog declares a worker hung when it stops moving.
+ *
+ * ## Per-worker journal (one SharedArrayBuffer per worker, capacity = 4 × ringBytes)
+ * ```
+ *  byte 0                                              1024                      1024 + capacity
+ *  +---------------------------------------------------+--------------------------+
+ *  | [0] tail [1] head [3] unjournaled                  | data: journal records    |
+ *  | [4] next local id [5] last ask correlation id     | (never split, PAD like   |
+ *  | [8 + t] consumed position of ring t -> this       |  the rings)              |
+ *  | [8 + 64 + t] highest spawn counter seen from t    |                          |
+ *  +---------------------------------------------------+--------------------------+
+ * ```
+ * Only the worker owning a journal writes it, and only a worker that replaces it after a crash reads it back, so
+ * none of it needs atomics. What it holds is the worker's recoverable state: every message taken from a ring (or
+ * sent to itself) and not yet handled, the spawn record of every actor it hosts, and stops not yet finished.
+ *
+ * ## One journal record
+ * ```
+ *  Int32 word: 0      1      2      3       4       5       6       7          8      9          10        11
+ *             +------+------+------+-------+-------+-------+-------+----------+------+----------+---------+------+
+ *             | len  | kind | state| tgt hi| tgt lo| snd hi| snd lo| snd thrd | corr | src thrd | src end | slot | payload
+ *             +------+------+------+-------+-------+-------+-------+----------+------+----------+---------+------+
+ * ```
+ * `state` is QUEUED, STARTED (its handler began, or a spawn was acknowledged) or DONE; `src thrd`/`src end` say
+ * which ring it came from and the ring position just past it (-1 for records a thread wrote to itself), so that a
+ * replacement worker resumes each ring after the last record journaled; `slot` identifies a record that compaction
+ * moved (a crash mid-move leaves two copies with one slot: the first is kept).
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -69,7 +96,48 @@ export const PAD = -1;
 export const CTL_DOORBELL = 0;
 export const CTL_PARKED = CACHE_LINE_BYTES / 4;
 export const CTL_ACTORS = (2 * CACHE_LINE_BYTES) / 4;
-export const CONTROL_BYTES = 3 * CACHE_LINE_BYTES;
+export const CTL_HEARTBEAT = (3 * CACHE_LINE_BYTES) / 4;
+export const CONTROL_BYTES = 4 * CACHE_LINE_BYTES;
+
+// ---- journal header (Int32 indexes) ----
+export const J_TAIL = 0;
+export const J_HEAD = 1;
+export const J_UNJOURNALED = 3;
+export const J_NEXT_LOCAL = 4;
+export const J_NEXT_CORR = 5;
+/** Most threads a mesh can have: 64 workers and the main thread. */
+export const J_MAX_THREADS = 65;
+export const J_CONSUMED = 8;
+export const J_SPAWN_SEEN = J_CONSUMED + J_MAX_THREADS;
+export const JOURNAL_HEADER_BYTES = 1024;
+
+// ---- journal record header (Int32 indexes relative to the record start) ----
+export const JR_LENGTH = 0;
+export const JR_KIND = 1;
+export const JR_STATE = 2;
+export const JR_TARGET_HI = 3;
+export const JR_TARGET_LO = 4;
+export const JR_SENDER_HI = 5;
+export const JR_SENDER_LO = 6;
+export const JR_SENDER_THREAD = 7;
+export const JR_CORR = 8;
+export const JR_SRC_THREAD = 9;
+export const JR_SRC_END = 10;
+export const JR_SLOT = 11;
+export const JOURNAL_RECORD_HEADER_BYTES = 48;
+export const JS_QUEUED = 0;
+export const JS_STARTED = 1;
+export const JS_DONE = 2;
+
+/** Bytes one journal record of `payloadBytes` occupies. */
+export function journalRecordBytes(payloadBytes: number): number {
+  return align8(JOURNAL_RECORD_HEADER_BYTES + payloadBytes);
+}
+
+/** A worker's journal holds four rings' worth, so that compaction always has room (see journal.ts). */
+export function allocateJournal(ringBytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(JOURNAL_HEADER_BYTES + 4 * ringBytes);
+}
 
 export function align8(n: number): number {
   return (n + (RECORD_ALIGN - 1)) & ~(RECORD_ALIGN - 1);

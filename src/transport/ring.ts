@@ -205,6 +205,23 @@ export class RingReader {
     return true;
   }
 
+  /** The ring position just past the record `record` describes (what `release` would publish). */
+  get end(): number {
+    return (this.#head + this.#pending) | 0;
+  }
+
+  /**
+   * A replacement consumer skips what its dead predecessor had already taken (and journaled) without releasing:
+   * moves the consumer position forward to `position`, never back.
+   */
+  skipTo(position: number): void {
+    if (((position - this.#head - this.#pending) | 0) <= 0) return;
+    this.#head = position;
+    this.#pending = 0;
+    this.#tail = position;
+    Atomics.store(this.#i32, RING_HEAD, position);
+  }
+
   /** Publishes the consumer position so the producer can reuse the space of every record read so far. */
   release(): void {
     const head = (this.#head + this.#pending) | 0;

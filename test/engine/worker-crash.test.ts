@@ -13,7 +13,8 @@ function nextEvent<T extends SystemEvent['type']>(system: ActorSystem, type: T):
   });
 }
 
-describe('a worker that dies (no restarts yet)', () => {
+describe('a worker that dies and is not replaced (workerRestart.maxRestarts: 0)', () => {
+  const noRestarts = { workerRestart: { maxRestarts: 0 } };
   let system: ActorSystem | undefined;
   afterEach(async () => {
     await system?.shutdown();
@@ -21,7 +22,7 @@ describe('a worker that dies (no restarts yet)', () => {
   });
 
   it('fails the asks waiting on it with WorkerCrashedError instead of letting them time out', async () => {
-    system = await ActorSystem.start({ workers: 2, actors, askTimeoutMs: 60_000 });
+    system = await ActorSystem.start({ workers: 2, actors, askTimeoutMs: 60_000, ...noRestarts });
     const victim = await system.spawn(Crasher, { name: 'victim', placement: { worker: 1 } });
     const survivor = await system.spawn(Crasher, { name: 'survivor', placement: { worker: 2 } });
     const exited = nextEvent(system, 'worker-exited');
@@ -34,7 +35,7 @@ describe('a worker that dies (no restarts yet)', () => {
   });
 
   it('turns later messages to its actors into worker-crashed dead letters, and asks into immediate rejections', async () => {
-    system = await ActorSystem.start({ workers: 1, actors, askTimeoutMs: 60_000 });
+    system = await ActorSystem.start({ workers: 1, actors, askTimeoutMs: 60_000, ...noRestarts });
     const victim = await system.spawn(Crasher, { name: 'victim' });
     const exited = nextEvent(system, 'worker-exited');
     victim.tell({ type: 'throw-async' });
@@ -47,7 +48,7 @@ describe('a worker that dies (no restarts yet)', () => {
   });
 
   it('fails a spawn onto a worker that has died with WorkerCrashedError, at once', async () => {
-    system = await ActorSystem.start({ workers: 2, actors });
+    system = await ActorSystem.start({ workers: 2, actors, ...noRestarts });
     const victim = await system.spawn(Crasher, { name: 'victim', placement: { worker: 1 } });
     const exited = nextEvent(system, 'worker-exited');
     victim.tell({ type: 'exit', code: 1 });

@@ -12,7 +12,7 @@ describe('Mailbox', () => {
         for (const op of ops) {
           if (op === 'push') {
             const n = seq++;
-            mb.push(n % 2 ? ENTRY_ASK : ENTRY_TELL, { n }, n * 4294967296 + 7, n % 5, n | 1);
+            mb.push(n % 2 ? ENTRY_ASK : ENTRY_TELL, { n }, n * 4294967296 + 7, n % 5, n | 1, n * 3 - 2);
             model.push(n);
           } else if (model.length > 0) {
             const n = model.shift()!;
@@ -21,6 +21,7 @@ describe('Mailbox', () => {
             expect(mb.headSenderId).toBe(n * 4294967296 + 7);
             expect(mb.headSenderThread).toBe(n % 5);
             expect(mb.headCorr).toBe(n | 1);
+            expect(mb.headSlot).toBe(n * 3 - 2);
             mb.shift();
           }
           expect(mb.size).toBe(model.length);

@@ -1,0 +1,256 @@
+/**
+ * The main thread's supervisor of worker threads: it starts them, notices every way one dies (an uncaught throw or
+ * rejection, `process.exit`, running out of heap, and a hung loop caught by the heartbeat watchdog), and starts a
+ * replacement on the same shared memory after a backoff, within the restart intensity of `workerRestart`. What the
+ * replacement does with that memory (re-create actors, queue their messages again) is the runtime's `recover`.
+ *
+ * Contract: main thread only. It knows workers, not actors: the ActorSystem gets its hooks and keeps the registry.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Remote } from 'comlink';
+import type { ResolvedConfig } from '../config.js';
+import { wrapControl, type WorkerControl, type WorkerStats } from '../control.js';
+import { WorkerBootError, WorkerStalledError, serializeError, type SerializedError } from '../errors.js';
+import { CTL_HEARTBEAT, CTL_PARKED } from '../transport/layout.js';
+import type { MeshMemory } from '../transport/mesh.js';
+import { RestartTracker } from './restarts.js';
+
+/** What a worker receives in `workerData`. */
+export interface WorkerBoot {
+  thread: number;
+  mesh: MeshMemory;
+  journal: SharedArrayBuffer;
+  config: ResolvedConfig;
+  /** Set when this worker replaces one that died. */
+  restart?: { cause: SerializedError; restarts: number };
+  /** The host module to import (compiled JS, or the TypeScript source through a bootstrap). */
+  entry: string;
+}
+
+export interface WorkerSupervisorHooks {
+  /** A worker died outside shutdown; `restartInMs` is null when it will not be replaced. */
+  died(thread: number, code: number, cause: Error, restartInMs: number | null, restarts: number): void;
+  /** A replacement is about to boot: what it must find in its rings first goes there now. */
+  replacing(thread: number): void;
+  /** The replacement has booted and recovered (its report of what it recovered comes through its ring). */
+  replaced(thread: number, restarts: number): void;
+  /** The restart intensity was exceeded: the worker stays dead. */
+  gaveUp(thread: number, cause: Error, restarts: number): void;
+}
+
+/** Silence allowed to a parked worker: it wakes (and beats) at least once per second. */
+const PARKED_STALL_MS = 2500;
+
+type SlotState = 'booting' | 'up' | 'waiting' | 'dead';
+
+interface Slot {
+  thread: number;
+  state: SlotState;
+  worker: Worker | undefined;
+  control: Remote<WorkerControl> | undefined;
+  exited: Promise<number>;
+  tracker: RestartTracker;
+  restarts: number;
+  timer: NodeJS.Timeout | undefined;
+  /** Heartbeat value last seen, and when it last moved (main thread clock). */
+  beat: number;
+  beatAt: number;
+  /** Set by the watchdog before it terminates the worker, so its death has the right cause. */
+  stalled: boolean;
+}
+
+export class WorkerSupervisor {
+  readonly #config: ResolvedConfig;
+  readonly #mesh: MeshMemory;
+  readonly #journals: SharedArrayBuffer[];
+  readonly #hooks: WorkerSupervisorHooks;
+  readonly #slots: Slot[] = [];
+  readonly #entry = workerEntry();
+  #stopping = false;
+  #watchdog: NodeJS.Timeout | undefined;
+  #lastTick = 0;
+
+  constructor(config: ResolvedConfig, mesh: MeshMemory, journals: SharedArrayBuffer[], hooks: WorkerSupervisorHooks) {
+    this.#config = config;
+    this.#mesh = mesh;
+    this.#journals = journals;
+    this.#hooks = hooks;
+  }
+
+  /** Starts every worker; rejects with WorkerBootError when one fails to boot (no restarts at start). */
+  async startAll(): Promise<void> {
+    const policy = this.#config.workerRestart;
+    for (let thread = 1; thread <= this.#config.workers; thread++) {
+      const slot: Slot = {
+        thread,
+        state: 'booting',
+        worker: undefined,
+        control: undefined,
+        exited: Promise.resolve(0),
+        tracker: new RestartTracker({ maxRetries: policy.maxRestarts, withinMs: policy.withinMs, backoff: policy.backoff }),
+        restarts: 0,
+        timer: undefined,
+        beat: 0,
+        beatAt: 0,
+        stalled: false,
+      };
+      this.#slots.push(slot);
+      await this.#boot(slot, undefined);
+    }
+    if (this.#config.stallTimeoutMs > 0) {
+      this.#lastTick = performance.now();
+      const every = Math.max(20, Math.min(1000, this.#config.stallTimeoutMs / 4));
+      this.#watchdog = setInterval(() => this.#check(), every).unref();
+    }
+  }
+
+  /** Whether `thread` runs now (false while it waits for a restart, or after giving up). */
+  isUp(thread: number): boolean {
+    return this.#slots[thread - 1]?.state === 'up';
+  }
+
+  async stats(): Promise<WorkerStats[]> {
+    const up = this.#slots.filter((s) => s.state === 'up' && s.control !== undefined);
+    return Promise.all(up.map((s) => s.control!.stats()));
+  }
+
+  /** Shutdown: no more restarts; asks every running worker to finish its loop, then terminates them all. */
+  async stopAll(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#watchdog);
+    for (const s of this.#slots) clearTimeout(s.timer);
+    // A comlink call to a dead worker never settles: race each exit call with the worker's own exit.
+    await Promise.all(
+      this.#slots.map((s) => (s.state === 'up' && s.control ? Promise.race([s.control.exit().catch(() => {}), s.exited]) : undefined)),
+    );
+    await this.terminateAll();
+  }
+
+  async terminateAll(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#watchdog);
+    await Promise.all(
+      this.#slots.map(async (s) => {
+        clearTimeout(s.timer);
+        if (s.worker !== undefined) {
+          await s.worker.terminate();
+          await s.exited;
+        }
+      }),
+    );
+  }
+
+  /** Starts the worker of `slot` and waits until it is ready (after recovering, for a replacement). */
+  async #boot(slot: Slot, restart: WorkerBoot['restart']): Promise<void> {
+    const { thread } = slot;
+    const boot: WorkerBoot = {
+      thread,
+      mesh: this.#mesh,
+      journal: this.#journals[thread - 1]!,
+      config: this.#config,
+      entry: this.#entry.host,
+      ...(restart !== undefined && { restart }),
+    };
+    const worker = new Worker(this.#entry.url, {
+      workerData: boot,
+      ...(this.#config.resourceLimits !== undefined && { resourceLimits: this.#config.resourceLimits }),
+    });
+    let error: unknown;
+    slot.worker = worker;
+    slot.state = 'booting';
+    slot.stalled = false;
+    // Listeners in the same tick as `new Worker`: an 'error' event without one crashes the main thread.
+    slot.exited = new Promise<number>((resolve) => {
+      worker.on('error', (err) => {
+        error ??= err;
+      });
+      worker.on('exit', (code) => {
+        resolve(code);
+        if (slot.worker === worker) this.#died(slot, code, error);
+      });
+    });
+    const control = wrapControl(worker);
+    slot.control = control;
+    const died = slot.exited.then((code) => {
+      throw new WorkerBootError(thread, error ?? new Error(`exited with code ${code} while booting`));
+    });
+    await Promise.race([control.ready(), died]);
+    slot.state = 'up';
+    slot.beat = Atomics.load(new Int32Array(this.#mesh.controls[thread]!), CTL_HEARTBEAT);
+    slot.beatAt = performance.now();
+  }
+
+  #died(slot: Slot, code: number, error: unknown): void {
+    slot.worker = undefined;
+    slot.control = undefined;
+    if (this.#stopping) {
+      slot.state = 'dead';
+      return;
+    }
+    const cause: Error = slot.stalled
+      ? new WorkerStalledError(slot.thread, this.#config.stallTimeoutMs)
+      : error instanceof Error
+        ? error
+        : new Error(`worker ${slot.thread} exited with code ${code}`);
+    const decision = slot.tracker.onFailure(performance.now());
+    if (!decision.restart) {
+      slot.state = 'dead';
+      this.#hooks.died(slot.thread, code, cause, null, slot.restarts);
+      this.#hooks.gaveUp(slot.thread, cause, slot.restarts);
+      return;
+    }
+    slot.state = 'waiting';
+    const delay = Math.round(decision.delayMs);
+    this.#hooks.died(slot.thread, code, cause, delay, slot.restarts);
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      if (this.#stopping) return;
+      slot.restarts++;
+      this.#hooks.replacing(slot.thread);
+      this.#boot(slot, { cause: serializeError(cause), restarts: slot.restarts }).then(
+        () => this.#hooks.replaced(slot.thread, slot.restarts),
+        // A replacement that dies while booting is handled by its exit listener (it counts as another failure).
+        () => {},
+      );
+    }, delay);
+  }
+
+  /** The watchdog: a worker whose heartbeat has not moved for stallTimeoutMs is terminated (and replaced). */
+  #check(): void {
+    const now = performance.now();
+    const limit = this.#config.stallTimeoutMs;
+    // If the main thread itself was blocked, what we saw is stale: start the observation again.
+    const stale = now - this.#lastTick > limit / 2;
+    this.#lastTick = now;
+    for (const slot of this.#slots) {
+      if (slot.state !== 'up' || slot.worker === undefined) continue;
+      const control = new Int32Array(this.#mesh.controls[slot.thread]!);
+      const beat = Atomics.load(control, CTL_HEARTBEAT);
+      // A parked worker beats only when its park times out (every PARK_TIMEOUT_MS): give it that long too.
+      const allowed = Atomics.load(control, CTL_PARKED) === 1 ? Math.max(limit, PARKED_STALL_MS) : limit;
+      if (beat !== slot.beat || stale) {
+        slot.beat = beat;
+        slot.beatAt = now;
+      } else if (now - slot.beatAt > allowed && !slot.stalled) {
+        slot.stalled = true;
+        void slot.worker.terminate();
+      }
+    }
+  }
+}
+
+/**
+ * Which file a worker runs. From `dist/` (compiled JS) it is `dist/workers/actor-host.js`. From source (tests, tsx),
+ * Node 20 cannot start a `.ts` worker, so a small JS bootstrap registers tsx inside the worker and imports the host.
+ */
+function workerEntry(): { url: URL; host: string } {
+  const self = import.meta.url;
+  if (/\.ts$/.test(new URL(self).pathname)) {
+    return {
+      url: new URL('../../workers/source-bootstrap.mjs', self),
+      host: new URL('../../workers/actor-host.ts', self).href,
+    };
+  }
+  const host = new URL('../../workers/actor-host.js', self);
+  return { url: host, host: host.href };
+}

@@ -1,0 +1,222 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ActorSystem, type SystemEvent, type SystemOptions } from '../../src/index.js';
+import { Recorder, RedeliveredVictim, Victim } from '../fixtures/restart-actors.js';
+
+const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
+type Ev<T extends SystemEvent['type']> = Extract<SystemEvent, { type: T }>;
+
+/** The next event of `type` (matching `where`), or a rejection naming what was awaited after `timeoutMs`. */
+function nextEvent<T extends SystemEvent['type']>(
+  system: ActorSystem,
+  type: T,
+  where: (e: Ev<T>) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<Ev<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no '${type}' event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = system.events.subscribe(type, (e) => {
+      if (!where(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
+}
+
+/** Every event of `type` from now on. */
+function collect<T extends SystemEvent['type']>(system: ActorSystem, type: T): Ev<T>[] {
+  const seen: Ev<T>[] = [];
+  system.events.subscribe(type, (e) => seen.push(e));
+  return seen;
+}
+
+describe('worker supervision: a worker that dies is replaced', () => {
+  let system: ActorSystem | undefined;
+  afterEach(async () => {
+    await system?.shutdown();
+    system = undefined;
+  });
+
+  async function start(options: SystemOptions = {}): Promise<ActorSystem> {
+    system = await ActorSystem.start({ workers: 2, actors, askTimeoutMs: 20_000, ...options });
+    return system;
+  }
+
+  it('restarts a worker that called process.exit, and its actors answer again under the same ref and name', async () => {
+    const s = await start();
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const exited = nextEvent(s, 'worker-exited');
+    const restarted = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'exit', code: 7 });
+    expect(await exited).toMatchObject({ worker: 1, code: 7, restarting: true });
+    expect(await restarted).toMatchObject({ worker: 1, restarts: 1, actors: 1 });
+    await expect(victim.ask({ type: 'echo', value: 42 })).resolves.toBe(42);
+    expect(s.lookup('victim')).toEqual(victim);
+  });
+
+  it('restarts a worker after an uncaught exception, with the error as the cause', async () => {
+    const s = await start();
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const exited = nextEvent(s, 'worker-exited');
+    const restarted = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'throw-async' });
+    expect((await exited).error.message).toMatch(/uncaught in a timer/);
+    await restarted;
+    await expect(victim.ask({ type: 'echo', value: 1 })).resolves.toBe(1);
+  });
+
+  it('detects a hung worker with the heartbeat watchdog, terminates it and replaces it', async () => {
+    const s = await start({ stallTimeoutMs: 300 });
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const exited = nextEvent(s, 'worker-exited');
+    const restarted = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'hang' });
+    expect((await exited).error).toMatchObject({ code: 'ERR_WORKER_STALLED', worker: 1 });
+    await restarted;
+    await expect(victim.ask({ type: 'echo', value: 2 })).resolves.toBe(2);
+  });
+
+  it('replaces a worker that ran out of memory (resourceLimits)', async () => {
+    const s = await start({ resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const exited = nextEvent(s, 'worker-exited');
+    const restarted = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'oom' });
+    expect((await exited).error).toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
+    await restarted;
+    await expect(victim.ask({ type: 'echo', value: 3 })).resolves.toBe(3);
+  });
+
+  it('delivers the messages queued before the crash, in order, to the re-created actor', async () => {
+    const s = await start();
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const killer = await s.spawn(Victim, { name: 'killer', args: {}, placement: { worker: 1 } });
+    const deadLetters = collect(s, 'dead-letter');
+    const held = victim.ask({ type: 'hold' }).catch((e: unknown) => e);
+    for (let seq = 1; seq <= 200; seq++) victim.tell({ type: 'work', seq });
+    const restarted = nextEvent(s, 'worker-restarted');
+    killer.tell({ type: 'exit', code: 1 });
+    const report = await restarted;
+    // The held message was being handled: it is lost (at-most-once), and its ask says why.
+    expect(await held).toMatchObject({ code: 'ERR_WORKER_CRASHED', worker: 1 });
+    expect(report).toMatchObject({ lost: 2, redelivered: 0, messages: 200, unjournaled: 0 });
+    expect(deadLetters).toContainEqual(expect.objectContaining({ reason: 'worker-crashed', target: 'victim', message: { type: 'hold' } }));
+    const log = (await victim.ask({ type: 'log' })) as number[];
+    expect(log).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('handles the interrupted message again for an actor that opts in with redeliverOnCrash', async () => {
+    const s = await start();
+    const victim = await s.spawn(RedeliveredVictim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const killer = await s.spawn(Victim, { name: 'killer', args: {}, placement: { worker: 1 } });
+    victim.tell({ type: 'hold' });
+    victim.tell({ type: 'work', seq: 1 });
+    const restarted = nextEvent(s, 'worker-restarted');
+    killer.tell({ type: 'exit', code: 1 });
+    const report = await restarted;
+    // The killer's 'exit' was in progress too, and is not redelivered (Victim does not opt in).
+    expect(report).toMatchObject({ redelivered: 1, lost: 1, messages: 1 });
+    // 'hold' is handled again (and holds again): 'work' waits behind it, as it did before the crash.
+    await expect(victim.ask({ type: 'log' }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'ERR_ASK_TIMEOUT' });
+  });
+
+  it('keeps messages sent while the worker was down and delivers them to the replacement', async () => {
+    const s = await start({ workerRestart: { backoff: { minMs: 200, maxMs: 400 } } });
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const exited = nextEvent(s, 'worker-exited');
+    victim.tell({ type: 'exit', code: 1 });
+    await exited;
+    const replies = [1, 2, 3].map((seq) => victim.ask({ type: 'work', seq }));
+    await expect(Promise.all(replies)).resolves.toEqual([1, 2, 3]);
+  });
+
+  it('re-creates children on the same worker and keeps the parent supervising its children elsewhere', async () => {
+    const s = await start();
+    const { Parent } = await import('../fixtures/restart-actors.js');
+    const started = collect(s, 'actor-started');
+    const parent = await s.spawn(Parent, { name: 'parent', placement: { worker: 1 } });
+    await vi.waitFor(() => expect(started.map((e) => e.actor)).toEqual(expect.arrayContaining(['parent/near', 'parent/far'])));
+    const near = s.lookup('parent/near')!;
+    const far = s.lookup('parent/far')!;
+    expect(near.thread).toBe(1);
+    expect(far.thread).toBe(2);
+    const restarted = nextEvent(s, 'worker-restarted');
+    parent.tell({ type: 'exit', code: 1 });
+    expect(await restarted).toMatchObject({ actors: 2 });
+    await expect(near.ask({ type: 'echo', value: 5 } as never)).resolves.toBe(5);
+    // Stopping the recovered parent still stops both children first.
+    const stopped = collect(s, 'actor-stopped');
+    await s.stop(parent);
+    expect(stopped.map((e) => e.actor).sort()).toEqual(['parent', 'parent/far', 'parent/near']);
+  });
+});
+
+describe('worker supervision: restart intensity', () => {
+  let system: ActorSystem | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await system?.shutdown();
+    system = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+    delete process.env.RINGMASTER_TEST_BOOT_FAIL_FILE;
+  });
+
+  it('gives up past maxRestarts: the actors are gone, asks reject, messages become dead letters', async () => {
+    system = await ActorSystem.start({ workers: 2, actors, workerRestart: { maxRestarts: 1, backoff: { minMs: 1, maxMs: 5 } } });
+    const s = system;
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const first = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'exit', code: 1 });
+    await first;
+    const abandoned = nextEvent(s, 'worker-abandoned');
+    victim.tell({ type: 'exit', code: 2 });
+    expect(await abandoned).toMatchObject({ worker: 1, restarts: 1 });
+    expect(s.lookup('victim')).toBeUndefined();
+    await expect(victim.ask({ type: 'echo', value: 1 })).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+    const dead = nextEvent(s, 'dead-letter');
+    victim.tell({ type: 'work', seq: 9 });
+    expect(await dead).toMatchObject({ reason: 'worker-crashed', message: { type: 'work', seq: 9 } });
+  });
+
+  it('shuts the system down after giving up when onGiveUp is shutdown', async () => {
+    system = await ActorSystem.start({ workers: 1, actors, workerRestart: { maxRestarts: 0, onGiveUp: 'shutdown' } });
+    const victim = await system.spawn(Victim, { name: 'victim', args: {} });
+    const abandoned = nextEvent(system, 'worker-abandoned');
+    victim.tell({ type: 'exit', code: 1 });
+    await abandoned;
+    await system.shutdown(); // the same promise as the one the give-up started
+    expect(() => victim.tell({ type: 'work', seq: 1 })).not.toThrow();
+    await expect(system.spawn(Victim, { args: {} })).rejects.toMatchObject({ code: 'ERR_SYSTEM_STOPPED' });
+  });
+
+  it('does not respawn a worker that fails while booting in a hot loop: it backs off, then gives up', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ringmaster-boot-'));
+    const flag = join(dir, 'fail');
+    process.env.RINGMASTER_TEST_BOOT_FAIL_FILE = flag;
+    system = await ActorSystem.start({
+      workers: 1,
+      actors,
+      workerRestart: { maxRestarts: 3, backoff: { minMs: 20, maxMs: 1000, jitter: 0 } },
+    });
+    const s = system;
+    const victim = await s.spawn(Victim, { name: 'victim', args: {} });
+    const exits = collect(s, 'worker-exited');
+    const abandoned = nextEvent(s, 'worker-abandoned');
+    writeFileSync(flag, '');
+    const t0 = performance.now();
+    victim.tell({ type: 'exit', code: 1 });
+    await abandoned;
+    // One death, three failed replacements: four exits, the first three followed by a restart, then none.
+    expect(exits.map((e) => e.restarting)).toEqual([true, true, true, false]);
+    expect(exits.slice(1).every((e) => /fail while booting/.test(e.error.message))).toBe(true);
+    // Backoff 20 + 40 + 80 ms at least between the attempts: not a hot loop.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+});
