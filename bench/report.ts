@@ -115,7 +115,7 @@ function targetFigure(
 }
 
 /** The baseline's measurements by compare key; empty when the baseline did not run or failed. */
-function baselineFigures(report: Report): Map<string, Measurement> {
+export function baselineFigures(report: Report): Map<string, Measurement> {
   const figures = new Map<string, Measurement>();
   const base = report.scenarios.find((outcome) => outcome.name === report.settings.baseline);
   if (base?.status !== 'ok') return figures;
@@ -188,7 +188,7 @@ export function evaluateTargets(report: Report): TargetOutcome[] {
 }
 
 /** A measurement's references (`Measurement.references`) divided out, or why one is not available. */
-function referenceRatios(
+export function referenceRatios(
   report: Report,
   measurement: Measurement,
 ): { reference: Reference; ratios: Ratios | string }[] {

@@ -9,9 +9,11 @@
  * one `needs` for its targets and references, are added to the run when they were not selected, so
  * ratios always compare figures measured in the same run.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidConfigError } from '../src/index.js';
 import { cpuSnapshot, otherCpuSince } from './contention.js';
+import { toHtml } from './html.js';
 import { describeMachine } from './machine.js';
 import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
 import { engineConfig, resolvedEngine } from './ringmaster.js';
@@ -33,6 +35,7 @@ const USAGE = `Usage: npx tsx bench/run.ts [options]
   --warmup MS       warm-up time before each figure
   --baseline NAME   scenario the ratios divide by (default ${defaultBaseline}); "none" for no ratios
   --json            print the report as JSON on stdout (progress stays on stderr)
+  --html FILE       also write the report as a self-contained HTML page with latency plots
   --list            list the scenarios and exit
   --help            this text
 
@@ -104,6 +107,7 @@ function parseCli(argv: readonly string[]) {
       all: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       baseline: { type: 'string' },
@@ -128,6 +132,9 @@ function parseCli(argv: readonly string[]) {
     throw new UsageError(`--baseline ${baselineFlag} is not a scenario; use one of --list, or "none"`);
   }
   if (values.all && requested.length > 0) throw new UsageError('--all and --scenario exclude each other');
+  if (values.html !== undefined && (values.html === '' || values.html.startsWith('--'))) {
+    throw new UsageError(`--html needs a file name, got ${JSON.stringify(values.html)}`);
+  }
   const engine = parseEngine(values);
   const preset = values.quick ? DEFAULTS.quick : DEFAULTS.full;
   const duration = parseMs('--duration', values.duration, false);
@@ -144,6 +151,7 @@ function parseCli(argv: readonly string[]) {
     } satisfies RunSettings,
     all: values.all,
     json: values.json,
+    html: values.html,
     list: values.list,
     help: values.help,
     explicit: { duration, warmup, baseline: values.baseline },
@@ -167,6 +175,7 @@ function reproduceCommand(cli: Cli): string {
   if (engine.throughput !== undefined) parts.push(`--throughput ${engine.throughput}`);
   if (engine.spinIterations !== undefined) parts.push(`--spin-iterations ${engine.spinIterations}`);
   if (cli.json) parts.push('--json');
+  if (cli.html !== undefined) parts.push(`--html ${cli.html}`);
   return parts.join(' ');
 }
 
@@ -315,6 +324,10 @@ async function main(): Promise<void> {
   );
   const report: Report = { command, startedAt, machine, settings: cli.settings, scenarios: outcomes, targets };
   process.stdout.write(cli.json ? `${toJson(report)}\n` : `${formatResults(report)}\n`);
+  if (cli.html !== undefined) {
+    writeFileSync(cli.html, toHtml(report));
+    process.stderr.write(`bench: wrote ${cli.html}\n`);
+  }
 
   if (outcomes.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
   if (leftRunning) process.exit(1);
