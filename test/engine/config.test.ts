@@ -28,6 +28,13 @@ describe('configuration', () => {
       maxMessageBytes: 64 * 1024,
       askTimeoutMs: 5000,
       shutdownTimeoutMs: 10_000,
+      workerRestart: {
+        maxRestarts: 5,
+        withinMs: 60_000,
+        backoff: { minMs: 10, maxMs: 5_000, jitter: 0.2 },
+        onGiveUp: 'stop-actors',
+      },
+      stallTimeoutMs: 10_000,
     });
   });
 
@@ -110,6 +117,22 @@ describe('configuration', () => {
   it('refuses the default maxMessageBytes with a ring too small for it', () => {
     const err = configErrorOf(() => resolveConfig({ ringBytes: 4096 }));
     expect(err.issues.map((i) => i.path)).toEqual(['maxMessageBytes']);
+  });
+
+  it('checks the worker supervision options, nested ones included', () => {
+    const err = configErrorOf(() => resolveConfig({
+      workerRestart: { maxRestarts: -1, backoff: { minMs: 100, maxMs: 10, jitter: 2 }, onGiveUp: 'panic' },
+      stallTimeoutMs: -5,
+      resourceLimits: { maxOldGenerationSizeMb: 0 },
+    }));
+    expect(err.issues.map((i) => i.path).sort()).toEqual([
+      'resourceLimits.maxOldGenerationSizeMb',
+      'stallTimeoutMs',
+      'workerRestart.backoff.jitter',
+      'workerRestart.backoff.maxMs',
+      'workerRestart.maxRestarts',
+      'workerRestart.onGiveUp',
+    ]);
   });
 
   it('makes ActorSystem.start reject an invalid configuration with every problem listed', async () => {
