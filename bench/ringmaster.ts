@@ -26,6 +26,7 @@ export function systemOptions(engine: EngineOptions): SystemOptions {
   if (engine.waitStrategy !== undefined) options.waitStrategy = engine.waitStrategy;
   if (engine.throughput !== undefined) options.throughput = engine.throughput;
   if (engine.spinIterations !== undefined) options.spinIterations = engine.spinIterations;
+  if (engine.ringBytes !== undefined) options.ringBytes = engine.ringBytes;
   return options;
 }
 
@@ -41,6 +42,7 @@ export function engineConfig(config: Readonly<ResolvedConfig>): Config {
     waitStrategy: config.waitStrategy,
     spinIterations: config.spinIterations,
     throughput: config.throughput,
+    ringBytes: config.ringBytes,
   };
 }
 

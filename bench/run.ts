@@ -15,6 +15,8 @@ import { InvalidConfigError } from '../src/index.js';
 import { cpuSnapshot, otherCpuSince } from './contention.js';
 import { toHtml } from './html.js';
 import { describeMachine } from './machine.js';
+import { tune, type RunOutcome } from './tune.js';
+import { formatTune } from './tune-format.js';
 import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
 import { engineConfig, resolvedEngine } from './ringmaster.js';
 import { LeftRunningError, type EngineOptions, type Scenario, type ScenarioResult } from './scenario.js';
@@ -23,6 +25,8 @@ import { defaultBaseline, findScenario, ringmasterScenarios, scenarios, withNeed
 const DEFAULTS = {
   full: { measureMs: 5000, warmupMs: 1000 },
   quick: { measureMs: 1000, warmupMs: 250 },
+  // --tune runs the scenario once per configuration (10 to 20 of them): shorter figures by default.
+  tune: { measureMs: 1500, warmupMs: 300 },
 } as const;
 
 const USAGE = `Usage: npx tsx bench/run.ts [options]
@@ -36,6 +40,10 @@ const USAGE = `Usage: npx tsx bench/run.ts [options]
   --baseline NAME   scenario the ratios divide by (default ${defaultBaseline}); "none" for no ratios
   --json            print the report as JSON on stdout (progress stays on stderr)
   --html FILE       also write the report as a self-contained HTML page with latency plots
+  --tune            sweep ringmaster's settings (wait strategy, spin iterations, throughput,
+                    workers, ring size) on the one --scenario given, and print the best
+                    configuration for latency and for throughput (1500 + 300 ms per figure
+                    unless --quick, --duration or --warmup say otherwise)
   --list            list the scenarios and exit
   --help            this text
 
@@ -45,6 +53,7 @@ ringmaster's settings (ActorSystem options) for its scenarios; the baselines ign
                                 how an idle thread waits for messages (engine default hybrid)
   --throughput N                messages an actor handles per turn (engine default 32)
   --spin-iterations N           idle ring checks before parking, hybrid (engine default 20000)
+  --ring-bytes N                bytes per ring between two threads, a power of two (engine default 1048576)
 `;
 
 class UsageError extends Error {}
@@ -63,6 +72,7 @@ function parseEngine(values: {
   'wait-strategy'?: string | undefined;
   throughput?: string | undefined;
   'spin-iterations'?: string | undefined;
+  'ring-bytes'?: string | undefined;
 }): EngineOptions {
   const strategy = values['wait-strategy'];
   if (strategy !== undefined && !(WAIT_STRATEGIES as readonly string[]).includes(strategy)) {
@@ -71,11 +81,13 @@ function parseEngine(values: {
   const workers = parseInteger('--workers', values.workers, 1);
   const throughput = parseInteger('--throughput', values.throughput, 1);
   const spinIterations = parseInteger('--spin-iterations', values['spin-iterations'], 0);
+  const ringBytes = parseInteger('--ring-bytes', values['ring-bytes'], 1);
   const engine: EngineOptions = {
     ...(workers !== undefined && { workers }),
     ...(strategy !== undefined && { waitStrategy: strategy as (typeof WAIT_STRATEGIES)[number] }),
     ...(throughput !== undefined && { throughput }),
     ...(spinIterations !== undefined && { spinIterations }),
+    ...(ringBytes !== undefined && { ringBytes }),
   };
   // The engine's own limits (for example at most 64 workers), as a usage error rather than a failed scenario.
   try {
@@ -108,6 +120,7 @@ function parseCli(argv: readonly string[]) {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       html: { type: 'string' },
+      tune: { type: 'boolean', default: false },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       baseline: { type: 'string' },
@@ -117,6 +130,7 @@ function parseCli(argv: readonly string[]) {
       'wait-strategy': { type: 'string' },
       throughput: { type: 'string' },
       'spin-iterations': { type: 'string' },
+      'ring-bytes': { type: 'string' },
     },
   });
 
@@ -135,8 +149,20 @@ function parseCli(argv: readonly string[]) {
   if (values.html !== undefined && (values.html === '' || values.html.startsWith('--'))) {
     throw new UsageError(`--html needs a file name, got ${JSON.stringify(values.html)}`);
   }
+  if (values.tune) {
+    if (requested.length !== 1) {
+      throw new UsageError(
+        `--tune needs exactly one --scenario of ringmaster's: ${ringmasterScenarios.map((s) => s.name).join(', ')}`,
+      );
+    }
+    if (!ringmasterScenarios.some((scenario) => scenario.name === requested[0])) {
+      throw new UsageError(`--tune: ${requested[0]} does not start ringmaster, so its settings change nothing there`);
+    }
+    if (values.all) throw new UsageError('--tune and --all exclude each other');
+    if (values.html !== undefined) throw new UsageError('--tune prints its own report; --html is for suite runs');
+  }
   const engine = parseEngine(values);
-  const preset = values.quick ? DEFAULTS.quick : DEFAULTS.full;
+  const preset = values.quick ? DEFAULTS.quick : values.tune ? DEFAULTS.tune : DEFAULTS.full;
   const duration = parseMs('--duration', values.duration, false);
   const warmup = parseMs('--warmup', values.warmup, true);
   return {
@@ -152,6 +178,7 @@ function parseCli(argv: readonly string[]) {
     all: values.all,
     json: values.json,
     html: values.html,
+    tune: values.tune,
     list: values.list,
     help: values.help,
     explicit: { duration, warmup, baseline: values.baseline },
@@ -174,6 +201,8 @@ function reproduceCommand(cli: Cli): string {
   if (engine.waitStrategy !== undefined) parts.push(`--wait-strategy ${engine.waitStrategy}`);
   if (engine.throughput !== undefined) parts.push(`--throughput ${engine.throughput}`);
   if (engine.spinIterations !== undefined) parts.push(`--spin-iterations ${engine.spinIterations}`);
+  if (engine.ringBytes !== undefined) parts.push(`--ring-bytes ${engine.ringBytes}`);
+  if (cli.tune) parts.push('--tune');
   if (cli.json) parts.push('--json');
   if (cli.html !== undefined) parts.push(`--html ${cli.html}`);
   return parts.join(' ');
@@ -204,11 +233,9 @@ function scenarioTimeoutMs(settings: RunSettings): number {
 
 async function runScenario(
   scenario: Scenario,
-  index: number,
-  total: number,
+  tag: string,
   settings: RunSettings,
 ): Promise<{ outcome: ScenarioOutcome; leftRunning: boolean }> {
-  const tag = `[${index + 1}/${total}] ${scenario.name}`;
   const progress = (line: string): void => {
     process.stderr.write(`${tag}: ${line}\n`);
   };
@@ -286,6 +313,11 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (cli.tune) {
+    await runTune(cli);
+    return;
+  }
+
   const command = reproduceCommand(cli);
   const startedAt = new Date().toISOString();
   const machine = describeMachine();
@@ -303,7 +335,7 @@ async function main(): Promise<void> {
   const outcomes: ScenarioOutcome[] = [];
   let leftRunning = false;
   for (const [index, scenario] of selected.entries()) {
-    const run = await runScenario(scenario, index, selected.length, cli.settings);
+    const run = await runScenario(scenario, `[${index + 1}/${selected.length}] ${scenario.name}`, cli.settings);
     outcomes.push(run.outcome);
     if (run.leftRunning) {
       // It timed out or its shutdown hung: its workers cannot be cleaned up and may still hold the
@@ -331,6 +363,43 @@ async function main(): Promise<void> {
 
   if (outcomes.some((outcome) => outcome.status === 'failed')) process.exitCode = 1;
   if (leftRunning) process.exit(1);
+}
+
+/**
+ * `--tune`: the chosen scenario's needs run once (piscina-service sets the service's rates), then the
+ * scenario once per configuration of the sweep (`bench/tune.ts`).
+ */
+async function runTune(cli: Cli): Promise<void> {
+  const scenario = findScenario(cli.requested[0]!)!;
+  const machine = describeMachine();
+  process.stdout.write(`${formatHeader(reproduceCommand(cli), machine, cli.settings)}\n\n`);
+  for (const need of withNeeds([scenario]).filter((s) => s !== scenario)) {
+    const run = await runScenario(need, `[tune, needed] ${need.name}`, cli.settings);
+    if (run.leftRunning) {
+      process.stderr.write(`bench: ${need.name} left threads running; not tuning beside them\n`);
+      process.exit(1);
+    }
+  }
+  const start = resolvedEngine(cli.settings.engine);
+  const result = await tune(
+    scenario,
+    {
+      workers: start.workers,
+      waitStrategy: start.waitStrategy,
+      spinIterations: start.spinIterations,
+      throughput: start.throughput,
+      ringBytes: start.ringBytes,
+    },
+    async (config, label): Promise<RunOutcome> => {
+      const settings: RunSettings = { ...cli.settings, engine: config, engineResolved: engineConfig(resolvedEngine(config)) };
+      const { outcome, leftRunning } = await runScenario(scenario, label, settings);
+      return outcome.status === 'ok'
+        ? { status: 'ok', result: outcome.result, otherCpu: outcome.otherCpu, leftRunning }
+        : { status: 'failed', error: outcome.error, otherCpu: outcome.otherCpu, leftRunning };
+    },
+  );
+  process.stdout.write(cli.json ? `${JSON.stringify({ machine, settings: cli.settings, ...result }, null, 2)}\n` : `${formatTune(result)}\n`);
+  if (result.stoppedEarly !== undefined) process.exit(1);
 }
 
 await main();

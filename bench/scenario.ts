@@ -14,7 +14,7 @@ import type { LatencySummary } from './histogram.js';
 
 /**
  * ringmaster's dispatcher settings from the CLI (`--workers`, `--wait-strategy`, `--throughput`,
- * `--spin-iterations`); a field left out means "the default" (see `bench/ringmaster.ts`). Baselines
+ * `--spin-iterations`, `--ring-bytes`) or from a `--tune` sweep; a field left out means "the default" (see `bench/ringmaster.ts`). Baselines
  * ignore it.
  */
 export interface EngineOptions {
@@ -22,6 +22,7 @@ export interface EngineOptions {
   readonly waitStrategy?: 'spin' | 'park' | 'hybrid';
   readonly throughput?: number;
   readonly spinIterations?: number;
+  readonly ringBytes?: number;
 }
 
 /** What the CLI hands to every scenario. */

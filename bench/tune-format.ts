@@ -1,0 +1,72 @@
+/**
+ * Printing a `--tune` result: every configuration tried with its figures, then the best configuration
+ * per objective as an `ActorSystem.start` call to paste.
+ */
+import type { EngineOptions } from './scenario.js';
+import type { Objective, Trial, TuneResult } from './tune.js';
+
+const ORDER: readonly (keyof EngineOptions)[] = ['workers', 'waitStrategy', 'spinIterations', 'throughput', 'ringBytes'];
+
+/** `{ workers: 2, waitStrategy: 'hybrid', ... }`: the options object, keys in a fixed order. */
+export function formatConfigCode(config: EngineOptions): string {
+  const fields = ORDER.filter((key) => config[key] !== undefined).map((key) => {
+    const value = config[key];
+    if (typeof value === 'string') return `${key}: '${value}'`;
+    if (key === 'ringBytes' && typeof value === 'number') return `${key}: ${formatBytes(value)}`;
+    return `${key}: ${String(value)}`;
+  });
+  return `{ ${fields.join(', ')} }`;
+}
+
+/** Powers of two as `1 << n` (what a reader would type), anything else as a number. */
+function formatBytes(bytes: number): string {
+  const shift = Math.log2(bytes);
+  return Number.isInteger(shift) ? `1 << ${shift}` : String(bytes);
+}
+
+const fmt = (value: number | null, unit: string): string => {
+  if (value === null || !Number.isFinite(value)) return '-';
+  if (unit === '/s') return `${Math.round(value).toLocaleString('en-US')}/s`;
+  return value < 10 ? `${value.toFixed(2)} µs` : value < 100 ? `${value.toFixed(1)} µs` : `${Math.round(value)} µs`;
+};
+
+function trialLine(trial: Trial): string {
+  const figures = trial.error !== undefined
+    ? `FAILED: ${trial.error}`
+    : `latency score ${fmt(trial.latencyScore, 'µs')} (p50 ${fmt(trial.latencyP50, 'µs')}, p99 ${fmt(trial.latencyP99, 'µs')}), ` +
+      `throughput ${fmt(trial.perSecond, '/s')}`;
+  const busy = trial.otherCpu !== null && trial.otherCpu > 0.1 ? `  (other processes ${trial.otherCpu.toFixed(2)} CPUs)` : '';
+  return `  ${formatConfigCode(trial.config)}\n      ${figures}${busy}`;
+}
+
+export function formatTune(result: TuneResult): string {
+  const lines = [
+    `Tuning ${result.scenario}: ${result.trials.length} configuration(s), coordinate descent from ${formatConfigCode(result.start)}`,
+    'latency score = geometric mean over the latency rows of sqrt(p50 x p99); throughput = geometric mean of the messages/s rows',
+    '',
+    'Tried',
+    ...result.trials.map(trialLine),
+  ];
+  for (const objective of ['latency', 'throughput'] as const satisfies readonly Objective[]) {
+    lines.push('');
+    const best = result.best[objective];
+    if (best === undefined) {
+      lines.push(`Best for ${objective}: none (${result.skipped[objective] ?? 'no figure'})`);
+      continue;
+    }
+    const { trial, baseline } = best;
+    const why =
+      objective === 'latency'
+        ? `score ${fmt(trial.latencyScore, 'µs')} (p50 ${fmt(trial.latencyP50, 'µs')}, p99 ${fmt(trial.latencyP99, 'µs')}) ` +
+          `against ${fmt(baseline.latencyScore, 'µs')} (p50 ${fmt(baseline.latencyP50, 'µs')}, ` +
+          `p99 ${fmt(baseline.latencyP99, 'µs')}) with the starting settings`
+        : `${fmt(trial.perSecond, '/s')} against ${fmt(baseline.perSecond, '/s')} with the starting settings`;
+    lines.push(`Best for ${objective} on ${result.scenario}: ${why}`);
+    lines.push(`  await ActorSystem.start(${formatConfigCode(trial.config).replace(/^\{ /, '{ actors: [/* your modules */], ')});`);
+  }
+  if (result.stoppedEarly !== undefined) lines.push('', `WARNING: ${result.stoppedEarly}`);
+  const busy = result.trials.filter((t) => t.otherCpu !== null && t.otherCpu > 0.1).length;
+  if (busy > 0) lines.push('', `WARNING: other processes used CPU during ${busy} trial(s): rerun on an idle machine before trusting the choice.`);
+  lines.push('', 'One run per configuration: differences under ~20% are within the noise of this machine; rerun to confirm.');
+  return lines.join('\n');
+}
