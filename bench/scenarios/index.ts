@@ -17,6 +17,7 @@ import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';
 import { cpuService } from './cpu-service.js';
+import { crashRecovery } from './crash-recovery.js';
 import { fanOut } from './fan-out.js';
 import { idleCost } from './idle-cost.js';
 import { oneWay } from './one-way.js';
@@ -41,6 +42,7 @@ export const scenarios: readonly Scenario[] = [
   fanOut,
   cpuService,
   idleCost,
+  crashRecovery,
 ];
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
@@ -53,6 +55,7 @@ export const ringmasterScenarios: readonly Scenario[] = [
   fanOut,
   cpuService,
   idleCost,
+  crashRecovery,
 ];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
