@@ -2,8 +2,9 @@
  * The dispatcher configuration: its schema, defaults and validation. `resolveConfig` either returns a complete
  * configuration or throws one InvalidConfigError that lists every problem at once.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { RECORD_HEADER_BYTES } from './transport/layout.js';
 
@@ -15,80 +16,97 @@ export const defaultWorkers = (): number => Math.max(1, availableParallelism() -
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 
-const moduleRef = z.union([z.instanceof(URL), z.string().min(1)]);
+/**
+ * The schema is built on first use, and zod loaded then: workers import this module (through the package's
+ * index) but never validate anything, and loading zod costs a worker ~100 ms of boot, which a replacement worker
+ * after a crash cannot afford.
+ */
+function buildSchema(z: typeof Zod) {
+  const moduleRef = z.union([z.instanceof(URL), z.string().min(1)]);
+  return z
+    .object({
+      mode: z.enum(['threads', 'inline']).default('threads'),
+      workers: z.number().int().min(1).max(64).optional(),
+      actors: z.array(moduleRef).default([]),
+      throughput: z.number().int().min(1).max(1_000_000).default(32),
+      ringBytes: z
+        .number()
+        .int()
+        .min(4096)
+        .max(1 << 30)
+        .refine(isPowerOfTwo, { message: 'must be a power of two (for example 262144 or 1048576)' })
+        .default(1 << 20),
+      waitStrategy: z.enum(['spin', 'park', 'hybrid']).default('hybrid'),
+      spinIterations: z.number().int().min(0).max(100_000_000).default(20_000),
+      placement: z.enum(['hash', 'round-robin', 'least-loaded']).default('hash'),
+      overflow: z.enum(['backpressure', 'drop', 'fail']).default('backpressure'),
+      maxMessageBytes: z.number().int().min(64).default(64 * 1024),
+      askTimeoutMs: z.number().int().positive().default(5000),
+      shutdownTimeoutMs: z.number().int().positive().default(10_000),
+      workerRestart: z
+        .object({
+          maxRestarts: z.number().int().min(0).default(5),
+          withinMs: z.number().int().positive().default(60_000),
+          backoff: z
+            .object({
+              minMs: z.number().min(0).default(10),
+              maxMs: z.number().min(0).default(5_000),
+              jitter: z.number().min(0).max(1).default(0.2),
+            })
+            .strict()
+            .refine((b) => b.maxMs >= b.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] })
+            .prefault({}),
+          onGiveUp: z.enum(['stop-actors', 'shutdown']).default('stop-actors'),
+          spare: z.boolean().default(true),
+        })
+        .strict()
+        .prefault({}),
+      stallTimeoutMs: z.number().int().min(0).default(10_000),
+      resourceLimits: z
+        .object({
+          maxOldGenerationSizeMb: z.number().positive().optional(),
+          maxYoungGenerationSizeMb: z.number().positive().optional(),
+          codeRangeSizeMb: z.number().positive().optional(),
+          stackSizeMb: z.number().positive().optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+      const limit = (c.ringBytes >> 1) - RECORD_HEADER_BYTES;
+      if (c.maxMessageBytes > limit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxMessageBytes'],
+          message: `must be at most half of ringBytes minus the ${RECORD_HEADER_BYTES}-byte record header (${limit} for ringBytes ${c.ringBytes}); raise ringBytes or lower maxMessageBytes`,
+        });
+      }
+    });
+}
 
-const schema = z
-  .object({
-    mode: z.enum(['threads', 'inline']).default('threads'),
-    workers: z.number().int().min(1).max(64).optional(),
-    actors: z.array(moduleRef).default([]),
-    throughput: z.number().int().min(1).max(1_000_000).default(32),
-    ringBytes: z
-      .number()
-      .int()
-      .min(4096)
-      .max(1 << 30)
-      .refine(isPowerOfTwo, { message: 'must be a power of two (for example 262144 or 1048576)' })
-      .default(1 << 20),
-    waitStrategy: z.enum(['spin', 'park', 'hybrid']).default('hybrid'),
-    spinIterations: z.number().int().min(0).max(100_000_000).default(20_000),
-    placement: z.enum(['hash', 'round-robin', 'least-loaded']).default('hash'),
-    overflow: z.enum(['backpressure', 'drop', 'fail']).default('backpressure'),
-    maxMessageBytes: z.number().int().min(64).default(64 * 1024),
-    askTimeoutMs: z.number().int().positive().default(5000),
-    shutdownTimeoutMs: z.number().int().positive().default(10_000),
-    workerRestart: z
-      .object({
-        maxRestarts: z.number().int().min(0).default(5),
-        withinMs: z.number().int().positive().default(60_000),
-        backoff: z
-          .object({
-            minMs: z.number().min(0).default(10),
-            maxMs: z.number().min(0).default(5_000),
-            jitter: z.number().min(0).max(1).default(0.2),
-          })
-          .strict()
-          .refine((b) => b.maxMs >= b.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] })
-          .prefault({}),
-        onGiveUp: z.enum(['stop-actors', 'shutdown']).default('stop-actors'),
-      })
-      .strict()
-      .prefault({}),
-    stallTimeoutMs: z.number().int().min(0).default(10_000),
-    resourceLimits: z
-      .object({
-        maxOldGenerationSizeMb: z.number().positive().optional(),
-        maxYoungGenerationSizeMb: z.number().positive().optional(),
-        codeRangeSizeMb: z.number().positive().optional(),
-        stackSizeMb: z.number().positive().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const limit = (c.ringBytes >> 1) - RECORD_HEADER_BYTES;
-    if (c.maxMessageBytes > limit) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['maxMessageBytes'],
-        message: `must be at most half of ringBytes minus the ${RECORD_HEADER_BYTES}-byte record header (${limit} for ringBytes ${c.ringBytes}); raise ringBytes or lower maxMessageBytes`,
-      });
-    }
-  });
+type Schema = ReturnType<typeof buildSchema>;
+let schema: Schema | undefined;
+function getSchema(): Schema {
+  if (schema === undefined) {
+    const { z } = createRequire(import.meta.url)('zod') as typeof import('zod');
+    schema = buildSchema(z);
+  }
+  return schema;
+}
 
 /** What users pass to `ActorSystem.start`. Every field is optional. */
-export type SystemOptions = z.input<typeof schema>;
+export type SystemOptions = Zod.input<Schema>;
 
 /** The configuration with every default applied. */
-export interface ResolvedConfig extends Omit<z.output<typeof schema>, 'workers' | 'actors'> {
+export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'actors'> {
   workers: number;
   /** Actor modules as absolute URL strings. */
   actors: string[];
 }
 
 export function resolveConfig(options: unknown = {}): ResolvedConfig {
-  const parsed = schema.safeParse(options ?? {});
+  const parsed = getSchema().safeParse(options ?? {});
   if (!parsed.success) {
     const issues: ConfigIssue[] = parsed.error.issues.map((i) => ({
       path: i.path.map(String).join('.'),

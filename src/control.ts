@@ -5,6 +5,7 @@
 import { expose, wrap, type Endpoint, type Remote } from 'comlink';
 import nodeAdapter from 'comlink/dist/umd/node-adapter.js';
 import type { MessagePort, Worker } from 'node:worker_threads';
+import type { WorkerAssignment } from './supervision/worker-supervisor.js';
 
 export interface WorkerStats {
   thread: number;
@@ -14,8 +15,10 @@ export interface WorkerStats {
 
 /** What a worker exposes to the main thread. */
 export interface WorkerControl {
-  /** Resolves once the worker has loaded the actor modules and runs its loop. */
+  /** Resolves once the worker has loaded the actor modules and runs its loop (a spare: once it waits). */
   ready(): { thread: number; definitions: string[] };
+  /** A spare becomes thread `a.thread`: it attaches the shared memory, recovers, and runs its loop. */
+  assume(a: WorkerAssignment): { thread: number; definitions: string[] };
   stats(): WorkerStats;
   /** Stops the worker's loop after a last round of work; the main thread then terminates it. */
   exit(): void;

@@ -15,17 +15,21 @@ import { CTL_HEARTBEAT, CTL_PARKED } from '../transport/layout.js';
 import type { MeshMemory } from '../transport/mesh.js';
 import { RestartTracker } from './restarts.js';
 
-/** What a worker receives in `workerData`. */
-export interface WorkerBoot {
+/** Which thread a worker is, and its shared memory: in `workerData`, or later through `assume` for a spare. */
+export interface WorkerAssignment {
   thread: number;
   mesh: MeshMemory;
   journal: SharedArrayBuffer;
-  config: ResolvedConfig;
   /** Set when this worker replaces one that died. */
   restart?: { cause: SerializedError; restarts: number };
+}
+
+/** What a worker receives in `workerData`: its assignment, or `spare: true` (it waits for one, modules loaded). */
+export type WorkerBoot = (WorkerAssignment | { spare: true }) & {
+  config: ResolvedConfig;
   /** The host module to import (compiled JS, or the TypeScript source through a bootstrap). */
   entry: string;
-}
+};
 
 export interface WorkerSupervisorHooks {
   /** A worker died outside shutdown; `restartInMs` is null when it will not be replaced. */
@@ -43,12 +47,22 @@ const PARKED_STALL_MS = 2500;
 
 type SlotState = 'booting' | 'up' | 'waiting' | 'dead';
 
+/** One worker thread as the main thread holds it; a spare has no owner until it is assigned a slot. */
+interface Handle {
+  worker: Worker;
+  control: Remote<WorkerControl>;
+  exited: Promise<number>;
+  owner: Slot | undefined;
+  /** The first 'error' event (the cause of death when it exits). */
+  error: unknown;
+  /** A spare whose modules are loaded. */
+  ready: boolean;
+}
+
 interface Slot {
   thread: number;
   state: SlotState;
-  worker: Worker | undefined;
-  control: Remote<WorkerControl> | undefined;
-  exited: Promise<number>;
+  handle: Handle | undefined;
   tracker: RestartTracker;
   restarts: number;
   timer: NodeJS.Timeout | undefined;
@@ -67,6 +81,8 @@ export class WorkerSupervisor {
   readonly #slots: Slot[] = [];
   readonly #entry = workerEntry();
   #stopping = false;
+  /** A worker booted in advance, modules loaded, that a dead worker's slot takes over (workerRestart.spare). */
+  #spare: Handle | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #lastTick = 0;
 
@@ -84,9 +100,7 @@ export class WorkerSupervisor {
       const slot: Slot = {
         thread,
         state: 'booting',
-        worker: undefined,
-        control: undefined,
-        exited: Promise.resolve(0),
+        handle: undefined,
         tracker: new RestartTracker({ maxRetries: policy.maxRestarts, withinMs: policy.withinMs, backoff: policy.backoff }),
         restarts: 0,
         timer: undefined,
@@ -102,6 +116,7 @@ export class WorkerSupervisor {
       const every = Math.max(20, Math.min(1000, this.#config.stallTimeoutMs / 4));
       this.#watchdog = setInterval(() => this.#check(), every).unref();
     }
+    if (policy.spare && policy.maxRestarts > 0) void this.#bootSpare();
   }
 
   /** Whether `thread` runs now (false while it waits for a restart, or after giving up). */
@@ -110,8 +125,8 @@ export class WorkerSupervisor {
   }
 
   async stats(): Promise<WorkerStats[]> {
-    const up = this.#slots.filter((s) => s.state === 'up' && s.control !== undefined);
-    return Promise.all(up.map((s) => s.control!.stats()));
+    const up = this.#slots.filter((s) => s.state === 'up' && s.handle !== undefined);
+    return Promise.all(up.map((s) => s.handle!.control.stats()));
   }
 
   /** Shutdown: no more restarts; asks every running worker to finish its loop, then terminates them all. */
@@ -121,7 +136,10 @@ export class WorkerSupervisor {
     for (const s of this.#slots) clearTimeout(s.timer);
     // A comlink call to a dead worker never settles: race each exit call with the worker's own exit.
     await Promise.all(
-      this.#slots.map((s) => (s.state === 'up' && s.control ? Promise.race([s.control.exit().catch(() => {}), s.exited]) : undefined)),
+      this.#slots.map((s) => {
+        const h = s.handle;
+        return s.state === 'up' && h ? Promise.race([h.control.exit().catch(() => {}), h.exited]) : undefined;
+      }),
     );
     await this.terminateAll();
   }
@@ -129,60 +147,95 @@ export class WorkerSupervisor {
   async terminateAll(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#watchdog);
+    const handles = this.#slots.map((s) => {
+      clearTimeout(s.timer);
+      return s.handle;
+    });
+    handles.push(this.#spare);
+    this.#spare = undefined;
     await Promise.all(
-      this.#slots.map(async (s) => {
-        clearTimeout(s.timer);
-        if (s.worker !== undefined) {
-          await s.worker.terminate();
-          await s.exited;
-        }
+      handles.map(async (h) => {
+        if (h === undefined) return;
+        await h.worker.terminate();
+        await h.exited;
       }),
     );
   }
 
-  /** Starts the worker of `slot` and waits until it is ready (after recovering, for a replacement). */
-  async #boot(slot: Slot, restart: WorkerBoot['restart']): Promise<void> {
-    const { thread } = slot;
-    const boot: WorkerBoot = {
-      thread,
-      mesh: this.#mesh,
-      journal: this.#journals[thread - 1]!,
-      config: this.#config,
-      entry: this.#entry.host,
-      ...(restart !== undefined && { restart }),
-    };
+  /** Starts a worker thread; its death is routed to whichever slot owns it by then. */
+  #spawn(data: WorkerBoot): Handle {
     const worker = new Worker(this.#entry.url, {
-      workerData: boot,
+      workerData: data,
       ...(this.#config.resourceLimits !== undefined && { resourceLimits: this.#config.resourceLimits }),
     });
-    let error: unknown;
-    slot.worker = worker;
-    slot.state = 'booting';
-    slot.stalled = false;
+    const h: Handle = { worker, control: wrapControl(worker), exited: Promise.resolve(0), owner: undefined, error: undefined, ready: false };
     // Listeners in the same tick as `new Worker`: an 'error' event without one crashes the main thread.
-    slot.exited = new Promise<number>((resolve) => {
+    h.exited = new Promise<number>((resolve) => {
       worker.on('error', (err) => {
-        error ??= err;
+        h.error ??= err;
       });
       worker.on('exit', (code) => {
         resolve(code);
-        if (slot.worker === worker) this.#died(slot, code, error);
+        if (h.owner !== undefined) {
+          if (h.owner.handle === h) this.#died(h.owner, code, h.error);
+        } else if (this.#spare === h) {
+          // A spare that dies idle is not replaced at once (no hot loop): the next restart boots normally.
+          this.#spare = undefined;
+        }
       });
     });
-    const control = wrapControl(worker);
-    slot.control = control;
-    const died = slot.exited.then((code) => {
-      throw new WorkerBootError(thread, error ?? new Error(`exited with code ${code} while booting`));
+    return h;
+  }
+
+  async #bootSpare(): Promise<void> {
+    if (this.#stopping || this.#spare !== undefined) return;
+    const h = this.#spawn({ spare: true, config: this.#config, entry: this.#entry.host });
+    this.#spare = h;
+    try {
+      await Promise.race([h.control.ready(), h.exited]);
+      h.ready = this.#spare === h;
+    } catch {
+      // It died while loading: the exit listener has dropped it.
+    }
+  }
+
+  /**
+   * Starts the worker of `slot` and waits until it is ready (after recovering, for a replacement). A replacement
+   * takes over the spare when one is ready (its modules are loaded: only the assignment and the recovery remain),
+   * and a new spare boots behind it.
+   */
+  async #boot(slot: Slot, restart: WorkerAssignment['restart']): Promise<void> {
+    const { thread } = slot;
+    const assignment: WorkerAssignment = {
+      thread,
+      mesh: this.#mesh,
+      journal: this.#journals[thread - 1]!,
+      ...(restart !== undefined && { restart }),
+    };
+    slot.state = 'booting';
+    slot.stalled = false;
+    const spare = restart !== undefined && this.#spare?.ready === true ? this.#spare : undefined;
+    let h: Handle;
+    if (spare !== undefined) {
+      this.#spare = undefined;
+      h = spare;
+    } else {
+      h = this.#spawn({ ...assignment, config: this.#config, entry: this.#entry.host });
+    }
+    h.owner = slot;
+    slot.handle = h;
+    const died = h.exited.then((code) => {
+      throw new WorkerBootError(thread, h.error ?? new Error(`exited with code ${code} while booting`));
     });
-    await Promise.race([control.ready(), died]);
+    await Promise.race([spare !== undefined ? h.control.assume(assignment) : h.control.ready(), died]);
     slot.state = 'up';
     slot.beat = Atomics.load(new Int32Array(this.#mesh.controls[thread]!), CTL_HEARTBEAT);
     slot.beatAt = performance.now();
+    if (spare !== undefined) void this.#bootSpare();
   }
 
   #died(slot: Slot, code: number, error: unknown): void {
-    slot.worker = undefined;
-    slot.control = undefined;
+    slot.handle = undefined;
     if (this.#stopping) {
       slot.state = 'dead';
       return;
@@ -223,7 +276,7 @@ export class WorkerSupervisor {
     const stale = now - this.#lastTick > limit / 2;
     this.#lastTick = now;
     for (const slot of this.#slots) {
-      if (slot.state !== 'up' || slot.worker === undefined) continue;
+      if (slot.state !== 'up' || slot.handle === undefined) continue;
       const control = new Int32Array(this.#mesh.controls[slot.thread]!);
       const beat = Atomics.load(control, CTL_HEARTBEAT);
       // A parked worker beats only when its park times out (every PARK_TIMEOUT_MS): give it that long too.
@@ -233,7 +286,7 @@ export class WorkerSupervisor {
         slot.beatAt = now;
       } else if (now - slot.beatAt > allowed && !slot.stalled) {
         slot.stalled = true;
-        void slot.worker.terminate();
+        void slot.handle.worker.terminate();
       }
     }
   }

@@ -33,6 +33,7 @@ describe('configuration', () => {
         withinMs: 60_000,
         backoff: { minMs: 10, maxMs: 5_000, jitter: 0.2 },
         onGiveUp: 'stop-actors',
+        spare: true,
       },
       stallTimeoutMs: 10_000,
     });

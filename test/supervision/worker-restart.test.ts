@@ -203,7 +203,8 @@ describe('worker supervision: restart intensity', () => {
     system = await ActorSystem.start({
       workers: 1,
       actors,
-      workerRestart: { maxRestarts: 3, backoff: { minMs: 20, maxMs: 1000, jitter: 0 } },
+      // No spare: it would have booted before the flag existed, and this test is about booting replacements.
+      workerRestart: { maxRestarts: 3, backoff: { minMs: 20, maxMs: 1000, jitter: 0 }, spare: false },
     });
     const s = system;
     const victim = await s.spawn(Victim, { name: 'victim', args: {} });
