@@ -20,6 +20,7 @@ import { cpuService } from './cpu-service.js';
 import { crashRecovery } from './crash-recovery.js';
 import { fanOut } from './fan-out.js';
 import { idleCost } from './idle-cost.js';
+import { layers } from './layers.js';
 import { oneWay } from './one-way.js';
 import { sameWorker } from './same-worker.js';
 
@@ -34,6 +35,7 @@ export const scenarios: readonly Scenario[] = [
   postMessageFanOutBaseline,
   piscinaServiceBaseline,
   // ringmaster's scenarios.
+  layers,
   askRoundTrip,
   oneWay,
   actorPingPong,
@@ -47,6 +49,7 @@ export const scenarios: readonly Scenario[] = [
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
 export const ringmasterScenarios: readonly Scenario[] = [
+  layers,
   askRoundTrip,
   oneWay,
   actorPingPong,
