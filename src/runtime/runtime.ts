@@ -41,6 +41,9 @@ import type { Mesh } from '../transport/mesh.js';
 import { addActorCount, wake } from '../transport/wait.js';
 import { PendingAsks } from './asks.js';
 import { Cell, RUNNING, STOPPED, STOPPING, type CellHost } from './cell.js';
+import { guardianStrategy } from '../supervision/strategy.js';
+import { Supervision } from './supervisor.js';
+import { DeathWatch } from './watch.js';
 
 const TWO_32 = 4294967296;
 /** Stop draining rings into mailboxes past this many queued messages (unless nothing else can run). */
@@ -111,6 +114,9 @@ export class Runtime implements RefRuntime, CellHost {
   readonly #dead = new Map<number, unknown>();
   /** The cell whose handler is running synchronously: the implicit sender of `ref.tell`. */
   #current: Cell | undefined;
+  // ---- actor supervision and death watch: their logic lives in supervisor.ts and watch.ts ----
+  readonly #sup: Supervision;
+  readonly #watch: DeathWatch;
 
   constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined) {
     this.config = config;
@@ -124,6 +130,41 @@ export class Runtime implements RefRuntime, CellHost {
     }
     this.#placer = new Placer(config.workers, mesh?.controls ?? []);
     this.#systemLimit = (config.ringBytes >> 1) - RECORD_HEADER_BYTES;
+    const live = (id: number): Cell | undefined => this.#cells.get(id);
+    this.#sup = new Supervision({
+      thread,
+      guardian: guardianStrategy(config.guardian),
+      cell: live,
+      sendSystem: (t, target, m) => this.sendSystem(t, target, m),
+      report: (m) => this.#toMain(m),
+      stopCell: (cell) => this.stopCell(cell),
+      resume: (cell) => {
+        cell.suspended = false;
+        if (cell.status === RUNNING && cell.mailbox.size > 0) this.#schedule(cell);
+        this.kick();
+      },
+      track: (cell, p, done) => {
+        cell.busy = true;
+        this.#asyncInFlight++;
+        const settle = (err: unknown, failed: boolean): void => {
+          this.#asyncInFlight--;
+          cell.busy = false;
+          done(err, failed);
+          this.#afterHandler(cell);
+        };
+        p.then(
+          () => settle(undefined, false),
+          (err: unknown) => settle(err, true),
+        );
+      },
+      now: () => performance.now(),
+    });
+    this.#watch = new DeathWatch({
+      cell: live,
+      notSpawnedYet: (id) => this.#notSpawnedYet(id),
+      sendSystem: (t, target, m) => this.sendSystem(t, target, m),
+      deliver: (cell, message) => this.#deliverLocal(cell.id, ENTRY_TELL, message, 0, this.thread, 0),
+    });
   }
 
   get asyncInFlight(): number {
@@ -451,6 +492,7 @@ export class Runtime implements RefRuntime, CellHost {
           const err = new UnknownDefinitionError(m.definition, knownDefinitions());
           this.#failStart(m.name, err, fromThread, corr);
           this.#flushStash(targetId);
+          this.#watch.flushPending(targetId);
           return;
         }
         const ref = new ActorRef(targetId, this.thread, m.name, this);
@@ -459,6 +501,7 @@ export class Runtime implements RefRuntime, CellHost {
           else if (corr !== 0) this.#reply(fromThread, corr, null, false);
         });
         this.#flushStash(targetId);
+        this.#watch.flushPending(targetId);
         return;
       }
       case 'stop':
@@ -489,9 +532,26 @@ export class Runtime implements RefRuntime, CellHost {
         if (cell === undefined) return;
         const short = m.child.name.slice(cell.ref.name.length + 1);
         if (cell.children.get(short)?.id === m.child.id) cell.children.delete(short);
+        this.#sup.onChildTerminated(cell, m.child);
         this.#maybeFinishStop(cell);
         return;
       }
+      // ---- actor supervision (supervisor.ts) and death watch (watch.ts) ----
+      case 'child-failed':
+        this.#sup.onChildFailed(targetId, m.child, deserializeError(m.error));
+        return;
+      case 'supervise':
+        this.#sup.onSupervise(targetId, m.directive, deserializeError(m.error), m.delayMs);
+        return;
+      case 'watch':
+        this.#watch.onWatch(m.watcher, m.target);
+        return;
+      case 'unwatch':
+        this.#watch.onUnwatch(targetId, m.watcher);
+        return;
+      case 'terminated':
+        this.#watch.onTerminated(targetId, m.actor);
+        return;
       default:
         // Reports for the main thread's registry and event stream.
         if (this.thread === 0) this.main?.onSystem(m, fromThread);
@@ -613,6 +673,7 @@ export class Runtime implements RefRuntime, CellHost {
 
   stopRef(from: Cell, ref: ActorRef): void {
     if (ref.id === from.id) return this.stopCell(from);
+    this.#sup.noteStop(from, ref);
     this.sendSystem(ref.thread, ref, { type: 'stop' });
   }
 
@@ -636,6 +697,8 @@ export class Runtime implements RefRuntime, CellHost {
       // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
       // inside the child-terminated handling, and its report must come after ours.
       this.#toMain({ type: 'unregistered', ref: cell.ref });
+      this.#sup.onStopped(cell);
+      this.#watch.onStopped(cell);
       if (cell.parent) this.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
       const acks = cell.stopAcks;
       for (let i = 0; i < acks.length; i += 2) this.#reply(acks[i]!, acks[i + 1]!, null, false);
@@ -671,7 +734,7 @@ export class Runtime implements RefRuntime, CellHost {
   // ------------------------------------------------------------------ turns
 
   #schedule(cell: Cell): void {
-    if (cell.scheduled || cell.busy) return;
+    if (cell.scheduled || cell.busy || cell.suspended) return;
     cell.scheduled = true;
     this.#ready.push(cell);
   }
@@ -679,7 +742,7 @@ export class Runtime implements RefRuntime, CellHost {
   #runTurn(cell: Cell): void {
     const mb = cell.mailbox;
     let n = this.config.throughput;
-    while (n-- > 0 && mb.size > 0 && !cell.busy && cell.status === RUNNING) {
+    while (n-- > 0 && mb.size > 0 && !cell.busy && !cell.suspended && cell.status === RUNNING) {
       const kind = mb.headKind;
       const msg = mb.headMsg;
       cell.curKind = kind;
@@ -714,13 +777,13 @@ export class Runtime implements RefRuntime, CellHost {
           (err: unknown) => {
             this.#asyncInFlight--;
             cell.busy = false;
-            this.#failed(cell, err);
+            this.#failed(cell, err, msg);
             this.#afterHandler(cell);
           },
         );
       }
     } catch (err) {
-      this.#failed(cell, err);
+      this.#failed(cell, err, msg);
     } finally {
       this.#current = undefined;
     }
@@ -732,20 +795,13 @@ export class Runtime implements RefRuntime, CellHost {
     this.kick();
   }
 
-  /** A handler threw: fail the pending ask, report, and restart the actor with fresh state (the default). */
-  #failed(cell: Cell, err: unknown): void {
+  /** A handler threw: fail the pending ask, then suspend the actor until its supervisor decides (supervisor.ts). */
+  #failed(cell: Cell, err: unknown, msg: unknown): void {
     if (cell.awaitingReply) {
       cell.curReplied = true;
       this.#reply(cell.curSenderThread, cell.curCorr, new ActorFailedError(cell.ref.name, err), true);
     }
-    let directive: 'restart' | 'stop' = 'restart';
-    try {
-      cell.state = cell.def.behavior.init ? cell.def.behavior.init(cell.args) : undefined;
-    } catch {
-      directive = 'stop';
-    }
-    this.#toMain({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive });
-    if (directive === 'stop') this.stopCell(cell);
+    this.#sup.onFailure(cell, err, msg);
   }
 
   reply(cell: Cell, value: unknown): void {
@@ -755,6 +811,13 @@ export class Runtime implements RefRuntime, CellHost {
     }
     cell.curReplied = true;
     this.#reply(cell.curSenderThread, cell.curCorr, value, false);
+  }
+
+  watch(cell: Cell, ref: ActorRef): void {
+    this.#watch.watch(cell, ref);
+  }
+  unwatch(cell: Cell, ref: ActorRef): void {
+    this.#watch.unwatch(cell, ref);
   }
 
   senderOf(cell: Cell): ActorRef | undefined {

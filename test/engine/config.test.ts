@@ -28,6 +28,7 @@ describe('configuration', () => {
       maxMessageBytes: 64 * 1024,
       askTimeoutMs: 5000,
       shutdownTimeoutMs: 10_000,
+      guardian: { strategy: 'restart', maxRetries: 10, withinMs: 60_000 },
     });
   });
 
