@@ -98,5 +98,32 @@ describe.each([
       await probe.expectMsgAllOf([`${a.name} postStop`, `${b.name} postStop`, `${parent.name} postStop`, `${parent.name} preStart`]);
       expect(await parent.ask({ type: 'get' })).toBe(0); // fresh state: no children spawned since the restart
     });
+
+    it('escalates to the grandparent, which resumes the parent and with it the child that escalated', async () => {
+      const probe = await tk.probe<string>();
+      const grand = await tk.system.spawn(Grand, { name: `g${++seq}`, args: { probe: probe.ref }, placement: { worker: 2 } });
+      await probe.expectMsg(`${grand.name} preStart`);
+      const { parent, a, b } = await family({ ref: grand, probe });
+      await tk.expectEvents([failed(a.name, 'escalate'), failed(parent.name, 'resume')], () =>
+        a.tell({ type: 'fail', reason: 'escalate>resume' }),
+      );
+      a.tell({ type: 'inc' });
+      expect(await a.ask({ type: 'get' })).toBe(3);
+      expect(await b.ask({ type: 'get' })).toBe(1);
+      expect(await parent.ask({ type: 'get' })).toBe(2);
+      await probe.expectNoMsg(100, { hint: 'nothing was restarted or stopped' });
+    });
+
+    it('escalates to the grandparent, which stops the parent and with it both children', async () => {
+      const probe = await tk.probe<string>();
+      const grand = await tk.system.spawn(Grand, { name: `g${++seq}`, args: { probe: probe.ref }, placement: { worker: 2 } });
+      await probe.expectMsg(`${grand.name} preStart`);
+      const { parent, a, b } = await family({ ref: grand, probe });
+      await tk.expectEvents([failed(a.name, 'escalate'), failed(parent.name, 'stop')], () =>
+        a.tell({ type: 'fail', reason: 'escalate>stop' }),
+      );
+      await tk.expectTerminated(parent);
+      await probe.expectMsgAllOf([`${a.name} postStop`, `${b.name} postStop`, `${parent.name} postStop`]);
+    });
   });
 });
