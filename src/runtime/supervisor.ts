@@ -43,6 +43,8 @@ interface State {
   /** Bumped by every restart that begins: a timer or hook of an older one finds itself stale. */
   gen: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** A restart that waits for a handler still running (an allForOne sibling mid-await) to settle. */
+  deferred: (() => void) | undefined;
   /** 'pre': preRestart running (stops of children are noted); 'await': waiting for those children to terminate. */
   phase: 'pre' | 'await' | undefined;
   awaiting: Set<number>;
@@ -72,6 +74,7 @@ export class Supervision {
         failure: undefined,
         gen: 0,
         timer: undefined,
+        deferred: undefined,
         phase: undefined,
         awaiting: new Set(),
         restartError: undefined,
@@ -168,7 +171,7 @@ export class Supervision {
     const s = this.#state(cell);
     switch (directive) {
       case 'resume':
-        if (s.phase !== undefined || s.timer !== undefined) return; // a restart has begun; it resumes the actor
+        if (s.phase !== undefined || s.timer !== undefined || s.deferred !== undefined) return; // a restart has begun; it resumes the actor
         s.failure = undefined;
         this.#settleEscalated(cell, 'resume', error);
         this.#host.resume(cell);
@@ -192,8 +195,11 @@ export class Supervision {
     const gen = ++s.gen;
     const begin = (): void => {
       s.timer = undefined;
+      s.deferred = undefined;
       if (this.#stale(cell, s, gen)) return;
-      this.#preRestart(cell, s, gen, error, failure?.message);
+      // The old state must not change under a handler that is still awaiting: restart once it has settled.
+      if (cell.busy) s.deferred = begin;
+      else this.#preRestart(cell, s, gen, error, failure?.message);
     };
     if (delayMs > 0) s.timer = setTimeout(begin, delayMs);
     else begin();
@@ -278,6 +284,7 @@ export class Supervision {
   #cancel(s: State): void {
     if (s.timer !== undefined) clearTimeout(s.timer);
     s.timer = undefined;
+    s.deferred = undefined;
     s.phase = undefined;
     s.gen++;
   }
@@ -288,6 +295,12 @@ export class Supervision {
   noteStop(from: Cell, ref: ActorRef): void {
     const s = this.#states.get(from);
     if (s?.phase === 'pre' && hasChild(from, ref.id)) s.awaiting.add(ref.id);
+  }
+
+  /** A handler (or hook) of `cell` has settled: a restart that waited for it begins. */
+  afterHandler(cell: Cell): void {
+    const s = this.#states.get(cell);
+    if (s?.deferred !== undefined && !cell.busy) s.deferred();
   }
 
   /** On the parent's thread, after `child` has been removed from `parent.children`. */

@@ -2,10 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { ActorFailedError, type ActorRef, type SystemEvent } from '../../src/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
-import { Backoff, Kid, OneForOne, Plain, type KidMsg, type SupMsg } from '../fixtures/supervision-actors.js';
+import { AllForOne, Backoff, Kid, OneForOne, Plain, type KidMsg, type SupMsg } from '../fixtures/supervision-actors.js';
+import type { HoldingKidMsg } from '../fixtures/supervision-gated-actors.js';
+import { shareInt32 } from '../fixtures/shared-memory.js';
 
 const ACTORS = [new URL('../fixtures/supervision-actors.ts', import.meta.url)];
-const tk = await createTestSystem({ workers: 2, actors: ACTORS, testKit: { timeoutMs: 10_000 } });
+const tk = await createTestSystem({
+  workers: 2,
+  actors: [...ACTORS, new URL('../fixtures/supervision-gated-actors.ts', import.meta.url)],
+  testKit: { timeoutMs: 10_000 },
+});
 
 let seq = 0;
 type Kid = ActorRef<KidMsg, number>;
@@ -79,6 +85,28 @@ describe('restarting an actor', () => {
       kid.tell({ type: 'fail', reason: 'resume' }),
     );
     expect(await kid.ask({ type: 'get' })).toBe(1);
+  });
+
+  it('restarts an allForOne sibling only once its running async handler has settled', async () => {
+    const probe = await tk.probe<string>();
+    const parent: Sup = await tk.system.spawn(AllForOne, { name: `p${++seq}`, args: { probe: probe.ref }, placement: { worker: 1 } });
+    await probe.expectMsg(`${parent.name} preStart`);
+    const a = await parent.ask<Kid>({ type: 'spawn', def: 'kid', name: 'a', worker: 2 });
+    const b = await parent.ask<ActorRef<HoldingKidMsg, unknown>>({ type: 'spawn', def: 'holding-kid', name: 'b', worker: 2 });
+    await probe.expectMsg(`${a.name} preStart`);
+    const { key, view: gate } = shareInt32();
+    try {
+      expect(await b.ask({ type: 'hold', gate: key })).toBe('holding');
+      await tk.expectEvents({ type: 'actor-restarted', actor: a.name }, () => a.tell({ type: 'fail', reason: 'restart' }));
+      await probe.expectMsg(`${a.name} preRestart restart {"type":"fail","reason":"restart"} n=0`);
+      await probe.expectMsg(`${a.name} postRestart restart n=0`);
+    } finally {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+    }
+    // n=2: preRestart saw the count the held handler made after the gate opened, so it ran after that handler.
+    await probe.expectMsg(`${b.name} preRestart restart null n=2`);
+    expect(await b.ask({ type: 'get' })).toBe(1);
   });
 
   it("stops a child that fails more than maxRetries times within withinMs, reporting the last failure as 'stop'", async () => {
