@@ -790,7 +790,7 @@ export class Runtime implements RefRuntime, CellHost {
   }
 
   #afterHandler(cell: Cell): void {
-    this.#sup.afterHandler(cell);
+    if (cell.suspended) this.#sup.afterHandler(cell); // a restart may wait for this handler
     if (cell.status === STOPPING) this.#maybeFinishStop(cell);
     else if (cell.status === RUNNING && cell.mailbox.size > 0) this.#schedule(cell);
     this.kick();
