@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActorFailedError, type ActorRef, type SystemEvent } from '../../src/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
-import { AllForOne, Backoff, Kid, OneForOne, Plain, type KidMsg, type SupMsg } from '../fixtures/supervision-actors.js';
+import { AllForOne, Backoff, Fragile, Kid, OneForOne, Plain, type KidMsg, type SupMsg } from '../fixtures/supervision-actors.js';
 import type { HoldingKidMsg } from '../fixtures/supervision-gated-actors.js';
 import { shareInt32 } from '../fixtures/shared-memory.js';
 
@@ -74,6 +74,28 @@ describe('restarting an actor', () => {
     const kid = await plain.ask<Kid>({ type: 'spawn', def: 'kid', name: 'again' });
     kid.tell({ type: 'inc' });
     expect(await kid.ask({ type: 'get' })).toBe(1);
+  });
+
+  it.each(['init', 'postRestart'] as const)('stops an actor whose %s throws during a restart', async (breaks) => {
+    const probe = await tk.probe<string>();
+    const name = `fragile${++seq}`;
+    const fragile = await tk.system.spawn(Fragile, { name, args: { probe: probe.ref, key: name, breaks }, placement: { worker: 2 } });
+    await tk.expectEvents(
+      [
+        { type: 'actor-failed', actor: name, error: 'boom', match: (e) => e.directive === 'restart' },
+        { type: 'actor-failed', actor: name, error: `${breaks} failed`, match: (e) => e.directive === 'stop' },
+      ],
+      () => fragile.tell({ type: 'fail', reason: 'boom' }),
+    );
+    await tk.expectTerminated(fragile);
+  });
+
+  it('goes on with a restart whose preRestart throws', async () => {
+    const probe = await tk.probe<string>();
+    const name = `fragile${++seq}`;
+    const fragile = await tk.system.spawn(Fragile, { name, args: { probe: probe.ref, key: name, breaks: 'preRestart' as const }, placement: { worker: 2 } });
+    await tk.expectEvents({ type: 'actor-restarted', actor: name, error: 'boom' }, () => fragile.tell({ type: 'fail', reason: 'boom' }));
+    expect(await fragile.ask({ type: 'get' })).toBe(0);
   });
 
   it('supervises a handler whose promise rejects like one that throws', async () => {
