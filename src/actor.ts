@@ -4,7 +4,9 @@
  * has to carry across threads.
  */
 import type { PlacementStrategy } from './config.js';
+import { InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
+import { validateStrategy, type SupervisorStrategy } from './supervision/strategy.js';
 
 /** Where to put a new actor: a strategy, or an explicit thread (0 is the main thread, 1..N the workers). */
 export type Placement = PlacementStrategy | 'local' | { worker: number };
@@ -33,6 +35,31 @@ export interface ActorContext<M = unknown, R = unknown> {
   tell<M2>(ref: ActorRef<M2, unknown>, message: M2): boolean;
   send<M2>(ref: ActorRef<M2, unknown>, message: M2): Promise<void>;
   ask<M2, R2, T = R2>(ref: ActorRef<M2, R2>, message: M2, options?: AskOptions): Promise<T>;
+  /**
+   * Death watch: when `ref` stops (for any reason, on any thread), this actor receives a `Terminated` message
+   * (`{ type: 'ringmaster/terminated', actor: ref }`) through `receive`, after the messages `ref` sent it before.
+   * Watching an actor that is already gone delivers `Terminated` at once. Watching twice is watching once.
+   * Returns `ref`.
+   */
+  watch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2>;
+  /** Stops watching `ref`: no `Terminated` for it arrives afterwards, even one already on its way. Returns `ref`. */
+  unwatch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2>;
+}
+
+/** What a watcher receives when an actor it watches stops (see `ActorContext.watch`). */
+export interface Terminated {
+  readonly type: 'ringmaster/terminated';
+  /** The actor that stopped. */
+  readonly actor: ActorRef;
+}
+
+export const TERMINATED = 'ringmaster/terminated';
+
+/** True when `message` is a `Terminated` notification from death watch. */
+export function isTerminated(message: unknown): message is Terminated {
+  return (
+    message !== null && typeof message === 'object' && (message as { type?: unknown }).type === TERMINATED && 'actor' in message
+  );
 }
 
 /** A handler's result: an async handler makes the actor wait for it before its next message. */
@@ -52,6 +79,23 @@ export interface ActorBehavior<S, M, A, R> {
    * handled again by the re-created actor (at-least-once: make the handler idempotent).
    */
   redeliverOnCrash?: boolean;
+  /**
+   * Runs on the old state before a restart, with the error and the message that failed (undefined when the restart
+   * was not caused by this actor's own message: a sibling's failure under allForOne, or an escalation).
+   * Default: stop every child, then `postStop`. A restart waits for the children stopped here to terminate.
+   * A throw (or rejection) is ignored: the restart goes on.
+   */
+  preRestart?(state: S, error: Error, message: M | undefined, ctx: ActorContext<M, R>): Handled;
+  /**
+   * Runs on the fresh state (from `init(args)`) after a restart, before the next message. Default: `preStart`.
+   * A throw (or rejection) stops the actor.
+   */
+  postRestart?(state: S, error: Error, ctx: ActorContext<M, R>): Handled;
+  /**
+   * How this actor supervises its children: `oneForOne(...)` or `allForOne(...)`. Default: restart, at most 10
+   * times within 60 s per child, then stop (`defaultStrategy`).
+   */
+  supervisorStrategy?: SupervisorStrategy;
 }
 
 export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {
@@ -86,6 +130,15 @@ export function defineActor<S = undefined, M = unknown, A = undefined, R = unkno
   }
   if (typeof behavior?.receive !== 'function') {
     throw new TypeError(`defineActor('${name}'): behavior.receive must be a function`);
+  }
+  for (const hook of ['preRestart', 'postRestart'] as const) {
+    const fn = behavior[hook];
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new InvalidArgumentError(`defineActor('${name}'): behavior.${hook} must be a function, got ${typeof fn}`);
+    }
+  }
+  if (behavior.supervisorStrategy !== undefined) {
+    validateStrategy(behavior.supervisorStrategy, `defineActor('${name}'): behavior.supervisorStrategy`);
   }
   const def: ActorDefinition<S, M, A, R> = { name, behavior };
   registry().set(name, def as ActorDefinition<any, any, any, any>);

@@ -71,6 +71,24 @@ function buildSchema(z: typeof Zod) {
         })
         .strict()
         .optional(),
+      // Actor supervision: how the system guardian handles failures of top-level actors (see strategy.ts).
+      guardian: z
+        .object({
+          strategy: z.enum(['restart', 'stop']).default('restart'),
+          maxRetries: z.number().int().min(0).default(10),
+          withinMs: z.number().positive().default(60_000),
+          backoff: z
+            .object({
+              minMs: z.number().min(0),
+              maxMs: z.number().min(0),
+              jitter: z.number().min(0).max(1).optional(),
+            })
+            .strict()
+            .refine((b) => b.maxMs >= b.minMs, { message: 'maxMs must be >= minMs', path: ['maxMs'] })
+            .optional(),
+        })
+        .strict()
+        .default({ strategy: 'restart', maxRetries: 10, withinMs: 60_000 }),
     })
     .strict()
     .superRefine((c, ctx) => {

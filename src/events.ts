@@ -3,6 +3,7 @@
  * worker travel to the main thread as system messages and are published here in arrival order.
  */
 import type { DeadLetterReason } from './protocol.js';
+import type { Directive } from './supervision/strategy.js';
 
 export type SystemEvent =
   | {
@@ -14,7 +15,10 @@ export type SystemEvent =
       /** The sending actor's name, when an actor sent it. */
       sender: string | null;
     }
-  | { type: 'actor-failed'; actor: string; error: Error; directive: 'restart' | 'stop' }
+  /** An actor failed; `directive` is what its supervisor (its parent, or the guardian) actually applied. */
+  | { type: 'actor-failed'; actor: string; error: Error; directive: Directive }
+  /** An actor was restarted after `error` (its postRestart has run; it takes its next message). */
+  | { type: 'actor-restarted'; actor: string; thread: number; error: Error }
   | { type: 'actor-started'; actor: string; thread: number }
   | { type: 'actor-stopped'; actor: string; thread: number }
   /** A worker died; `restarting` says whether a replacement will boot (after the backoff). */

@@ -1,7 +1,8 @@
 // The public API of ringmaster, listed explicitly.
 export { ActorSystem } from './system.js';
-export { defineActor } from './actor.js';
+export { defineActor, isTerminated } from './actor.js';
 export type {
+  Terminated,
   ActorBehavior,
   ActorContext,
   ActorDefinition,
@@ -10,6 +11,10 @@ export type {
   SpawnOptions,
 } from './actor.js';
 export { ActorRef } from './ref.js';
+export { oneForOne, allForOne, defaultStrategy, DEFAULT_MAX_RETRIES, DEFAULT_WITHIN_MS } from './supervision/strategy.js';
+export type { Directive, Decider, StrategyOptions, SupervisorStrategy, GuardianOptions } from './supervision/strategy.js';
+export { RestartTracker, backoffDelay, validateRestartPolicy } from './supervision/restarts.js';
+export type { RestartPolicy, BackoffOptions, RestartDecision } from './supervision/restarts.js';
 export type { AskOptions } from './ref.js';
 export type { SystemOptions, ResolvedConfig, WaitStrategy, PlacementStrategy, OverflowPolicy } from './config.js';
 export { resolveConfig } from './config.js';

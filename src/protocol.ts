@@ -5,6 +5,7 @@
  */
 import type { SerializedError } from './errors.js';
 import type { ActorRef } from './ref.js';
+import type { Directive } from './supervision/strategy.js';
 
 export const K_TELL = 1;
 export const K_ASK = 2;
@@ -49,4 +50,16 @@ export type SystemMessage =
   | { type: 'recovered'; actors: number; messages: number; redelivered: number; lost: number; unjournaled: number }
   | { type: 'unregistered'; ref: ActorRef }
   | { type: 'dead-letter'; reason: DeadLetterReason; target: string; message: unknown; sender: string | null }
-  | { type: 'actor-failed'; actor: string; error: SerializedError; directive: 'restart' | 'stop' };
+  | { type: 'actor-failed'; actor: string; error: SerializedError; directive: Directive }
+  // ---- actor supervision (src/runtime/supervisor.ts) and death watch (src/runtime/watch.ts) ----
+  /** From a failed child (suspended) to its parent, on the parent's thread. */
+  | { type: 'child-failed'; child: ActorRef; error: SerializedError }
+  /** From a parent to a child: the directive to apply; `delayMs` is the backoff before a restart. */
+  | { type: 'supervise'; directive: 'resume' | 'restart' | 'stop'; error: SerializedError; delayMs: number }
+  /** To the watched actor: add or remove `watcher`. */
+  | { type: 'watch'; watcher: ActorRef; target: ActorRef }
+  | { type: 'unwatch'; watcher: ActorRef }
+  /** To a watcher: `actor` has stopped. */
+  | { type: 'terminated'; actor: ActorRef }
+  /** A report for the main thread's event stream. */
+  | { type: 'actor-restarted'; actor: string; thread: number; error: SerializedError };

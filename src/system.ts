@@ -288,6 +288,9 @@ export class ActorSystem {
       case 'actor-failed':
         this.events.publish({ type: 'actor-failed', actor: m.actor, error: deserializeError(m.error), directive: m.directive });
         return;
+      case 'actor-restarted':
+        this.events.publish({ type: 'actor-restarted', actor: m.actor, thread: m.thread, error: deserializeError(m.error) });
+        return;
       default:
         return;
     }

@@ -19,6 +19,8 @@ export interface CellHost {
   tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean;
   sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void>;
   askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown>;
+  watch(cell: Cell, ref: ActorRef): void;
+  unwatch(cell: Cell, ref: ActorRef): void;
 }
 
 export class Cell {
@@ -37,6 +39,8 @@ export class Cell {
   scheduled = false;
   /** A handler (or preStart/postStop) has not settled yet: no next message until it does. */
   busy = false;
+  /** Failed and waiting for its supervisor's directive, or restarting: no next message until resumed. */
+  suspended = false;
   /** Generated child names: `$1`, `$2`, ... */
   childSeq = 0;
   /** Threads this actor's name has been announced to (1 = done). */
@@ -114,5 +118,13 @@ class Context implements ActorContext<unknown, unknown> {
   }
   ask<T>(ref: ActorRef<any, any>, message: unknown, options?: AskOptions): Promise<T> {
     return this.#host.askFrom(this.#cell, ref, message, options?.timeoutMs) as Promise<T>;
+  }
+  watch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2> {
+    this.#host.watch(this.#cell, ref as unknown as ActorRef);
+    return ref;
+  }
+  unwatch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2> {
+    this.#host.unwatch(this.#cell, ref as unknown as ActorRef);
+    return ref;
   }
 }

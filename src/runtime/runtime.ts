@@ -43,6 +43,9 @@ import { RingReader, type RecordView } from '../transport/ring.js';
 import { addActorCount, wake } from '../transport/wait.js';
 import { PendingAsks } from './asks.js';
 import { Cell, RUNNING, STOPPED, STOPPING, type CellHost } from './cell.js';
+import { guardianStrategy } from '../supervision/strategy.js';
+import { Supervision } from './supervisor.js';
+import { DeathWatch } from './watch.js';
 
 const TWO_32 = 4294967296;
 /** Stop draining rings into mailboxes past this many queued messages (unless nothing else can run). */
@@ -117,6 +120,9 @@ export class Runtime implements RefRuntime, CellHost {
   readonly #graves: { reader: RingReader; thread: number; error: Error }[] = [];
   /** The cell whose handler is running synchronously: the implicit sender of `ref.tell`. */
   #current: Cell | undefined;
+  // ---- actor supervision and death watch: their logic lives in supervisor.ts and watch.ts ----
+  readonly #sup: Supervision;
+  readonly #watch: DeathWatch;
 
   constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined, journal?: Journal) {
     this.config = config;
@@ -131,6 +137,45 @@ export class Runtime implements RefRuntime, CellHost {
     }
     this.#placer = new Placer(config.workers, mesh?.controls ?? []);
     this.#systemLimit = (config.ringBytes >> 1) - RECORD_HEADER_BYTES;
+    const live = (id: number): Cell | undefined => this.#cells.get(id);
+    this.#sup = new Supervision({
+      thread,
+      guardian: guardianStrategy(config.guardian),
+      cell: live,
+      sendSystem: (t, target, m) => this.sendSystem(t, target, m),
+      report: (m) => this.#toMain(m),
+      stopCell: (cell) => this.stopCell(cell),
+      resume: (cell) => {
+        cell.suspended = false;
+        if (cell.status === RUNNING && cell.mailbox.size > 0) this.#schedule(cell);
+        this.kick();
+      },
+      track: (cell, p, done) => {
+        cell.busy = true;
+        this.#asyncInFlight++;
+        const settle = (err: unknown, failed: boolean): void => {
+          this.#asyncInFlight--;
+          cell.busy = false;
+          done(err, failed);
+          this.#afterHandler(cell);
+        };
+        p.then(
+          () => settle(undefined, false),
+          (err: unknown) => settle(err, true),
+        );
+      },
+      now: () => performance.now(),
+    });
+    this.#watch = new DeathWatch({
+      cell: live,
+      notSpawnedYet: (id) => this.#notSpawnedYet(id),
+      sendSystem: (t, target, m) => this.sendSystem(t, target, m),
+      deliver: (cell, message) => {
+        // Not journaled (watches are not either): lost with a crash of this worker, and counted as such.
+        this.journal?.addUnjournaled(1);
+        this.#deliverLocal(cell.id, ENTRY_TELL, message, 0, this.thread, 0, this.journal ? UNJOURNALED : NO_SLOT);
+      },
+    });
   }
 
   get asyncInFlight(): number {
@@ -538,6 +583,7 @@ export class Runtime implements RefRuntime, CellHost {
           this.#failStart(m.name, err, fromThread, corr);
           this.#release(slot);
           this.#flushStash(targetId);
+          this.#watch.flushPending(targetId);
           return;
         }
         const ref = new ActorRef(targetId, this.thread, m.name, this);
@@ -554,6 +600,7 @@ export class Runtime implements RefRuntime, CellHost {
           recovered,
         );
         this.#flushStash(targetId);
+        this.#watch.flushPending(targetId);
         return;
       }
       case 'stop':
@@ -600,9 +647,26 @@ export class Runtime implements RefRuntime, CellHost {
         if (cell === undefined) return;
         const short = m.child.name.slice(cell.ref.name.length + 1);
         if (cell.children.get(short)?.id === m.child.id) cell.children.delete(short);
+        this.#sup.onChildTerminated(cell, m.child);
         this.#maybeFinishStop(cell);
         return;
       }
+      // ---- actor supervision (supervisor.ts) and death watch (watch.ts) ----
+      case 'child-failed':
+        this.#sup.onChildFailed(targetId, m.child, deserializeError(m.error));
+        return;
+      case 'supervise':
+        this.#sup.onSupervise(targetId, m.directive, deserializeError(m.error), m.delayMs);
+        return;
+      case 'watch':
+        this.#watch.onWatch(m.watcher, m.target);
+        return;
+      case 'unwatch':
+        this.#watch.onUnwatch(targetId, m.watcher);
+        return;
+      case 'terminated':
+        this.#watch.onTerminated(targetId, m.actor);
+        return;
       default:
         // Reports for the main thread's registry and event stream.
         if (this.thread === 0) this.main?.onSystem(m, fromThread);
@@ -786,8 +850,7 @@ export class Runtime implements RefRuntime, CellHost {
         // A worker crash is nobody's failure: the actor comes back with fresh state and the children it had, so
         // preStart (which may have spawned them) does not run again; postRestart, when defined, does.
         if (spawnSlot >= 0) this.journal!.start(spawnSlot);
-        const hook = (def.behavior as { postRestart?: (s: unknown, e: Error, c: unknown) => unknown }).postRestart;
-        const r = hook?.(cell.state, recovered, cell.ctx);
+        const r = def.behavior.postRestart?.(cell.state, recovered, cell.ctx);
         if (isThenable(r)) {
           cell.busy = true;
           this.#asyncInFlight++;
@@ -838,6 +901,7 @@ export class Runtime implements RefRuntime, CellHost {
 
   stopRef(from: Cell, ref: ActorRef): void {
     if (ref.id === from.id) return this.stopCell(from);
+    this.#sup.noteStop(from, ref);
     this.sendSystem(ref.thread, ref, { type: 'stop' });
   }
 
@@ -864,6 +928,8 @@ export class Runtime implements RefRuntime, CellHost {
       // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
       // inside the child-terminated handling, and its report must come after ours.
       this.#toMain({ type: 'unregistered', ref: cell.ref });
+      this.#sup.onStopped(cell);
+      this.#watch.onStopped(cell);
       if (cell.parent) this.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
       const acks = cell.stopAcks;
       for (let i = 0; i < acks.length; i += 2) this.#reply(acks[i]!, acks[i + 1]!, null, false);
@@ -899,7 +965,7 @@ export class Runtime implements RefRuntime, CellHost {
   // ------------------------------------------------------------------ turns
 
   #schedule(cell: Cell): void {
-    if (cell.scheduled || cell.busy) return;
+    if (cell.scheduled || cell.busy || cell.suspended) return;
     cell.scheduled = true;
     this.#ready.push(cell);
   }
@@ -907,7 +973,7 @@ export class Runtime implements RefRuntime, CellHost {
   #runTurn(cell: Cell): void {
     const mb = cell.mailbox;
     let n = this.config.throughput;
-    while (n-- > 0 && mb.size > 0 && !cell.busy && cell.status === RUNNING) {
+    while (n-- > 0 && mb.size > 0 && !cell.busy && !cell.suspended && cell.status === RUNNING) {
       const kind = mb.headKind;
       const msg = mb.headMsg;
       cell.curKind = kind;
@@ -947,7 +1013,7 @@ export class Runtime implements RefRuntime, CellHost {
           (err: unknown) => {
             this.#asyncInFlight--;
             cell.busy = false;
-            this.#failed(cell, err);
+            this.#failed(cell, err, msg);
             this.#release(slot);
             this.#afterHandler(cell);
           },
@@ -956,7 +1022,7 @@ export class Runtime implements RefRuntime, CellHost {
         this.#release(slot);
       }
     } catch (err) {
-      this.#failed(cell, err);
+      this.#failed(cell, err, msg);
       this.#release(slot);
     } finally {
       this.#current = undefined;
@@ -964,25 +1030,19 @@ export class Runtime implements RefRuntime, CellHost {
   }
 
   #afterHandler(cell: Cell): void {
+    if (cell.suspended) this.#sup.afterHandler(cell); // a restart may wait for this handler
     if (cell.status === STOPPING) this.#maybeFinishStop(cell);
     else if (cell.status === RUNNING && cell.mailbox.size > 0) this.#schedule(cell);
     this.kick();
   }
 
-  /** A handler threw: fail the pending ask, report, and restart the actor with fresh state (the default). */
-  #failed(cell: Cell, err: unknown): void {
+  /** A handler threw: fail the pending ask, then suspend the actor until its supervisor decides (supervisor.ts). */
+  #failed(cell: Cell, err: unknown, msg: unknown): void {
     if (cell.awaitingReply) {
       cell.curReplied = true;
       this.#reply(cell.curSenderThread, cell.curCorr, new ActorFailedError(cell.ref.name, err), true);
     }
-    let directive: 'restart' | 'stop' = 'restart';
-    try {
-      cell.state = cell.def.behavior.init ? cell.def.behavior.init(cell.args) : undefined;
-    } catch {
-      directive = 'stop';
-    }
-    this.#toMain({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive });
-    if (directive === 'stop') this.stopCell(cell);
+    this.#sup.onFailure(cell, err, msg);
   }
 
   reply(cell: Cell, value: unknown): void {
@@ -992,6 +1052,13 @@ export class Runtime implements RefRuntime, CellHost {
     }
     cell.curReplied = true;
     this.#reply(cell.curSenderThread, cell.curCorr, value, false);
+  }
+
+  watch(cell: Cell, ref: ActorRef): void {
+    this.#watch.watch(cell, ref);
+  }
+  unwatch(cell: Cell, ref: ActorRef): void {
+    this.#watch.unwatch(cell, ref);
   }
 
   senderOf(cell: Cell): ActorRef | undefined {

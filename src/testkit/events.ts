@@ -25,8 +25,8 @@ export type EventExpectation = {
     count?: number;
     /** Only events for which this returns true count. */
     match?: (event: EventOf<T>) => boolean;
-  } & (T extends 'actor-failed' | 'actor-started' | 'actor-stopped' ? { /** The actor's name. */ actor?: string } : {}) &
-    (T extends 'actor-failed' ? { error?: ErrorMatcher } : {}) &
+  } & (T extends 'actor-failed' | 'actor-restarted' | 'actor-started' | 'actor-stopped' ? { /** The actor's name. */ actor?: string } : {}) &
+    (T extends 'actor-failed' | 'actor-restarted' ? { error?: ErrorMatcher } : {}) &
     (T extends 'worker-exited' ? { /** The worker's thread number (1..N). */ worker?: number } : {}) &
     (T extends 'dead-letter' ? { /** The target actor's name. */ target?: string } : {});
 }[SystemEventType];
@@ -113,7 +113,7 @@ function accepts(spec: EventExpectation, e: SystemEvent): boolean {
   if (s.worker !== undefined && (e as { worker?: number }).worker !== s.worker) return false;
   if (s.target !== undefined && (e as { target?: string }).target !== s.target) return false;
   if (s.error !== undefined) {
-    if (e.type !== 'actor-failed' || !errorMatches(s.error, e.error)) return false;
+    if ((e.type !== 'actor-failed' && e.type !== 'actor-restarted') || !errorMatches(s.error, e.error)) return false;
   }
   if (s.match !== undefined) {
     try {
@@ -166,7 +166,7 @@ function describeTally(t: Tally): string {
 }
 
 function showEvent(e: SystemEvent): string {
-  if (e.type === 'actor-failed') return show({ ...e, error: describeError(e.error) });
+  if (e.type === 'actor-failed' || e.type === 'actor-restarted') return show({ ...e, error: describeError(e.error) });
   if (e.type === 'worker-exited' && e.error !== null) return show({ ...e, error: describeError(e.error) });
   return show(e);
 }

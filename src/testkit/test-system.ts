@@ -14,6 +14,7 @@ import { expectEvents, type ErrorMatcher, type EventExpectation } from './events
 import { expectationFailed, type ExpectOptions } from './format.js';
 import { registerShutdown, type Scope } from './lifecycle.js';
 import { ProbeActor, dropInbox, openInbox } from './probe-actor.js';
+import { TerminationWatcher, whenTerminated } from './watcher-actor.js';
 import { TestProbe, type ProbeHost } from './probe.js';
 import {
   DEFAULT_NO_MSG_MS,
@@ -80,9 +81,8 @@ export class TestSystem implements ProbeHost {
   /** Default window of expectNoMsg, in ms (after the time factor). */
   readonly noMsgMs: number;
   readonly #probes = new Set<TestProbe>();
-  /** `name@thread` of actors seen stopping and not started again since: expectTerminated on a stopped actor. */
-  readonly #stopped = new Set<string>();
-  readonly #unsubscribe: () => void;
+  /** The actor that death-watches for expectTerminated, spawned on first use. */
+  #watcher: Promise<ActorRef> | undefined;
   readonly #systemShutdown: () => Promise<void>;
   #shutdown: Promise<void> | undefined;
 
@@ -91,10 +91,6 @@ export class TestSystem implements ProbeHost {
     this.scope = scope;
     this.timeoutMs = Math.round(kit.timeoutMs * kit.timeFactor);
     this.noMsgMs = Math.round(kit.noMsgMs * kit.timeFactor);
-    this.#unsubscribe = system.events.subscribe((e) => {
-      if (e.type === 'actor-stopped') this.#stopped.add(`${e.actor}@${e.thread}`);
-      else if (e.type === 'actor-started') this.#stopped.delete(`${e.actor}@${e.thread}`);
-    });
     // A held probe message would hold up a shutdown until shutdownTimeoutMs: whoever shuts the system down (this
     // TestSystem, or the test calling system.shutdown() directly), the probes let go first.
     this.#systemShutdown = system.shutdown.bind(system);
@@ -178,26 +174,21 @@ export class TestSystem implements ProbeHost {
   }
 
   /**
-   * Expects the actor behind `ref` to stop, or to have stopped already. Emulated from 'actor-stopped' events and
-   * the registry until the engine has death watch (see docs/testing.md).
+   * Expects the actor behind `ref` to stop, or to have stopped already: death watch (`ctx.watch`) from a hidden
+   * actor on the main thread, so it is exact by id, even when a later actor took the same name.
    */
   async expectTerminated(ref: ActorRef<any, any>, options?: ExpectOptions): Promise<void> {
     if (!(ref instanceof ActorRef)) throw new InvalidArgumentError(`expectTerminated: give an ActorRef, got ${String(ref)}`);
     const timeoutMs = effectiveTimeout(options?.timeoutMs, this.timeoutMs);
-    const key = `${ref.name}@${ref.thread}`;
-    let stopped!: () => void;
-    const seen = new Promise<void>((resolve) => (stopped = resolve));
-    // Subscribed before looking: a stop that lands between the look and the wait is not missed.
-    const off = this.system.events.subscribe('actor-stopped', (e) => {
-      if (e.actor === ref.name && e.thread === ref.thread) stopped();
-    });
+    // Known gone (seen terminated before, or its name now belongs to another actor): no need to ask.
+    const current = this.system.lookup(ref.name);
+    if (current !== undefined && current.id !== ref.id) return;
+    const limit = deadline(timeoutMs);
+    this.#watcher ??= this.system.spawn(TerminationWatcher, { name: `ringmaster.testkit.watcher-${++probeSeq}`, placement: { worker: 0 } });
+    const watcher = await this.#watcher;
+    const wait = whenTerminated(watcher, ref);
     try {
-      const current = this.system.lookup(ref.name);
-      // Another actor under that name now: this one is gone. None, and it was seen stopping: gone too.
-      if (current !== undefined ? current.id !== ref.id : this.#stopped.has(key)) return;
-      const limit = deadline(timeoutMs);
-      const done = await Promise.race([seen.then(() => true), limit.promise.then(() => false)]);
-      limit.cancel();
+      const done = await Promise.race([wait.promise.then(() => true), limit.promise.then(() => false)]);
       if (!done) {
         throw expectationFailed({
           what: 'expectTerminated',
@@ -205,14 +196,15 @@ export class TestSystem implements ProbeHost {
           expected: `${ref.toString()} to stop`,
           received:
             this.system.lookup(ref.name)?.id === ref.id
-              ? 'no actor-stopped event: it is still running (it is in the registry)'
-              : 'no actor-stopped event (and it is not in the registry: it may never have started)',
+              ? 'no Terminated: it is still running (it is in the registry)'
+              : 'no Terminated (and it is not in the registry yet: it may not have registered)',
           receivedValues: [],
           hint: options?.hint,
         });
       }
     } finally {
-      off();
+      limit.cancel();
+      wait.cancel();
     }
   }
 
@@ -241,7 +233,6 @@ export class TestSystem implements ProbeHost {
     } finally {
       for (const p of this.#probes) p.dispose();
       this.#probes.clear();
-      this.#unsubscribe();
     }
   }
 }

@@ -36,6 +36,7 @@ describe('configuration', () => {
         spare: true,
       },
       stallTimeoutMs: 10_000,
+      guardian: { strategy: 'restart', maxRetries: 10, withinMs: 60_000 },
     });
   });
 
