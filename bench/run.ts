@@ -59,6 +59,9 @@ ringmaster's settings (ActorSystem options) for its scenarios; the baselines ign
 
 class UsageError extends Error {}
 
+/** For the progress lines: seconds since the run started. */
+const SUITE_START = performance.now();
+
 const WAIT_STRATEGIES = ['spin', 'park', 'hybrid'] as const;
 
 function parseInteger(flag: string, value: string | undefined, min: number): number | undefined {
@@ -238,7 +241,8 @@ async function runScenario(
   settings: RunSettings,
 ): Promise<{ outcome: ScenarioOutcome; leftRunning: boolean }> {
   const progress = (line: string): void => {
-    process.stderr.write(`${tag}: ${line}\n`);
+    const elapsed = ((performance.now() - SUITE_START) / 1000).toFixed(1);
+    process.stderr.write(`${tag} (+${elapsed} s): ${line}\n`);
   };
   progress('starting');
   const started = performance.now();
