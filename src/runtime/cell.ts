@@ -51,6 +51,8 @@ export class Cell {
   spawnSlot = -1;
   /** Journal slots of stop requests, released once the actor has stopped. */
   stopSlots: number[] = [];
+  /** Journal slots of the watch requests on this actor, by watcher id. */
+  readonly watchSlots = new Map<number, number>();
 
   // The message being handled: kept on the cell (not per message) because one actor handles one at a time.
   curKind = 0;

@@ -658,12 +658,29 @@ export class Runtime implements RefRuntime, CellHost {
       case 'supervise':
         this.#sup.onSupervise(targetId, m.directive, deserializeError(m.error), m.delayMs);
         return;
-      case 'watch':
+      case 'watch': {
         this.#watch.onWatch(m.watcher, m.target);
+        // Journaled while it stands, so that a replacement of this worker still notifies the watcher.
+        const cell = this.#cells.get(m.target.id);
+        if (slot !== NO_SLOT && cell !== undefined && cell.status !== STOPPED) {
+          const old = cell.watchSlots.get(m.watcher.id);
+          if (old !== undefined) this.#release(old);
+          cell.watchSlots.set(m.watcher.id, slot);
+        } else {
+          this.#release(slot);
+        }
         return;
-      case 'unwatch':
+      }
+      case 'unwatch': {
         this.#watch.onUnwatch(targetId, m.watcher);
+        const cell = this.#cells.get(targetId);
+        const watchSlot = cell?.watchSlots.get(m.watcher.id);
+        if (watchSlot !== undefined) {
+          cell!.watchSlots.delete(m.watcher.id);
+          this.#release(watchSlot);
+        }
         return;
+      }
       case 'terminated':
         this.#watch.onTerminated(targetId, m.actor);
         return;
@@ -925,6 +942,7 @@ export class Runtime implements RefRuntime, CellHost {
       }
       this.#release(cell.spawnSlot);
       for (const slot of cell.stopSlots) this.#release(slot);
+      for (const slot of cell.watchSlots.values()) this.#release(slot);
       // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
       // inside the child-terminated handling, and its report must come after ours.
       this.#toMain({ type: 'unregistered', ref: cell.ref });
@@ -1099,6 +1117,10 @@ export class Runtime implements RefRuntime, CellHost {
   markThreadDead(thread: number, cause: unknown): void {
     this.#dead.set(thread, cause);
     this.asks.rejectThread(thread, () => new WorkerCrashedError(thread, cause));
+    // Its actors are gone for good: watchers here get Terminated, and children here stop (as they do when their
+    // parent stops), rather than wait for a supervisor that will never answer.
+    this.#watch.onThreadDead(thread, this.#cells.values());
+    for (const cell of [...this.#cells.values()]) if (cell.parent?.thread === thread) this.stopCell(cell);
     const q = this.#outboxes[thread];
     if (q !== undefined) {
       const lost = q.clear();
@@ -1178,9 +1200,9 @@ export class Runtime implements RefRuntime, CellHost {
   }
 }
 
-/** System messages a worker journals: those that decide which actors exist and when they stop. */
+/** System messages a worker journals: those that decide which actors exist, when they stop, and who hears of it. */
 function journaled(m: SystemMessage): boolean {
-  return m.type === 'spawn' || m.type === 'stop' || m.type === 'poison';
+  return m.type === 'spawn' || m.type === 'stop' || m.type === 'poison' || m.type === 'watch';
 }
 
 /** A system message too large for a ring record, with its bulky part replaced by a note of its size. */

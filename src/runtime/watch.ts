@@ -99,6 +99,18 @@ export class DeathWatch {
     for (const { watcher, target } of list) this.onWatch(watcher, target);
   }
 
+  /**
+   * Thread `thread` was given up on: every actor it hosted is gone, and their watchers here hear of it now (the
+   * watch lists died with that thread).
+   */
+  onThreadDead(thread: number, cells: Iterable<Cell>): void {
+    for (const cell of cells) {
+      const watching = this.#watching.get(cell);
+      if (watching === undefined) continue;
+      for (const target of [...watching.values()]) if (target.thread === thread) this.onTerminated(cell.id, target);
+    }
+  }
+
   /** A local actor is being removed: notify its watchers, and drop it from the lists of those it watched. */
   onStopped(cell: Cell): void {
     const watchers = this.#watchers.get(cell);

@@ -126,6 +126,21 @@ describe('worker supervision: a worker that dies is replaced', () => {
     await expect(victim.ask({ type: 'log' }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'ERR_ASK_TIMEOUT' });
   });
 
+  it('keeps the watches on a recovered actor: its watcher elsewhere still hears when it stops', async () => {
+    const s = await start();
+    const { Watcher } = await import('../fixtures/restart-actors.js');
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const watcher = await s.spawn(Watcher, { name: 'watcher', args: { target: victim }, placement: { worker: 2 } });
+    // The watch has reached the victim's worker once the watcher answers a message sent after its preStart.
+    await expect(watcher.ask({ type: 'terminated-list' })).resolves.toEqual([]);
+    await victim.ask({ type: 'echo', value: 0 });
+    const restarted = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'exit', code: 1 });
+    await restarted;
+    await s.stop(victim);
+    await vi.waitFor(async () => expect(await watcher.ask({ type: 'terminated-list' })).toEqual(['victim']));
+  });
+
   it('keeps messages sent while the worker was down and delivers them to the replacement', async () => {
     const s = await start({ workerRestart: { backoff: { minMs: 200, maxMs: 400 } } });
     const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
@@ -183,6 +198,22 @@ describe('worker supervision: restart intensity', () => {
     const dead = nextEvent(s, 'dead-letter');
     victim.tell({ type: 'work', seq: 9 });
     expect(await dead).toMatchObject({ reason: 'worker-crashed', message: { type: 'work', seq: 9 } });
+  });
+
+  it('after giving up, watchers elsewhere get Terminated and children elsewhere stop with their parent', async () => {
+    system = await ActorSystem.start({ workers: 2, actors, workerRestart: { maxRestarts: 0 } });
+    const s = system;
+    const { FarParent, Watcher } = await import('../fixtures/restart-actors.js');
+    const started = collect(s, 'actor-started');
+    const parent = await s.spawn(FarParent, { name: 'parent', placement: { worker: 1 } });
+    const watcher = await s.spawn(Watcher, { name: 'watcher', args: { target: parent }, placement: { worker: 2 } });
+    await vi.waitFor(() => expect(started.map((e) => e.actor)).toContain('parent/child'));
+    const childStopped = nextEvent(s, 'actor-stopped', (e) => e.actor === 'parent/child');
+    const abandoned = nextEvent(s, 'worker-abandoned');
+    parent.tell({ type: 'exit', code: 1 });
+    await abandoned;
+    await childStopped;
+    await vi.waitFor(async () => expect(await watcher.ask({ type: 'terminated-list' })).toEqual(['parent']));
   });
 
   it('shuts the system down after giving up when onGiveUp is shutdown', async () => {
