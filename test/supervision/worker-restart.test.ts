@@ -71,6 +71,17 @@ describe('worker supervision: a worker that dies is replaced', () => {
     await expect(victim.ask({ type: 'echo', value: 1 })).resolves.toBe(1);
   });
 
+  it('restarts a worker after an unhandled rejection, with the rejection as the cause', async () => {
+    const s = await start();
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const exited = nextEvent(s, 'worker-exited');
+    const restarted = nextEvent(s, 'worker-restarted');
+    victim.tell({ type: 'reject-unhandled' });
+    expect((await exited).error.message).toMatch(/rejected and never handled/);
+    await restarted;
+    await expect(victim.ask({ type: 'echo', value: 4 })).resolves.toBe(4);
+  });
+
   it('detects a hung worker with the heartbeat watchdog, terminates it and replaces it', async () => {
     const s = await start({ stallTimeoutMs: 300 });
     const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
