@@ -137,6 +137,17 @@ describe('worker supervision: a worker that dies is replaced', () => {
     await expect(victim.ask({ type: 'log' }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'ERR_ASK_TIMEOUT' });
   });
 
+  it('runs postRestart with the WorkerCrashedError on the recovered actor, and not preStart again', async () => {
+    const s = await start();
+    const { HookNoter } = await import('../fixtures/restart-actors.js');
+    const noter = await s.spawn(HookNoter, { name: 'noter', placement: { worker: 1 } });
+    await expect(noter.ask({ type: 'hooks' })).resolves.toEqual(['preStart']);
+    const restarted = nextEvent(s, 'worker-restarted');
+    noter.tell({ type: 'exit', code: 1 });
+    await restarted;
+    await expect(noter.ask({ type: 'hooks' })).resolves.toEqual(['postRestart ERR_WORKER_CRASHED']);
+  });
+
   it('keeps the watches on a recovered actor: its watcher elsewhere still hears when it stops', async () => {
     const s = await start();
     const { Watcher } = await import('../fixtures/restart-actors.js');
