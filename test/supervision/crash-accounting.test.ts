@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorSystem, type SystemEvent } from '../../src/index.js';
+import { random } from '../fixtures/prng.js';
 import { Recorder, Victim } from '../fixtures/restart-actors.js';
 
 const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('message accounting across a worker crash', () => {
   let system: ActorSystem | undefined;

@@ -18,20 +18,9 @@ import {
   recordBytes,
 } from '../../src/transport/layout.js';
 import { RingReader, RingWriter } from '../../src/transport/ring.js';
+import { prng } from '../fixtures/prng.js';
 
 const FC_SEED = 0x5eed_2024;
-
-/** mulberry32: a tiny seeded PRNG, so payloads and operation sequences are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** The payload of record `seq`: `length` bytes from a PRNG seeded with the sequence number. */
 function payloadFor(seq: number, length: number): Uint8Array {
