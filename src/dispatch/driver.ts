@@ -117,7 +117,9 @@ export class WorkerDriver extends Driver {
         if (spins > 0 && this.#budget < this.spinIterations) this.#budget = Math.min(this.spinIterations, this.#budget * 2);
         spins = 0;
         // Async handlers resume in microtasks, which run only once we return to the event loop.
-        if (rt.asyncInFlight > 0 || ((++rounds & 63) === 0 && performance.now() > sliceEnd)) {
+        // The clock every 8 rounds: a round can be a whole turn of `throughput` heavy messages per actor, and
+        // checking only every 64 let a CPU-bound worker keep its timers and I/O waiting for hundreds of ms.
+        if (rt.asyncInFlight > 0 || ((++rounds & 7) === 0 && performance.now() > sliceEnd)) {
           this.schedule();
           return;
         }
