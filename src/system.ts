@@ -257,12 +257,14 @@ export class ActorSystem {
         return;
       case 'recovered': {
         const down = this.#down.get(from);
+        // Every worker reports what it recovered; only a replacement's report is a restart (a first boot has none).
+        if (down === undefined) return;
         this.#down.delete(from);
         this.events.publish({
           type: 'worker-restarted',
           worker: from,
-          restarts: down?.restarts ?? 0,
-          downMs: down === undefined ? 0 : performance.now() - down.at,
+          restarts: down.restarts,
+          downMs: performance.now() - down.at,
           actors: m.actors,
           messages: m.messages,
           redelivered: m.redelivered,

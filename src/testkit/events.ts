@@ -27,7 +27,7 @@ export type EventExpectation = {
     match?: (event: EventOf<T>) => boolean;
   } & (T extends 'actor-failed' | 'actor-restarted' | 'actor-started' | 'actor-stopped' ? { /** The actor's name. */ actor?: string } : {}) &
     (T extends 'actor-failed' | 'actor-restarted' ? { error?: ErrorMatcher } : {}) &
-    (T extends 'worker-exited' ? { /** The worker's thread number (1..N). */ worker?: number } : {}) &
+    (T extends 'worker-exited' | 'worker-restarted' | 'worker-abandoned' ? { /** The worker's thread number (1..N). */ worker?: number } : {}) &
     (T extends 'dead-letter' ? { /** The target actor's name. */ target?: string } : {});
 }[SystemEventType];
 

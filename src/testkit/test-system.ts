@@ -174,6 +174,18 @@ export class TestSystem implements ProbeHost {
   }
 
   /**
+   * Expects a worker to be replaced after it died (in the block): `worker-restarted` once its replacement has
+   * recovered its actors, so messages sent after this resolves reach the recovered actors.
+   */
+  expectWorkerRestart<T>(
+    restart: { worker?: number; count?: number },
+    block: () => T | Promise<T>,
+    options?: ExpectOptions,
+  ): Promise<Awaited<T>> {
+    return expectEvents(this.system.events, { type: 'worker-restarted', ...restart }, block, options, this);
+  }
+
+  /**
    * Expects the actor behind `ref` to stop, or to have stopped already: death watch (`ctx.watch`) from a hidden
    * actor on the main thread, so it is exact by id, even when a later actor took the same name.
    */

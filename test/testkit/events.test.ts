@@ -132,4 +132,18 @@ describe('expecting a worker to exit', () => {
     const killer = await own.system.spawn(Killer, { name: 'killer' });
     await own.expectWorkerExit({ worker: 1 }, () => killer.tell({ type: 'crash-worker' }));
   });
+
+  it('expectWorkerRestart waits until the replacement has recovered the actors', async () => {
+    const own = await createTestSystem({ workers: 1, actors });
+    const killer = await own.system.spawn(Killer, { name: 'killer' });
+    await own.expectWorkerRestart({ worker: 1 }, () => killer.tell({ type: 'crash-worker' }));
+    // The same ref reaches the recovered actor.
+    await own.expectWorkerRestart({ worker: 1 }, () => killer.tell({ type: 'crash-worker' }));
+  });
+
+  it('fails naming the worker it waited for when that worker did not restart', async () => {
+    const own = await createTestSystem({ workers: 1, actors });
+    const err = await own.expectWorkerRestart({ worker: 1 }, () => {}, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/worker-restarted.*worker 1/s);
+  });
 });
