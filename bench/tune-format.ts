@@ -31,10 +31,14 @@ const fmt = (value: number | null, unit: string): string => {
 };
 
 function trialLine(trial: Trial): string {
-  const figures = trial.error !== undefined
-    ? `FAILED: ${trial.error}`
-    : `latency score ${fmt(trial.latencyScore, 'µs')} (p50 ${fmt(trial.latencyP50, 'µs')}, p99 ${fmt(trial.latencyP99, 'µs')}), ` +
-      `throughput ${fmt(trial.perSecond, '/s')}`;
+  const parts: string[] = [];
+  if (trial.latencyScore !== null) {
+    parts.push(
+      `latency score ${fmt(trial.latencyScore, 'µs')} (p50 ${fmt(trial.latencyP50, 'µs')}, p99 ${fmt(trial.latencyP99, 'µs')})`,
+    );
+  }
+  if (trial.perSecond !== null) parts.push(`throughput ${fmt(trial.perSecond, '/s')}`);
+  const figures = trial.error !== undefined ? `FAILED: ${trial.error}` : parts.join(', ') || 'no figure';
   const busy = trial.otherCpu !== null && trial.otherCpu > 0.1 ? `  (other processes ${trial.otherCpu.toFixed(2)} CPUs)` : '';
   return `  ${formatConfigCode(trial.config)}\n      ${figures}${busy}`;
 }
