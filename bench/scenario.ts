@@ -78,6 +78,11 @@ export interface ThroughputMeasurement {
   readonly seconds: number;
   /** `messages / seconds`. */
   readonly perSecond: number;
+  /**
+   * True when an open-loop generator imposed the rate: the figure says whether the receiver kept up, not how
+   * fast it can go, so `--tune` leaves it out of its throughput objective.
+   */
+  readonly imposedRate?: boolean;
   readonly config?: Config;
   readonly references?: readonly Reference[];
 }

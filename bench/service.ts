@@ -231,6 +231,7 @@ export async function measureService(
       messages: figure.completed,
       seconds: figure.seconds,
       perSecond: figure.perSecond,
+      imposedRate: true,
     });
     rows.push(
       `${Math.round(fraction * 100)}%: generator send lag p99 ${figure.latency.samples > 0 ? figure.sendLagP99.toFixed(0) : '-'} µs` +

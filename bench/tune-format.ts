@@ -46,7 +46,7 @@ function trialLine(trial: Trial): string {
 export function formatTune(result: TuneResult): string {
   const lines = [
     `Tuning ${result.scenario}: ${result.trials.length} configuration(s), coordinate descent from ${formatConfigCode(result.start)}`,
-    'latency score = geometric mean over the latency rows of sqrt(p50 x p99); throughput = geometric mean of the messages/s rows',
+    'latency score = geometric mean over the latency rows of sqrt(p50 x p99); throughput = geometric mean of the messages/s rows (rates imposed by an open loop left out)',
     '',
     'Tried',
     ...result.trials.map(trialLine),

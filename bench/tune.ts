@@ -12,7 +12,7 @@
  * Objectives: latency is the geometric mean, over the scenario's latency rows, of sqrt(p50 x p99): the
  * median and the tail count alike (by p99 alone, parking always wins, at 4x the median of spinning; by
  * p50 alone, spinning wins and its tails on 2 cores are milliseconds). Throughput is the geometric mean
- * of its messages/s rows. A scenario without one of those kinds gets no recommendation for it.
+ * of its messages/s rows, leaving out those whose rate an open-loop generator imposed (`imposedRate`). A scenario without one of those kinds gets no recommendation for it.
  *
  * Main thread only; runs one scenario at a time, never two.
  */
@@ -85,7 +85,7 @@ function summarise(config: EngineOptions, outcome: RunOutcome): Trial {
   }
   const ms: readonly Measurement[] = outcome.result.measurements;
   const latencies = ms.flatMap((m) => (m.kind === 'latency' ? [m.latency] : []));
-  const rates = ms.flatMap((m) => (m.kind === 'throughput' ? [m.perSecond] : []));
+  const rates = ms.flatMap((m) => (m.kind === 'throughput' && m.imposedRate !== true ? [m.perSecond] : []));
   return {
     config,
     latencyP99: geomean(latencies.map((l) => l.p99)),
