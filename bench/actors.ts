@@ -93,15 +93,3 @@ export const BenchHasher = defineActor('bench.Hasher', {
     ctx.reply(cpuWork(msg.rounds, msg.seed));
   },
 });
-
-export type CrasherMsg = { type: 'crash'; code: number };
-
-/**
- * Kills the worker it runs on (`process.exit` in a worker ends that thread only): the crash-recovery
- * scenario's way to lose a worker the way a native crash or an OOM would, without the engine's help.
- */
-export const BenchCrasher = defineActor('bench.Crasher', {
-  receive(_state, msg: CrasherMsg) {
-    process.exit(msg.code);
-  },
-});

@@ -50,8 +50,6 @@ export function engineConfig(config: Readonly<ResolvedConfig>): Config {
 export interface EngineTrouble {
   deadLetters: number;
   readonly failures: string[];
-  /** Set by a scenario that kills workers on purpose: its dead letters and worker exits are expected. */
-  expectCrashes: boolean;
 }
 
 /**
@@ -60,7 +58,7 @@ export interface EngineTrouble {
  */
 export async function startSystem(engine: EngineOptions): Promise<{ system: ActorSystem; trouble: EngineTrouble }> {
   const system = await ActorSystem.start(systemOptions(engine));
-  const trouble: EngineTrouble = { deadLetters: 0, failures: [], expectCrashes: false };
+  const trouble: EngineTrouble = { deadLetters: 0, failures: [] };
   system.events.subscribe((event) => {
     if (event.type === 'dead-letter') trouble.deadLetters++;
     else if (event.type === 'actor-failed') trouble.failures.push(`${event.actor}: ${event.error.message}`);
@@ -74,7 +72,7 @@ export async function startSystem(engine: EngineOptions): Promise<{ system: Acto
 /** Notes for the report when the engine misbehaved during a scenario; empty when it did not. */
 export function troubleNotes(trouble: EngineTrouble): string[] {
   const notes: string[] = [];
-  const tag = trouble.expectCrashes ? 'expected (workers killed on purpose):' : 'WARNING:';
+  const tag = 'WARNING:';
   if (trouble.deadLetters > 0) notes.push(`${tag} ${trouble.deadLetters} dead letter(s) during the run`);
   for (const failure of trouble.failures.slice(0, 5)) notes.push(`${tag} engine reported ${failure}`);
   if (trouble.failures.length > 5) notes.push(`${tag} and ${trouble.failures.length - 5} more`);
@@ -118,10 +116,8 @@ async function stopSystem(system: ActorSystem): Promise<string | undefined> {
 export async function withSystem(
   engine: EngineOptions,
   body: (system: ActorSystem) => Promise<ScenarioResult>,
-  options: { readonly expectCrashes?: boolean } = {},
 ): Promise<ScenarioResult> {
   const { system, trouble } = await startSystem(engine);
-  trouble.expectCrashes = options.expectCrashes ?? false;
   let result: ScenarioResult;
   try {
     result = await body(system);
