@@ -11,6 +11,10 @@ export interface WorkerStats {
   thread: number;
   actors: number;
   asyncInFlight: number;
+  /** Times the worker's loop parked (went to sleep until a message) since it started. */
+  parks: number;
+  /** Empty polling rounds the worker allows itself before parking now (adaptive, at most spinIterations). */
+  spinBudget: number;
 }
 
 /** What a worker exposes to the main thread. */

@@ -44,7 +44,13 @@ exposeControl(
       start(a);
       return { thread, definitions: knownDefinitions() };
     },
-    stats: () => ({ thread, actors: rt?.actorCount ?? 0, asyncInFlight: rt?.asyncInFlight ?? 0 }),
+    stats: () => ({
+      thread,
+      actors: rt?.actorCount ?? 0,
+      asyncInFlight: rt?.asyncInFlight ?? 0,
+      parks: driver?.parks ?? 0,
+      spinBudget: driver?.spinBudget ?? 0,
+    }),
     exit: () => {
       driver?.stop();
       // A last round so records already produced (replies, reports) reach their rings.

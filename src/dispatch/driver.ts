@@ -93,6 +93,8 @@ abstract class Driver {
 
 /** The least a hybrid worker spins before parking, however sparse its traffic has been. */
 const MIN_SPIN = 256;
+/** A park shorter than this means the work came back quickly: the spin budget grows (see WorkerDriver.run). */
+const SHORT_PARK_MS = 0.2;
 
 export class WorkerDriver extends Driver {
   /**
@@ -101,6 +103,14 @@ export class WorkerDriver extends Driver {
    * a steady stream keeps the full `spinIterations`. PLATFORM.md: a fixed spin-then-park can lose badly on 2 cores.
    */
   #budget = this.spinIterations;
+  /** How often this worker parked, and its spin budget now: for `system.stats()` and tuning. */
+  parks = 0;
+  get spinBudget(): number {
+    return this.#budget;
+  }
+
+  /** When the current park began (0: not parked since the last run). */
+  #parkedAt = 0;
 
   protected run(): void {
     if (this.state === 'stopped') return;
@@ -108,7 +118,15 @@ export class WorkerDriver extends Driver {
     // The main thread's watchdog reads this: a loop that stops coming back here is hung (a stuck handler).
     Atomics.add(this.parker!.control, CTL_HEARTBEAT, 1);
     const rt = this.rt;
-    const sliceEnd = performance.now() + SLICE_MS;
+    const now = performance.now();
+    const sliceEnd = now + SLICE_MS;
+    if (this.#parkedAt !== 0) {
+      // Work that comes back soon after a park is traffic a longer spin would have caught (back-to-back asks,
+      // a steady stream with small gaps): grow the budget again. Without this, a budget halved down to MIN_SPIN
+      // never recovers, since after a park the loop starts with no spins to count (it parked on every ask).
+      if (now - this.#parkedAt < SHORT_PARK_MS) this.#budget = Math.min(this.spinIterations, this.#budget * 4);
+      this.#parkedAt = 0;
+    }
     const spinForever = this.strategy === 'spin';
     let spins = 0;
     let rounds = 0;
@@ -135,7 +153,11 @@ export class WorkerDriver extends Driver {
         continue;
       }
       if (this.spinIterations > 0) this.#budget = Math.max(Math.min(MIN_SPIN, this.spinIterations), this.#budget >> 1);
-      if (this.park()) return;
+      if (this.park()) {
+        this.parks++;
+        this.#parkedAt = performance.now();
+        return;
+      }
     }
   }
 }
