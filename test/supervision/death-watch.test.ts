@@ -78,6 +78,15 @@ describe('death watch', () => {
     await probe.expectNoMsg(100);
   });
 
+  it('keeps the watches of a watcher across its restart', async () => {
+    const { probe, watcher } = await watcherOn(1);
+    const kid = await kidOn(2);
+    await watcher.ask({ type: 'watch', target: kid });
+    await tk.expectEvents({ type: 'actor-restarted', actor: watcher.name }, () => watcher.tell({ type: 'fail' }));
+    await tk.system.stop(kid);
+    await probe.expectMsg(`terminated ${kid.name}`);
+  });
+
   it('delivers no Terminated after unwatch', async () => {
     const { probe, watcher } = await watcherOn(1);
     const kid = await kidOn(2);
