@@ -7,6 +7,7 @@
  * TypeScript source through tsx (what tests and `tsx` runs use: its boot is several times slower).
  */
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { LatencyHistogram, nowNs, type LatencySummary } from '../histogram.js';
 import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
@@ -14,6 +15,12 @@ import type { LatencyMeasurement, Scenario, ScenarioOptions, ScenarioResult } fr
 
 type Engine = typeof import('../../src/index.js');
 type Msg = { type: 'get' } | { type: 'crash' };
+
+/**
+ * Between crashes: long enough for the supervisor to have booted its next spare worker, as it has when crashes
+ * are rare; back-to-back crashes would measure a cold boot of a replacement instead.
+ */
+const SETTLE_MS = 700;
 
 /** Every restart in a fresh window: each sample pays the first (smallest) backoff, as a single crash does. */
 const RESTART = { maxRestarts: 1_000_000, withinMs: 1 } as const;
@@ -41,6 +48,7 @@ async function measure(
     let crashes = 0;
     // One warm-up crash (not recorded): the first replacement also compiles the host's code paths.
     for (let i = -1; i < samples; i++) {
+      await sleep(SETTLE_MS);
       const t0 = nowNs();
       ref.tell({ type: 'crash' });
       await ref.ask({ type: 'get' });
@@ -65,7 +73,8 @@ export const crashRecovery: Scenario = {
     const samples = options.quick ? 5 : 30;
     const measurements: LatencyMeasurement[] = [];
     const notes: string[] = [
-      'each sample is one crash; the default backoff (10 ms + up to 20% jitter) is included',
+      'each sample is one crash; the default backoff (10 ms + up to 20% jitter) is included; ' +
+        `${SETTLE_MS} ms between crashes lets the supervisor boot its spare worker (workerRestart.spare)`,
     ];
     const dist = new URL('../../dist/src/index.js', import.meta.url);
     if (existsSync(fileURLToPath(dist))) {
