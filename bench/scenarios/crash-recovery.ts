@@ -70,7 +70,7 @@ export const crashRecovery: Scenario = {
   ],
 
   async run(options: ScenarioOptions): Promise<ScenarioResult> {
-    const samples = options.quick ? 5 : 30;
+    const samples = options.quick ? 3 : 30;
     const measurements: LatencyMeasurement[] = [];
     const notes: string[] = [
       'each sample is one crash; the default backoff (10 ms + up to 20% jitter) is included; ' +
