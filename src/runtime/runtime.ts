@@ -150,20 +150,7 @@ export class Runtime implements RefRuntime, CellHost {
         if (cell.status === RUNNING && cell.mailbox.size > 0) this.#schedule(cell);
         this.kick();
       },
-      track: (cell, p, done) => {
-        cell.busy = true;
-        this.#asyncInFlight++;
-        const settle = (err: unknown, failed: boolean): void => {
-          this.#asyncInFlight--;
-          cell.busy = false;
-          done(err, failed);
-          this.#afterHandler(cell);
-        };
-        p.then(
-          () => settle(undefined, false),
-          (err: unknown) => settle(err, true),
-        );
-      },
+      track: (cell, p, done) => this.#track(cell, p, done),
       now: () => performance.now(),
     });
     this.#watch = new DeathWatch({
@@ -869,16 +856,8 @@ export class Runtime implements RefRuntime, CellHost {
         if (spawnSlot >= 0) this.journal!.start(spawnSlot);
         const r = def.behavior.postRestart?.(cell.state, recovered, cell.ctx);
         if (isThenable(r)) {
-          cell.busy = true;
-          this.#asyncInFlight++;
-          const settle = (): void => {
-            this.#asyncInFlight--;
-            cell.busy = false;
-            this.#afterHandler(cell);
-          };
-          r.then(settle, (err: unknown) => {
-            this.#toMain({ type: 'actor-failed', actor: ref.name, error: serializeError(err), directive: 'restart' });
-            settle();
+          this.#track(cell, r, (err, failed) => {
+            if (failed) this.#toMain({ type: 'actor-failed', actor: ref.name, error: serializeError(err), directive: 'restart' });
           });
         }
         return;
@@ -1045,6 +1024,22 @@ export class Runtime implements RefRuntime, CellHost {
     } finally {
       this.#current = undefined;
     }
+  }
+
+  /** The actor is busy until `p` settles (no next message meanwhile); then `done`, then its next turn. */
+  #track(cell: Cell, p: PromiseLike<unknown>, done: (err: unknown, failed: boolean) => void): void {
+    cell.busy = true;
+    this.#asyncInFlight++;
+    const settle = (err: unknown, failed: boolean): void => {
+      this.#asyncInFlight--;
+      cell.busy = false;
+      done(err, failed);
+      this.#afterHandler(cell);
+    };
+    p.then(
+      () => settle(undefined, false),
+      (err: unknown) => settle(err, true),
+    );
   }
 
   #afterHandler(cell: Cell): void {
