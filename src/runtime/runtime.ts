@@ -1122,6 +1122,7 @@ export class Runtime implements RefRuntime, CellHost {
       this.#outboxed -= lost.length;
       for (const o of lost) {
         if (o.kind === K_TELL || o.kind === K_ASK) {
+          this.journal?.addUnjournaled(-1); // no longer held here: reported below instead
           decoding = this;
           const msg = this.codec.decode(o.bytes, 0, o.bytes.length);
           this.deadLetter('worker-crashed', `#${refId(o.targetHi, o.targetLo)}`, msg, null);
