@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AskTimeoutError } from '../../src/errors.js';
 import { PendingAsks } from '../../src/runtime/asks.js';
@@ -76,4 +78,35 @@ describe('PendingAsks', () => {
     for (const p of ps) await expect(p).rejects.toThrow('shutting down');
     expect(asks.size).toBe(0);
   });
+
+  it('times out an ask made after earlier ones settled at its own deadline, not at the earlier timer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const asks = new PendingAsks();
+    const first = asks.create('first', 1000);
+    asks.resolve(first.corr, 1); // its timer (due at 1000) stays armed, unreferenced, for the next ask
+    await first.promise;
+    await vi.advanceTimersByTimeAsync(500);
+    let outcome = 'pending';
+    const second = asks.create('second', 1000); // due at 1500
+    second.promise.then(
+      () => (outcome = 'resolved'),
+      (e: unknown) => (outcome = e instanceof AskTimeoutError ? 'timed out' : 'other error'),
+    );
+    await vi.advanceTimersByTimeAsync(600); // t = 1100: the old timer fired, found nothing due, re-armed
+    expect(outcome).toBe('pending');
+    await vi.advanceTimersByTimeAsync(500); // t = 1600
+    expect(outcome).toBe('timed out');
+  });
+
+  it('lets the process exit once every ask has settled, without waiting for their timeout', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const program = fileURLToPath(new URL('../fixtures/settled-ask-exit.ts', import.meta.url));
+    // The ask's timeout is 10 minutes; the child gets 30 s to exit by itself.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', program], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect({ status: r.status, signal: r.signal, stdout: r.stdout.trim() }, r.stderr).toEqual({
+      status: 0,
+      signal: null,
+      stdout: 'settled done',
+    });
+  }, 45_000);
 });
