@@ -92,6 +92,13 @@ export class Runtime implements RefRuntime, CellHost {
   readonly asks = new PendingAsks();
   /** Called whenever new work may have appeared out of band; the driver wakes the loop. */
   kick: () => void = () => {};
+  /**
+   * Main thread: called instead of `kick` right after an ask from outside any actor went into a ring, with whether
+   * the target thread had to be woken. The driver may wait for the reply synchronously (MainDriver.awaitReply).
+   */
+  awaitReply: ((woke: boolean) => void) | undefined;
+  /** Whether the last record `#post` wrote to a ring had to wake its thread (or waits in an outbox). */
+  #rang = false;
   /** Set on the main thread. */
   main: MainHooks | undefined;
   /** After close(), the API refuses new messages. */
@@ -247,8 +254,10 @@ export class Runtime implements RefRuntime, CellHost {
       this.codec.encode(message);
       const { corr, promise } = this.asks.create(ref.name, t, ref.thread);
       if (this.journal !== undefined) this.journal.lastCorr = corr;
+      this.#rang = true; // the ring path below says whether it woke the target
       this.#post(K_ASK, ref.thread, ref.id, ref.name, from, corr, undefined, true);
-      this.kick();
+      if (from === undefined && ref.thread !== this.thread && this.awaitReply !== undefined) this.awaitReply(this.#rang);
+      else this.kick();
       return promise;
     } catch (err) {
       return Promise.reject(err);
@@ -322,11 +331,12 @@ export class Runtime implements RefRuntime, CellHost {
       outbox.size === 0 &&
       writer.tryWrite(kind, hi, lo, sHi, sLo, this.thread, corr, codec.encoded, codec.encodedStart, codec.encodedEnd)
     ) {
-      wake(this.mesh!.controls[thread]!);
+      this.#rang = wake(this.mesh!.controls[thread]!);
       done?.();
       return true;
     }
     if (!queue) return false;
+    this.#rang = true;
     outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: codec.encodedCopy(), done });
     this.#outboxed++;
     // Held in this thread's memory only until the ring has room: lost if this worker dies meanwhile (counted).

@@ -12,12 +12,14 @@
  */
 import { CTL_ACTORS, CTL_DOORBELL, CTL_PARKED } from './layout.js';
 
-/** Producer side: wake the thread owning `control` if (and only if) it is parked. */
-export function wake(control: Int32Array): void {
+/** Producer side: wake the thread owning `control` if (and only if) it is parked. Says whether it was parked. */
+export function wake(control: Int32Array): boolean {
   if (Atomics.load(control, CTL_PARKED) === 1) {
     Atomics.add(control, CTL_DOORBELL, 1);
     Atomics.notify(control, CTL_DOORBELL);
+    return true;
   }
+  return false;
 }
 
 /** Consumer side of one thread's control block. */
@@ -44,19 +46,14 @@ export class Parker {
   }
 
   /**
-   * Waits without blocking the event loop. Resolves on a wake-up or after `timeoutMs`. A pending waitAsync does not
-   * keep a process alive on Node 20, so callers keep something else referenced while they need the wake-up.
+   * Waits without blocking the event loop. Resolves on a wake-up or after `timeoutMs`; undefined when the doorbell
+   * already moved. The caller ends the park (`endPark`): it may have left the park before the wait settles. A
+   * pending waitAsync does not keep a process alive on Node 20, so callers keep something else referenced while
+   * they need the wake-up.
    */
   parkAsync(seen: number, timeoutMs: number): Promise<unknown> | undefined {
     const r = Atomics.waitAsync(this.control, CTL_DOORBELL, seen, timeoutMs);
-    if (!r.async) {
-      this.endPark();
-      return undefined;
-    }
-    return r.value.then((v) => {
-      this.endPark();
-      return v;
-    });
+    return r.async ? r.value : undefined;
   }
 }
 
