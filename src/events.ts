@@ -14,6 +14,8 @@ export type SystemEvent =
       message: unknown;
       /** The sending actor's name, when an actor sent it. */
       sender: string | null;
+      /** For `worker-crashed`: why the worker died (the same cause as its `worker-exited` event). */
+      error?: Error;
     }
   /** An actor failed; `directive` is what its supervisor (its parent, or the guardian) actually applied. */
   | { type: 'actor-failed'; actor: string; error: Error; directive: Directive }
@@ -21,17 +23,22 @@ export type SystemEvent =
   | { type: 'actor-restarted'; actor: string; thread: number; error: Error }
   | { type: 'actor-started'; actor: string; thread: number }
   | { type: 'actor-stopped'; actor: string; thread: number }
-  /** A worker died; `restarting` says whether a replacement will boot (after the backoff). */
-  | { type: 'worker-exited'; worker: number; code: number; error: Error; restarting: boolean }
+  /**
+   * A worker died; `restarting` says whether a replacement will boot (after the backoff). `restarts`: how many times
+   * this worker was replaced within `workerRestart.withinMs` before this death.
+   */
+  | { type: 'worker-exited'; worker: number; code: number; error: Error; restarting: boolean; restarts: number }
   /**
    * A replacement worker booted and recovered its predecessor's actors. `downMs`: from the death to the recovery.
    * `messages`: queued messages delivered again; `redelivered`/`lost`: messages being handled at the crash, handled
    * again (redeliverOnCrash) or reported as dead letters; `unjournaled`: messages the dead worker held only in memory
    * (its journal was full, or they waited for room in a full ring), lost without a dead letter of their own.
+   * `error`: why its predecessor died.
    */
   | {
       type: 'worker-restarted';
       worker: number;
+      error: Error;
       restarts: number;
       downMs: number;
       actors: number;

@@ -39,7 +39,7 @@ export class ActorSystem {
   readonly #journals: SharedArrayBuffer[];
   #supervisor: WorkerSupervisor | undefined;
   /** Workers that died and will be replaced: when, and how many restarts the replacement makes. */
-  readonly #down = new Map<number, { at: number; restarts: number }>();
+  readonly #down = new Map<number, { at: number; restarts: number; cause: Error }>();
   readonly #byName = new Map<string, ActorRef>();
   readonly #reserved = new Set<string>();
   readonly #topLevel = new Set<string>();
@@ -179,8 +179,8 @@ export class ActorSystem {
 
   /** A worker died outside shutdown. When it will be replaced, everything waits for its replacement. */
   #workerDied(thread: number, code: number, cause: Error, restartInMs: number | null, restarts: number): void {
-    if (restartInMs !== null) this.#down.set(thread, { at: performance.now(), restarts: restarts + 1 });
-    this.events.publish({ type: 'worker-exited', worker: thread, code, error: cause, restarting: restartInMs !== null });
+    if (restartInMs !== null) this.#down.set(thread, { at: performance.now(), restarts: restarts + 1, cause });
+    this.events.publish({ type: 'worker-exited', worker: thread, code, error: cause, restarting: restartInMs !== null, restarts });
   }
 
   /**
@@ -263,6 +263,7 @@ export class ActorSystem {
         this.events.publish({
           type: 'worker-restarted',
           worker: from,
+          error: down.cause,
           restarts: down.restarts,
           downMs: performance.now() - down.at,
           actors: m.actors,
@@ -285,7 +286,14 @@ export class ActorSystem {
         return;
       }
       case 'dead-letter':
-        this.events.publish({ type: 'dead-letter', reason: m.reason, target: m.target, message: m.message, sender: m.sender });
+        this.events.publish({
+          type: 'dead-letter',
+          reason: m.reason,
+          target: m.target,
+          message: m.message,
+          sender: m.sender,
+          ...(m.error !== undefined ? { error: deserializeError(m.error) } : {}),
+        });
         return;
       case 'actor-failed':
         this.events.publish({ type: 'actor-failed', actor: m.actor, error: deserializeError(m.error), directive: m.directive });

@@ -315,7 +315,8 @@ export class Runtime implements RefRuntime, CellHost {
       decoding = this;
       const msg = codec.decode(codec.encoded, codec.encodedStart, codec.encodedEnd - codec.encodedStart);
       if (kind === K_TELL || kind === K_ASK) {
-        this.deadLetter(writer === undefined ? 'actor-stopped' : 'worker-crashed', name, msg, from?.ref.name ?? null);
+        if (writer === undefined) this.deadLetter('actor-stopped', name, msg, from?.ref.name ?? null);
+        else this.deadLetter('worker-crashed', name, msg, from?.ref.name ?? null, this.#dead.get(thread));
       }
       // An ask, or a system request awaiting its acknowledgement (spawn, stop), fails at once.
       if ((kind === K_ASK || kind === K_SYSTEM) && corr !== 0) {
@@ -549,8 +550,9 @@ export class Runtime implements RefRuntime, CellHost {
     return this.#cells.get(id)?.ref.name ?? this.#names.get(id) ?? this.#tombstones.get(id) ?? `#${id}@${thread}`;
   }
 
-  deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null): void {
+  deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null, error?: unknown): void {
     const m: SystemMessage = { type: 'dead-letter', reason, target, message, sender };
+    if (error !== undefined) m.error = serializeError(error);
     this.#toMain(m);
   }
 
@@ -741,7 +743,7 @@ export class Runtime implements RefRuntime, CellHost {
         const cell = this.#cells.get(id);
         if (cell === undefined || cell.def.behavior.redeliverOnCrash !== true) {
           const name = cell?.ref.name ?? `#${id}`;
-          this.deadLetter('worker-crashed', name, msg, senderId === 0 ? null : this.#nameOf(senderId, r.senderThread));
+          this.deadLetter('worker-crashed', name, msg, senderId === 0 ? null : this.#nameOf(senderId, r.senderThread), cause);
           if (r.kind === K_ASK && r.corr !== 0) this.#reply(r.senderThread, r.corr, new WorkerCrashedError(this.thread, cause), true);
           counts.lost++;
           return;
@@ -1135,7 +1137,7 @@ export class Runtime implements RefRuntime, CellHost {
           this.journal?.addUnjournaled(-1); // no longer held here: reported below instead
           decoding = this;
           const msg = this.codec.decode(o.bytes, 0, o.bytes.length);
-          this.deadLetter('worker-crashed', `#${refId(o.targetHi, o.targetLo)}`, msg, null);
+          this.deadLetter('worker-crashed', `#${refId(o.targetHi, o.targetLo)}`, msg, null, cause);
           if (o.kind === K_ASK && o.corr !== 0) this.asks.reject(o.corr, new WorkerCrashedError(thread, cause));
         }
         o.done?.();
@@ -1186,7 +1188,7 @@ export class Runtime implements RefRuntime, CellHost {
 
   #buried(thread: number, kind: number, id: number, msg: unknown, senderId: number, senderThread: number, corr: number, error: Error): void {
     const target = this.#tombstones.get(id) ?? `#${id}`;
-    this.deadLetter('worker-crashed', target, msg, senderId === 0 ? null : this.#nameOf(senderId, senderThread));
+    this.deadLetter('worker-crashed', target, msg, senderId === 0 ? null : this.#nameOf(senderId, senderThread), error);
     if (kind === K_ASK && corr !== 0 && senderThread !== thread) this.#reply(senderThread, corr, error, true);
   }
 

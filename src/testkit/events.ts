@@ -167,6 +167,7 @@ function describeTally(t: Tally): string {
 
 function showEvent(e: SystemEvent): string {
   if (e.type === 'actor-failed' || e.type === 'actor-restarted') return show({ ...e, error: describeError(e.error) });
-  if (e.type === 'worker-exited' && e.error !== null) return show({ ...e, error: describeError(e.error) });
+  if ((e.type === 'worker-exited' || e.type === 'worker-restarted') && e.error !== null) return show({ ...e, error: describeError(e.error) });
+  if (e.type === 'dead-letter' && e.error !== undefined) return show({ ...e, error: describeError(e.error) });
   return show(e);
 }
