@@ -15,6 +15,13 @@ export const askRoundTrip: Scenario = {
   // The issue's target is "while requests keep coming": this scenario asks back to back, so it applies.
   targets: [
     {
+      // The engine core's first target (issue 2), looser than the suite's below.
+      label: 'ask round-trip p50 <= 1/3 of postMessage ping-pong p50 (engine core)',
+      compare: 'round-trip',
+      against: { scenario: 'post-message', compare: 'round-trip' },
+      factor: 1 / 3,
+    },
+    {
       label: 'ask round-trip p50 <= 1/10 of postMessage ping-pong p50',
       compare: 'round-trip',
       against: { scenario: 'post-message', compare: 'round-trip' },
