@@ -18,6 +18,7 @@ describe('message accounting across a worker crash', () => {
     { die: 'hang', seed: 3, midMessage: true },
     { die: 'oom', seed: 4, midMessage: true },
     { die: 'throw-async', seed: 5, midMessage: false },
+    { die: 'reject-unhandled', seed: 6, midMessage: false },
   ] as const;
   for (const { die, seed, midMessage } of modes) {
     it(`accounts for every message when the worker dies (${die}) at a random point (seed ${seed}): each handled once or dead-lettered, every ask settled`, async () => {
@@ -52,7 +53,8 @@ describe('message accounting across a worker crash', () => {
       const report = await restarted;
       expect(report).toMatchObject({ worker: 1, lost: midMessage ? 1 : 0, unjournaled: 0 });
       // A crash in the middle of a message finds a backlog: the replacement delivered queued messages (not a
-      // vacuous run). An uncaught throw from a timer happens between pumps, possibly after the backlog is gone.
+      // vacuous run). An uncaught throw from a timer, or an unhandled rejection, takes the worker down between
+      // messages, possibly after the backlog is gone.
       if (midMessage) expect(report.messages).toBeGreaterThan(0);
 
       // Every ask settles: with its own seq, or with WorkerCrashedError for the message that was being handled.
