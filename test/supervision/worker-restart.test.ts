@@ -122,19 +122,24 @@ describe('worker supervision: a worker that dies is replaced', () => {
     expect(log).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
-  it('handles the interrupted message again for an actor that opts in with redeliverOnCrash', async () => {
+  it('handles the interrupted message again for an actor that opts in with redeliverOnCrash, then the messages queued behind it, in order', async () => {
     const s = await start();
     const victim = await s.spawn(RedeliveredVictim, { name: 'victim', args: {}, placement: { worker: 1 } });
     const killer = await s.spawn(Victim, { name: 'killer', args: {}, placement: { worker: 1 } });
-    victim.tell({ type: 'hold' });
-    victim.tell({ type: 'work', seq: 1 });
+    const deadLetters = collect(s, 'dead-letter');
+    // Being handled when the worker dies (it holds until the actor has been recovered), with 50 messages behind it.
+    const interrupted = victim.ask({ type: 'hold-until-recovered', seq: 0 });
+    for (let seq = 1; seq <= 50; seq++) victim.tell({ type: 'work', seq });
     const restarted = nextEvent(s, 'worker-restarted');
     killer.tell({ type: 'exit', code: 1 });
-    const report = await restarted;
     // The killer's 'exit' was in progress too, and is not redelivered (Victim does not opt in).
-    expect(report).toMatchObject({ redelivered: 1, lost: 1, messages: 1 });
-    // 'hold' is handled again (and holds again): 'work' waits behind it, as it did before the crash.
-    await expect(victim.ask({ type: 'log' }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'ERR_ASK_TIMEOUT' });
+    expect(await restarted).toMatchObject({ redelivered: 1, lost: 1, messages: 50 });
+    // Handled again by the re-created actor, which answers the ask made before the crash.
+    await expect(interrupted).resolves.toBe(0);
+    // The re-created actor's log holds everything it handled: the interrupted message first, then the queue, in order.
+    expect(await victim.ask({ type: 'log' })).toEqual(Array.from({ length: 51 }, (_, i) => i));
+    // Nothing of the victim's was reported lost ('work' replies to tells: those are 'no-asker' dead letters).
+    expect(deadLetters.filter((e) => e.target === 'victim' && e.reason === 'worker-crashed')).toEqual([]);
   });
 
   it('runs postRestart with the WorkerCrashedError on the recovered actor, and not preStart again', async () => {
