@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorSystem, InvalidArgumentError, type Placement } from '../../src/index.js';
-import { Echo } from '../fixtures/actors.js';
+import { Echo, Parent } from '../fixtures/actors.js';
 
 let system: ActorSystem;
 
@@ -46,6 +46,14 @@ describe('placement', () => {
 
   it.each([1, 2, 0])('places an actor on the thread { worker: %i } names (0 is the main thread)', async (worker) => {
     expect(await threadOf({ worker })).toBe(worker);
+  });
+
+  // Thread 0 tells 'local' apart from every strategy: none of them places on the main thread.
+  it.each([0, 1, 2])("places a child on its parent's thread (%i) when the child's spawn names no placement", async (worker) => {
+    const parent = await system.spawn(Parent, { placement: { worker } });
+    const child = await parent.ask({ type: 'spawn-counter', name: 'kid', start: 4 });
+    expect(child.thread).toBe(worker);
+    expect(await child.ask({ type: 'get' })).toBe(4);
   });
 
   it("places an actor on the worker hosting fewer actors with 'least-loaded'", async () => {
