@@ -11,7 +11,8 @@ import type { Remote } from 'comlink';
 import type { ResolvedConfig } from '../config.js';
 import { wrapControl, type WorkerControl, type WorkerStats } from '../control.js';
 import { WorkerBootError, WorkerStalledError, serializeError, type SerializedError } from '../errors.js';
-import { CTL_HEARTBEAT, CTL_PARKED } from '../transport/layout.js';
+import { CTL_HEARTBEAT } from '../transport/layout.js';
+import { isParked } from '../transport/wait.js';
 import type { MeshMemory } from '../transport/mesh.js';
 import { RestartTracker } from './restarts.js';
 
@@ -280,7 +281,7 @@ export class WorkerSupervisor {
       const control = new Int32Array(this.#mesh.controls[slot.thread]!);
       const beat = Atomics.load(control, CTL_HEARTBEAT);
       // A parked worker beats only when its park times out (every PARK_TIMEOUT_MS): give it that long too.
-      const allowed = Atomics.load(control, CTL_PARKED) === 1 ? Math.max(limit, PARKED_STALL_MS) : limit;
+      const allowed = isParked(control) ? Math.max(limit, PARKED_STALL_MS) : limit;
       if (beat !== slot.beat || stale) {
         slot.beat = beat;
         slot.beatAt = now;
