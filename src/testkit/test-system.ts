@@ -166,8 +166,8 @@ export class TestSystem implements ProbeHost {
   }
 
   /**
-   * Expects a worker to exit ('worker-exited' events). Workers are not restarted yet: there is no worker-restart
-   * event to expect until worker supervision exists.
+   * Expects a worker to exit ('worker-exited' events), whether or not it is then replaced (see
+   * `expectWorkerRestart` to wait for its replacement to have recovered its actors).
    */
   expectWorkerExit<T>(exit: { worker?: number; count?: number }, block: () => T | Promise<T>, options?: ExpectOptions): Promise<Awaited<T>> {
     return expectEvents(this.system.events, { type: 'worker-exited', ...exit }, block, options, this);
