@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActorSystem,
@@ -8,8 +9,8 @@ import {
   RingmasterError,
   type ActorRef,
 } from '../../src/index.js';
+import { createTestSystem } from '../../src/testkit/index.js';
 import { Counter, Echo, Thrower, type CounterMsg } from '../fixtures/actors.js';
-import { nextEvent } from '../fixtures/events.js';
 
 const MAX_MESSAGE_BYTES = 1024;
 
@@ -29,19 +30,12 @@ const unsendable: [string, unknown][] = [
   ['a symbol', { type: 'inc', by: 1, tag: Symbol('tag') }],
 ];
 
-let system: ActorSystem;
-
-beforeAll(async () => {
-  system = await ActorSystem.start({
-    workers: 2,
-    maxMessageBytes: MAX_MESSAGE_BYTES,
-    actors: [new URL('../fixtures/actors.ts', import.meta.url)],
-  });
+const tk = await createTestSystem({
+  workers: 2,
+  maxMessageBytes: MAX_MESSAGE_BYTES,
+  actors: [new URL('../fixtures/actors.ts', import.meta.url)],
 });
-
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = tk.system;
 
 async function counterOnWorker(worker: number): Promise<ActorRef<CounterMsg, number>> {
   return system.spawn(Counter, { args: { start: 0 }, placement: { worker } });
@@ -122,14 +116,13 @@ describe('asks that cannot be answered', () => {
   it("turns a tell to a stopped actor into a dead letter with reason 'actor-stopped'", async () => {
     const counter = await counterOnWorker(1);
     await system.stop(counter);
-    const dead = nextEvent(system, 'dead-letter', (e) => e.target === counter.name);
-    counter.tell({ type: 'inc', by: 42 });
-    expect(await dead).toEqual({
-      type: 'dead-letter',
-      reason: 'actor-stopped',
+    await tk.expectDeadLetters(1, () => counter.tell({ type: 'inc', by: 42 }), {
       target: counter.name,
-      message: { type: 'inc', by: 42 },
-      sender: null,
+      match: (e) =>
+        e.reason === 'actor-stopped' &&
+        isDeepStrictEqual(e.message, { type: 'inc', by: 42 }) &&
+        e.sender === null &&
+        e.error === undefined,
     });
   });
 
