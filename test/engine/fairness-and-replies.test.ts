@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ActorSystem, type ActorRef, type SystemOptions } from '../../src/index.js';
+import { createTestSystem } from '../../src/testkit/index.js';
 import { Blocker, openGate, type BlockerMsg } from '../fixtures/gated-actors.js';
 import { Hitter, Later, Log } from '../fixtures/extra-actors.js';
-import { nextEvent } from '../fixtures/events.js';
 import { shareInt32 } from '../fixtures/shared-memory.js';
 
 const actors = [
@@ -56,25 +56,31 @@ describe('fairness between actors on one worker', () => {
 });
 
 describe('replies nobody waits for', () => {
-  let system: ActorSystem;
-  beforeAll(async () => {
-    system = await ActorSystem.start({ workers: 1, actors });
-  });
-  afterAll(async () => {
-    await system?.shutdown();
-  });
+  const started = createTestSystem({ workers: 1, actors });
 
   it("reports a reply that arrives after its ask timed out as a dead letter with reason 'ask-timed-out'", async () => {
-    const later = await system.spawn(Later, { placement: { worker: 1 } });
-    const dead = nextEvent(system, 'dead-letter');
-    await expect(later.ask({ type: 'late', ms: 300 }, { timeoutMs: 50 })).rejects.toMatchObject({ code: 'ERR_ASK_TIMEOUT' });
-    expect(await dead).toMatchObject({ reason: 'ask-timed-out', message: 'too late' });
+    const tk = await started;
+    const later = await tk.system.spawn(Later, { placement: { worker: 1 } });
+    await tk.expectEvents(
+      [
+        { type: 'dead-letter', count: 1, match: (e) => e.reason === 'ask-timed-out' && e.message === 'too late' },
+        // ... and it is the only dead letter.
+        { type: 'dead-letter', count: 1 },
+      ],
+      () => expect(later.ask({ type: 'late', ms: 300 }, { timeoutMs: 50 })).rejects.toMatchObject({ code: 'ERR_ASK_TIMEOUT' }),
+    );
   });
 
   it("reports ctx.reply to a message that was told, not asked, as a dead letter with reason 'no-asker'", async () => {
-    const later = await system.spawn(Later, { name: 'replier', placement: { worker: 1 } });
-    const dead = nextEvent(system, 'dead-letter');
-    later.tell({ type: 'reply-to-tell' });
-    expect(await dead).toMatchObject({ reason: 'no-asker', message: 'nobody asked', target: 'replier' });
+    const tk = await started;
+    const later = await tk.system.spawn(Later, { name: 'replier', placement: { worker: 1 } });
+    await tk.expectEvents(
+      [
+        { type: 'dead-letter', count: 1, target: 'replier', match: (e) => e.reason === 'no-asker' && e.message === 'nobody asked' },
+        // ... and it is the only dead letter.
+        { type: 'dead-letter', count: 1 },
+      ],
+      () => later.tell({ type: 'reply-to-tell' }),
+    );
   });
 });
