@@ -1,27 +1,21 @@
 /**
  * Inline mode: the same actors and the same API, everything on the main thread (no workers, no shared memory).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
 import {
   ActorFailedError,
   ActorRef,
-  ActorSystem,
   InvalidArgumentError,
   MessageEncodeError,
   NameTakenError,
 } from '../../src/index.js';
 import { Counter, Echo, Parent, Relay, Slow, Who, type CounterMsg } from '../fixtures/actors.js';
-import { nextEvent, recordEvents } from '../fixtures/events.js';
+import { createTestSystem } from '../../src/testkit/index.js';
+import { recordEvents } from '../fixtures/events.js';
 
-let system: ActorSystem;
-
-beforeAll(async () => {
-  system = await ActorSystem.start({ mode: 'inline', actors: [new URL('../fixtures/actors.ts', import.meta.url)] });
-});
-
-afterAll(async () => {
-  await system?.shutdown();
-});
+const tk = await createTestSystem({ mode: 'inline', actors: [new URL('../fixtures/actors.ts', import.meta.url)] });
+const system = tk.system;
 
 describe("mode 'inline'", () => {
   it('starts no workers', () => {
@@ -62,9 +56,9 @@ describe("mode 'inline'", () => {
 
   it("spawns children under 'parent/child' names that lookup finds", async () => {
     const parent = await system.spawn(Parent, { name: 'inline-parent' });
-    const started = nextEvent(system, 'actor-started', (e) => e.actor === 'inline-parent/kid');
-    const child = await parent.ask({ type: 'spawn-counter', name: 'kid', start: 9 });
-    await started;
+    const child = await tk.expectEvents({ type: 'actor-started', actor: 'inline-parent/kid' }, () =>
+      parent.ask({ type: 'spawn-counter', name: 'kid', start: 9 }),
+    );
     expect(child.name).toBe('inline-parent/kid');
     expect(system.lookup('inline-parent/kid')?.equals(child)).toBe(true);
     expect(await child.ask<number>({ type: 'get' })).toBe(9);
@@ -110,8 +104,9 @@ describe("mode 'inline'", () => {
   it("turns a tell to a stopped actor into a dead letter with reason 'actor-stopped'", async () => {
     const counter = await system.spawn(Counter, { args: { start: 0 } });
     await system.stop(counter);
-    const dead = nextEvent(system, 'dead-letter', (e) => e.target === counter.name);
-    counter.tell({ type: 'inc', by: 1 });
-    expect(await dead).toMatchObject({ reason: 'actor-stopped', message: { type: 'inc', by: 1 } });
+    await tk.expectDeadLetters(1, () => counter.tell({ type: 'inc', by: 1 }), {
+      target: counter.name,
+      match: (e) => e.reason === 'actor-stopped' && isDeepStrictEqual(e.message, { type: 'inc', by: 1 }),
+    });
   });
 });
