@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ActorRef,
-  ActorSystem,
   NameTakenError,
   RingmasterError,
   defineActor,
 } from '../../src/index.js';
 import { Counter, Echo, Parent, Relay, Who } from '../fixtures/actors.js';
-import { nextEvent } from '../fixtures/events.js';
+import { createTestSystem } from '../../src/testkit/index.js';
 
 /** The error a promise rejects with; a failure when it resolves. */
 async function rejectionOf(p: Promise<unknown>): Promise<Error & { code?: string }> {
@@ -22,15 +21,8 @@ async function rejectionOf(p: Promise<unknown>): Promise<Error & { code?: string
 // Defined here only: the test's thread knows it, the workers (which load only the `actors` modules) do not.
 const NotLoaded = defineActor('NotInTheActorsOption', { receive() {} });
 
-let system: ActorSystem;
-
-beforeAll(async () => {
-  system = await ActorSystem.start({ workers: 2, actors: [new URL('../fixtures/actors.ts', import.meta.url)] });
-});
-
-afterAll(async () => {
-  await system?.shutdown();
-});
+const tk = await createTestSystem({ workers: 2, actors: [new URL('../fixtures/actors.ts', import.meta.url)] });
+const system = tk.system;
 
 describe('tell and ask', () => {
   it('runs the quick start: a counter started at 5, told to add 2, answers 7 as a number', async () => {
@@ -108,10 +100,10 @@ describe('names', () => {
 
   it("finds a child by 'parent/child' once it has started", async () => {
     const parent = await system.spawn(Parent, { name: 'lookup-parent', placement: { worker: 1 } });
-    const started = nextEvent(system, 'actor-started', (e) => e.actor === 'lookup-parent/kid');
-    const child = await parent.ask({ type: 'spawn-counter', name: 'kid', start: 3 });
+    const child = await tk.expectEvents({ type: 'actor-started', actor: 'lookup-parent/kid' }, () =>
+      parent.ask({ type: 'spawn-counter', name: 'kid', start: 3 }),
+    );
     expect(child.name).toBe('lookup-parent/kid');
-    await started;
     const found = system.lookup<{ type: 'get' }, number>('lookup-parent/kid');
     expect(found).toBeDefined();
     expect(found!.equals(child)).toBe(true);
@@ -181,11 +173,15 @@ describe('failures', () => {
 
   it("publishes a failure as an 'actor-failed' event with the directive 'restart'", async () => {
     const counter = await system.spawn(Counter, { name: 'fails-once', args: { start: 0 }, placement: { worker: 1 } });
-    const failed = nextEvent(system, 'actor-failed', (e) => e.actor === 'fails-once');
-    counter.tell({ type: 'boom' });
-    const e = await failed;
-    expect(e.directive).toBe('restart');
-    expect(e.error.message).toBe('boom requested');
+    await tk.expectEvents(
+      {
+        type: 'actor-failed',
+        actor: 'fails-once',
+        error: /^Error: boom requested$/,
+        match: (e) => e.directive === 'restart',
+      },
+      () => counter.tell({ type: 'boom' }),
+    );
   });
 
   it('keeps an actor answering after a failure', async () => {
