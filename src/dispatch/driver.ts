@@ -6,8 +6,9 @@
  *   ~1 ms of work, and at once while async handlers are pending (their continuations are microtasks). Idle, it
  *   spins up to `spinIterations` checks of its rings ('hybrid'), then parks with `Atomics.waitAsync` so timers and
  *   promises keep running while it sleeps (a blocking `Atomics.wait` would freeze them: piscina #331).
- * - MainDriver (on the main thread): never blocks the event loop for more than ~10 µs. An ask from the application's
- *   code to a worker that is awake waits for the reply synchronously, that briefly (`awaitReply`); otherwise, while
+ * - MainDriver (on the main thread): never blocks the event loop for long. An ask from the application's code to a
+ *   worker that is awake waits up to ~10 µs for the reply synchronously (`awaitReply`; records that arrive meanwhile
+ *   are handled at once, as a pump would); otherwise, while
  *   asks are pending it polls with `setImmediate` for a bounded window after the last activity, then parks with
  *   `Atomics.waitAsync`; idle, it parks.
  * Every park has a timeout: a producer that died never notifies.
@@ -277,14 +278,12 @@ export class MainDriver extends Driver {
     const rt = this.rt;
     const prev = this.state;
     let now = performance.now();
-    if (
-      woke ||
-      prev === 'running' ||
-      prev === 'stopped' ||
-      rt.asks.size !== 1 ||
-      now - this.#loopAt > LOOP_STARVE_MS ||
-      (this.#skip > 0 && this.#skip-- > 0)
-    ) {
+    if (this.#skip > 0) {
+      this.#skip--;
+      this.kick();
+      return;
+    }
+    if (woke || prev === 'running' || prev === 'stopped' || rt.asks.size !== 1 || now - this.#loopAt > LOOP_STARVE_MS) {
       this.kick();
       return;
     }

@@ -97,7 +97,7 @@ export class Runtime implements RefRuntime, CellHost {
    * the target thread had to be woken. The driver may wait for the reply synchronously (MainDriver.awaitReply).
    */
   awaitReply: ((woke: boolean) => void) | undefined;
-  /** Whether the last record `#post` wrote to a ring had to wake its thread (or waits in an outbox). */
+  /** Whether the last record `#post` wrote to a ring had to wake its thread (set by `#ask` beforehand: true). */
   #rang = false;
   /** Set on the main thread. */
   main: MainHooks | undefined;
@@ -337,7 +337,6 @@ export class Runtime implements RefRuntime, CellHost {
       return true;
     }
     if (!queue) return false;
-    this.#rang = true;
     outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: codec.encodedCopy(), done });
     this.#outboxed++;
     // Held in this thread's memory only until the ring has room: lost if this worker dies meanwhile (counted).

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActorSystem, type SystemEvent } from '../../src/index.js';
+import { ActorSystem } from '../../src/index.js';
+import { nextEvent } from '../fixtures/events.js';
 import { Crasher } from '../fixtures/crash-actors.js';
 
 const actors = [new URL('../fixtures/crash-actors.ts', import.meta.url)];
-
-function nextEvent<T extends SystemEvent['type']>(system: ActorSystem, type: T): Promise<Extract<SystemEvent, { type: T }>> {
-  return new Promise((resolve) => {
-    const off = system.events.subscribe(type, (e) => {
-      off();
-      resolve(e);
-    });
-  });
-}
 
 describe('a worker that dies and is not replaced (workerRestart.maxRestarts: 0)', () => {
   const noRestarts = { workerRestart: { maxRestarts: 0 } };

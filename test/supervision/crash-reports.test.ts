@@ -1,22 +1,11 @@
 // What the events of a worker crash say: every report names the cause of the death, so that a dead letter or a
 // restart seen on its own still tells why it happened.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActorSystem, type SystemEvent } from '../../src/index.js';
+import { ActorSystem } from '../../src/index.js';
+import { nextEvent } from '../fixtures/events.js';
 import { Victim } from '../fixtures/restart-actors.js';
 
 const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
-type Ev<T extends SystemEvent['type']> = Extract<SystemEvent, { type: T }>;
-
-/** The next event of `type` matching `where`; the test's own timeout bounds the wait. */
-function nextEvent<T extends SystemEvent['type']>(system: ActorSystem, type: T, where: (e: Ev<T>) => boolean = () => true): Promise<Ev<T>> {
-  return new Promise((resolve) => {
-    const off = system.events.subscribe(type, (e) => {
-      if (!where(e)) return;
-      off();
-      resolve(e);
-    });
-  });
-}
 
 describe('crash reports', () => {
   let system: ActorSystem | undefined;

@@ -3,31 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorSystem, type SystemEvent, type SystemOptions } from '../../src/index.js';
+import { nextEvent } from '../fixtures/events.js';
 import { Recorder, RedeliveredVictim, Victim } from '../fixtures/restart-actors.js';
 
 const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
 type Ev<T extends SystemEvent['type']> = Extract<SystemEvent, { type: T }>;
-
-/** The next event of `type` (matching `where`), or a rejection naming what was awaited after `timeoutMs`. */
-function nextEvent<T extends SystemEvent['type']>(
-  system: ActorSystem,
-  type: T,
-  where: (e: Ev<T>) => boolean = () => true,
-  timeoutMs = 20_000,
-): Promise<Ev<T>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no '${type}' event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = system.events.subscribe(type, (e) => {
-      if (!where(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    });
-  });
-}
 
 /** Every event of `type` from now on. */
 function collect<T extends SystemEvent['type']>(system: ActorSystem, type: T): Ev<T>[] {
