@@ -49,12 +49,6 @@ export class Parker {
     Atomics.store(this.control, CTL_PARKED, 0);
   }
 
-  /** Blocks this thread (never the main thread: it would freeze its event loop). */
-  parkSync(seen: number, timeoutMs: number): void {
-    Atomics.wait(this.control, CTL_DOORBELL, seen, timeoutMs);
-    this.endPark();
-  }
-
   /**
    * Waits without blocking the event loop. Resolves on a wake-up or after `timeoutMs`; undefined when the doorbell
    * already moved. The caller ends the park (`endPark`): it may have left the park before the wait settles. A
