@@ -17,8 +17,6 @@ export interface AskOptions {
   timeoutMs?: number;
 }
 
-const TWO_32 = 4294967296;
-
 export class ActorRef<M = unknown, R = unknown> {
   /** Unique in the system: (the thread that spawned it) × 2^32 + (that thread's spawn counter). */
   readonly id: number;
@@ -26,10 +24,6 @@ export class ActorRef<M = unknown, R = unknown> {
   readonly thread: number;
   /** The actor's path: `name` for top-level actors, `parent/child` for children. */
   readonly name: string;
-  /** @internal the two Int32 halves of `id`, as written in ring records. */
-  readonly hi: number;
-  /** @internal */
-  readonly lo: number;
   #rt: RefRuntime | undefined;
   /** Type-only: the messages and reply this ref takes. */
   declare readonly __types?: { message: M; reply: R };
@@ -39,8 +33,6 @@ export class ActorRef<M = unknown, R = unknown> {
     this.id = id;
     this.thread = thread;
     this.name = name;
-    this.hi = Math.floor(id / TWO_32) | 0;
-    this.lo = id % TWO_32 | 0;
     this.#rt = runtime;
   }
 
@@ -76,21 +68,10 @@ export class ActorRef<M = unknown, R = unknown> {
   }
 
   #runtime(op: string): RefRuntime {
-    const rt = this.#rt ?? ambient;
+    // A ref always comes from a runtime (spawn, lookup, or decoding on the receiving thread), bound to it; only a
+    // ref built by hand has none.
+    const rt = this.#rt;
     if (rt === undefined) throw new NoContextError(`ref.${op}() on ${this.toString()}`);
     return rt;
   }
-}
-
-/**
- * The runtime that refs created without one (decoded from a message) use on this thread: the worker's runtime on
- * a worker, the runtime that is decoding on the main thread.
- */
-let ambient: RefRuntime | undefined;
-export function setAmbientRuntime(rt: RefRuntime | undefined): void {
-  ambient = rt;
-}
-
-export function refId(hi: number, lo: number): number {
-  return hi * TWO_32 + (lo >>> 0);
 }

@@ -8,7 +8,7 @@
 import type { ActorDefinition, SpawnOptions } from './actor.js';
 import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config.js';
 import type { WorkerStats } from './control.js';
-import { MainDriver } from './dispatch/driver.js';
+import { MainDriver } from './dispatch/main-driver.js';
 import {
   InvalidArgumentError,
   NameTakenError,
@@ -51,8 +51,7 @@ export class ActorSystem {
     this.config = config;
     this.#mesh = mesh;
     this.#journals = mesh === undefined ? [] : Array.from({ length: config.workers }, () => allocateJournal(config.ringBytes));
-    this.#rt = new Runtime(config, 0, mesh ? new Mesh(mesh, 0) : undefined);
-    this.#rt.main = { onSystem: (m, from) => this.#onReport(m, from) };
+    this.#rt = new Runtime(config, 0, mesh ? new Mesh(mesh, 0) : undefined, undefined, { onSystem: (m, from) => this.#onReport(m, from) });
     this.#driver = new MainDriver(this.#rt, config.waitStrategy, config.spinIterations);
   }
 

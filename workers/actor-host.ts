@@ -7,10 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { knownDefinitions } from '../src/actor.js';
 import { exposeControl } from '../src/control.js';
-import { WorkerDriver } from '../src/dispatch/driver.js';
+import { WorkerDriver } from '../src/dispatch/worker-driver.js';
 import { WorkerCrashedError, deserializeError } from '../src/errors.js';
 import { importModule } from '../src/loader.js';
-import { setAmbientRuntime } from '../src/ref.js';
 import { Runtime } from '../src/runtime/runtime.js';
 import type { WorkerAssignment, WorkerBoot } from '../src/supervision/worker-supervisor.js';
 import { Journal, recoverJournal } from '../src/transport/journal.js';
@@ -30,7 +29,6 @@ function start(a: WorkerAssignment): void {
   // Read back before attaching a Journal: recovery empties it for this worker's own records.
   const recovered = recoverJournal(a.journal, a.mesh.threads);
   rt = new Runtime(config, a.thread, new Mesh(a.mesh, a.thread), new Journal(a.journal));
-  setAmbientRuntime(rt);
   driver = new WorkerDriver(rt, config.waitStrategy, config.spinIterations);
   const cause = new WorkerCrashedError(a.thread, a.restart === undefined ? undefined : deserializeError(a.restart.cause));
   rt.recover(recovered, cause);

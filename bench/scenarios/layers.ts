@@ -30,8 +30,8 @@ export const layers: Scenario = {
     const reader = new RingReader(sab);
     const codec = new Codec(MAX_MESSAGE_BYTES);
     // One encoded INC in the ring's bytes, for decode alone.
-    const encodedLength = codec.encode(INC);
-    const encoded = codec.encodedCopy();
+    const encoded = codec.copyOf(codec.encode(INC));
+    const encodedLength = encoded.length;
     let sink = 0;
 
     const ringOnly = (): void => {
@@ -43,7 +43,7 @@ export const layers: Scenario = {
       reader.release();
     };
     const encodeOnly = (): void => {
-      for (let i = 0; i < BATCH; i++) sink += codec.encode(INC);
+      for (let i = 0; i < BATCH; i++) sink += codec.encode(INC).end;
     };
     const decodeOnly = (): void => {
       for (let i = 0; i < BATCH; i++) {
@@ -53,8 +53,8 @@ export const layers: Scenario = {
     };
     const oneHop = (): void => {
       for (let i = 0; i < BATCH; i++) {
-        const length = codec.encode(INC);
-        writer.tryWrite(1, 0, 1, 0, 0, 0, 0, codec.encoded, codec.encodedStart, codec.encodedStart + length);
+        const e = codec.encode(INC);
+        writer.tryWrite(1, 0, 1, 0, 0, 0, 0, e.bytes, e.start, e.end);
         reader.next();
         const r = reader.record;
         const message = codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength) as { by: number };

@@ -12,7 +12,7 @@
  * firing finds nothing due and re-arms for the earliest deadline still pending, if any.
  */
 import { AskTimeoutError } from '../errors.js';
-import { Queue } from '../dispatch/mailbox.js';
+import { Queue } from '../dispatch/queue.js';
 
 interface Entry {
   resolve(value: unknown): void;

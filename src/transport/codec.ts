@@ -14,18 +14,24 @@ import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
 /** msgpack extension type for ActorRefs (application range 0..127). */
 export const REF_EXTENSION_TYPE = 0x52; // 'R'
 
+/**
+ * How refs cross threads, installed once per thread by the layer that owns the ref class (transport knows nothing
+ * of actors). `read` gets the owner of the Codec that is decoding, so a decoded ref is bound to the runtime of the
+ * thread that received it.
+ */
 export interface RefCodecHooks<R> {
   /** The class whose instances are encoded as refs. */
   Class: new (...args: never[]) => R;
-  write(ref: R): [number, number, string];
-  read(data: [number, number, string]): R;
+  write(ref: R): unknown[];
+  read(data: unknown, owner: unknown): R;
 }
 
-let refHooksInstalled = false;
 /**
- * Registers how ActorRefs cross threads. msgpackr extensions are process-wide (per thread), so this runs once
- * per thread; `read` rebinds a decoded ref to the runtime that is decoding it.
+ * msgpackr extensions are process-wide (per thread) and their `read` gets only the data, so the owner of the decode
+ * in progress is kept here: set by `Codec.decode` on entry and restored on exit, read only by the ref extension.
  */
+let decodingOwner: unknown;
+let refHooksInstalled = false;
 export function installRefExtension<R>(hooks: RefCodecHooks<R>): void {
   if (refHooksInstalled) return;
   refHooksInstalled = true;
@@ -33,8 +39,19 @@ export function installRefExtension<R>(hooks: RefCodecHooks<R>): void {
     Class: hooks.Class as unknown as new () => R,
     type: REF_EXTENSION_TYPE,
     write: (ref: R) => hooks.write(ref),
-    read: (data: [number, number, string]) => hooks.read(data),
+    read: (data: unknown) => hooks.read(data, decodingOwner),
   });
+}
+
+/**
+ * The bytes of the last `encode`: `bytes[start, end)`, a window into msgpackr's reusable buffer, valid until the
+ * next encode on this thread (msgpackr's REUSE_BUFFER_MODE: no Buffer view is allocated per message). One object
+ * per Codec, reused.
+ */
+export interface Encoded {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
 }
 
 // A SharedArrayBuffer would otherwise encode as an empty object, silently: refuse it.
@@ -61,8 +78,13 @@ export class Codec {
   readonly #window = { start: 0, end: 0 };
   #scratch = Buffer.allocUnsafe(4096);
 
-  constructor(maxMessageBytes: number) {
+  readonly #owner: unknown;
+  readonly #out: { bytes: Uint8Array; start: number; end: number } = { bytes: Buffer.alloc(0), start: 0, end: 0 };
+
+  /** `owner` is what refs decoded by this codec are bound to (the thread's runtime), opaque here. */
+  constructor(maxMessageBytes: number, owner?: unknown) {
     this.#maxBytes = maxMessageBytes;
+    this.#owner = owner;
     this.#packr = new Packr({
       useRecords: false,
       moreTypes: true,
@@ -72,18 +94,10 @@ export class Codec {
   }
 
   /**
-   * The last `encode`'s bytes are `encoded[encodedStart, encodedEnd)`: a window into msgpackr's reusable buffer,
-   * valid until the next encode (msgpackr's REUSE_BUFFER_MODE: no Buffer view is allocated per message).
+   * Encodes a message into the reusable buffer and returns where its bytes are (see `Encoded`); throws
+   * MessageEncodeError or MessageTooLargeError, and sends nothing, on bad input.
    */
-  encoded: Uint8Array = Buffer.alloc(0);
-  encodedStart = 0;
-  encodedEnd = 0;
-
-  /**
-   * Encodes a message into the reusable buffer (see `encoded`) and returns its length; throws MessageEncodeError
-   * or MessageTooLargeError, and sends nothing, on bad input.
-   */
-  encode(message: unknown, limit: number = this.#maxBytes): number {
+  encode(message: unknown, limit: number = this.#maxBytes): Encoded {
     let bytes: Uint8Array & { start?: number; end?: number };
     try {
       bytes = this.#packr.pack(message, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as unknown as Uint8Array & { start: number; end: number };
@@ -96,16 +110,17 @@ export class Codec {
     const end = bytes.end ?? bytes.length;
     const length = end - start;
     if (length > limit) throw new MessageTooLargeError(length, limit);
-    this.encoded = bytes;
-    this.encodedStart = start;
-    this.encodedEnd = end;
-    return length;
+    const out = this.#out;
+    out.bytes = bytes;
+    out.start = start;
+    out.end = end;
+    return out;
   }
 
-  /** A private copy of the last encoded bytes (for records that must wait, and for same-thread delivery). */
-  encodedCopy(): Uint8Array {
+  /** A private copy of encoded bytes (for records that must wait for ring room). */
+  copyOf(e: Encoded): Uint8Array {
     // Not Buffer#slice: on a Buffer it returns a view of the reused buffer, not a copy.
-    return Uint8Array.prototype.slice.call(this.encoded, this.encodedStart, this.encodedEnd);
+    return Uint8Array.prototype.slice.call(e.bytes, e.start, e.end);
   }
 
   /**
@@ -121,16 +136,23 @@ export class Codec {
     return this.decode(scratch, 0, length);
   }
 
+  /** Decodes `source[start, start + length)`; refs in it are bound to this codec's owner. */
   decode(source: Uint8Array, start: number, length: number): unknown {
     const w = this.#window;
     w.start = start;
     w.end = start + length;
-    return this.#packr.unpack(source, w);
+    const outer = decodingOwner;
+    decodingOwner = this.#owner;
+    try {
+      return this.#packr.unpack(source, w);
+    } finally {
+      decodingOwner = outer;
+    }
   }
 
   /** Encode and decode in one step: the copy a same-thread delivery gets. */
   copy(message: unknown): unknown {
-    this.encode(message);
-    return this.decode(this.encoded, this.encodedStart, this.encodedEnd - this.encodedStart);
+    const e = this.encode(message);
+    return this.decode(e.bytes, e.start, e.end - e.start);
   }
 }

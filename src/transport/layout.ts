@@ -158,3 +158,8 @@ export function allocateRing(capacityBytes: number): SharedArrayBuffer {
 export function allocateControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES);
 }
+
+/** The largest payload one ring record of a ring of `ringBytes` can hold: half the ring, less the record header. */
+export function maxRecordPayload(ringBytes: number): number {
+  return (ringBytes >> 1) - RECORD_HEADER_BYTES;
+}

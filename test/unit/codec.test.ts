@@ -4,9 +4,9 @@ import { MessageEncodeError, MessageTooLargeError } from '../../src/errors.js';
 import { Codec } from '../../src/transport/codec.js';
 
 const roundTrip = (codec: Codec, v: unknown): unknown => {
-  codec.encode(v);
+  const encoded = codec.encode(v);
   // Decode from a copy placed at an offset inside a SharedArrayBuffer, as a ring holds it.
-  const bytes = codec.encodedCopy();
+  const bytes = codec.copyOf(encoded);
   const shared = Buffer.from(new SharedArrayBuffer(bytes.length + 16));
   shared.set(bytes, 8);
   return codec.decodeShared(shared, 8, bytes.length);
@@ -55,8 +55,7 @@ describe('Codec', () => {
 
   it('keeps a copy of the encoded bytes intact when the next message is encoded', () => {
     const codec = new Codec(1024);
-    codec.encode({ type: 'first', n: 1 });
-    const copy = codec.encodedCopy();
+    const copy = codec.copyOf(codec.encode({ type: 'first', n: 1 }));
     codec.encode({ type: 'second-and-longer', n: 2 });
     expect(codec.decode(copy, 0, copy.length)).toEqual({ type: 'first', n: 1 });
   });

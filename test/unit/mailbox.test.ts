@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ENTRY_ASK, ENTRY_TELL, Mailbox, Queue } from '../../src/dispatch/mailbox.js';
+import { ENTRY_ASK, ENTRY_TELL, Mailbox } from '../../src/dispatch/mailbox.js';
+import { Queue } from '../../src/dispatch/queue.js';
 
 describe('Mailbox', () => {
   it('returns entries in FIFO order with every field, across growth and wrap-around', () => {

@@ -1,0 +1,32 @@
+/**
+ * What a driver (driver.ts) needs from the runtime of its thread, and what the runtime needs from its driver. The
+ * runtime implements Pumpable; the driver attaches itself with `attach`, so the arrow points down: dispatch/ knows
+ * nothing of runtime/.
+ */
+
+export interface Pumpable {
+  /** One round of work (drain incoming records, run ready actors, flush outboxes); true if there was any. */
+  pump(): boolean;
+  /** Whether any record waits in this thread's incoming rings. */
+  hasIncoming(): boolean;
+  /** Work that can be done without anything arriving: ready actors, records waiting for ring room. */
+  hasLocalWork(): boolean;
+  /** Handlers whose promise has not settled: their continuations need the event loop. */
+  readonly asyncInFlight: number;
+  /** Asks of this thread still waiting for their reply. */
+  readonly pendingAsks: number;
+  /** This thread's control block (doorbell, parked flag, heartbeat); undefined inline (no shared memory). */
+  readonly control: Int32Array | undefined;
+  /** The driver registers itself: the runtime tells it when work appears out of band. */
+  attach(driver: DriverLink): void;
+}
+
+export interface DriverLink {
+  /** New work may exist: make sure a pump is coming. */
+  kick(): void;
+  /**
+   * Main thread only: an ask from outside any actor has just been written to another thread's ring; `woke` says
+   * whether that thread had to be woken. The driver may wait for the reply synchronously (reply-wait.ts).
+   */
+  afterAsk?(woke: boolean): void;
+}

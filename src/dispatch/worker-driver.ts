@@ -1,0 +1,85 @@
+/**
+ * The loop inside a worker: pumps synchronously while there is work, yielding to the event loop every ~2 ms of
+ * work, and at once while async handlers are pending (their continuations are microtasks). Idle, it spins up to
+ * `spinIterations` checks of its rings ('hybrid', with an adaptive budget), then parks (driver.ts). It also beats
+ * the heartbeat the main thread's watchdog reads.
+ *
+ * Contract: used only inside its worker thread.
+ */
+import { CTL_HEARTBEAT } from '../transport/layout.js';
+import { Driver } from './driver.js';
+
+/** Longest synchronous stretch of work before a worker yields to its event loop. */
+const SLICE_MS = 2;
+/** The least a hybrid worker spins before parking, however sparse its traffic has been. */
+const MIN_SPIN = 256;
+/** A park shorter than this means the work came back quickly: the spin budget grows (see WorkerDriver.run). */
+const SHORT_PARK_MS = 0.2;
+
+export class WorkerDriver extends Driver {
+  /**
+   * Adaptive spin budget (hybrid): doubled when work arrived while spinning (spinning paid off), halved when the
+   * spin ran out and the worker parked (it burnt a core for nothing). Sparse traffic thus parks almost at once, and
+   * a steady stream keeps the full `spinIterations`: a fixed spin-then-park can lose badly on 2 cores
+   * (docs/platform.md#spin-then-park-on-two-cores).
+   */
+  #budget = this.spinIterations;
+  /** How often this worker parked, and its spin budget now: for `system.stats()` and tuning. */
+  parks = 0;
+  get spinBudget(): number {
+    return this.#budget;
+  }
+
+  /** When the current park began (0: not parked since the last run). */
+  #parkedAt = 0;
+
+  protected run(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'running';
+    // The main thread's watchdog reads this: a loop that stops coming back here is hung (a stuck handler).
+    Atomics.add(this.parker!.control, CTL_HEARTBEAT, 1);
+    const rt = this.rt;
+    const now = performance.now();
+    const sliceEnd = now + SLICE_MS;
+    if (this.#parkedAt !== 0) {
+      // Work that comes back soon after a park is traffic a longer spin would have caught (back-to-back asks,
+      // a steady stream with small gaps): grow the budget again. Without this, a budget halved down to MIN_SPIN
+      // never recovers, since after a park the loop starts with no spins to count (it parked on every ask).
+      if (now - this.#parkedAt < SHORT_PARK_MS) this.#budget = Math.min(this.spinIterations, this.#budget * 4);
+      this.#parkedAt = 0;
+    }
+    const spinForever = this.strategy === 'spin';
+    let spins = 0;
+    let rounds = 0;
+    for (;;) {
+      if (rt.pump()) {
+        if (spins > 0 && this.#budget < this.spinIterations) this.#budget = Math.min(this.spinIterations, this.#budget * 2);
+        spins = 0;
+        // Async handlers resume in microtasks, which run only once we return to the event loop.
+        // The clock every 8 rounds: a round can be a whole turn of `throughput` heavy messages per actor, and
+        // checking only every 64 let a CPU-bound worker keep its timers and I/O waiting for hundreds of ms.
+        if (rt.asyncInFlight > 0 || ((++rounds & 7) === 0 && performance.now() > sliceEnd)) {
+          this.schedule();
+          return;
+        }
+        continue;
+      }
+      if (spinForever || spins < this.#budget) {
+        spins++;
+        if (rt.asyncInFlight > 0 || (spinForever && (spins & 4095) === 0)) {
+          // Spinning here would starve the pending handlers (or timers): poll through the event loop.
+          this.schedule();
+          return;
+        }
+        continue;
+      }
+      if (this.spinIterations > 0) this.#budget = Math.max(Math.min(MIN_SPIN, this.spinIterations), this.#budget >> 1);
+      if (this.park()) {
+        this.parks++;
+        this.#parkedAt = performance.now();
+        return;
+      }
+    }
+  }
+}
+

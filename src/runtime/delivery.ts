@@ -1,0 +1,59 @@
+/**
+ * Where a message enters a mailbox on the thread hosting its actor: into the mailbox of a running actor (which
+ * then gets a turn), held aside while the actor's spawn request is still on another ring, or reported as a dead
+ * letter (and an ask answered with ActorStoppedError) when the actor is stopped or unknown.
+ *
+ * Contract: one Delivery per Runtime, used only by its thread. Every message that reaches `deliver` is, exactly
+ * once, queued, held, or reported; its journal slot is released when it is reported.
+ */
+import { ENTRY_ASK } from '../dispatch/mailbox.js';
+import { ActorStoppedError } from '../errors.js';
+import type { ActorTable } from './actors.js';
+import { RUNNING } from './cell.js';
+import type { Journaling } from './journaling.js';
+import type { Outbound } from './outbound.js';
+import type { Turns } from './turns.js';
+
+export class Delivery {
+  readonly #actors: ActorTable;
+  readonly #turns: Turns;
+  readonly #out: Outbound;
+  readonly #journal: Journaling;
+
+  constructor(actors: ActorTable, turns: Turns, out: Outbound, journal: Journaling) {
+    this.#actors = actors;
+    this.#turns = turns;
+    this.#out = out;
+    this.#journal = journal;
+  }
+
+  deliver(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+    const cell = this.#actors.get(id);
+    if (cell !== undefined && cell.status === RUNNING) {
+      cell.mailbox.push(entry, msg, senderId, senderThread, corr, slot);
+      this.#turns.backlog++;
+      this.#turns.schedule(cell);
+      return;
+    }
+    if (cell === undefined && this.#actors.notSpawnedYet(id)) {
+      this.#actors.holdEarly(id, { entry, msg, senderId, senderThread, corr, slot });
+      return;
+    }
+    const name = cell?.ref.name ?? this.#actors.tombstone(id) ?? `#${id}`;
+    this.undeliverable(entry === ENTRY_ASK, name, msg, senderId, senderThread, corr);
+    this.#journal.release(slot);
+  }
+
+  /** The spawn request for `id` was handled (the actor exists now, or failed to start): deliver what waited. */
+  releaseEarly(id: number): void {
+    const list = this.#actors.takeEarly(id);
+    if (list === undefined) return;
+    for (const m of list) this.deliver(id, m.entry, m.msg, m.senderId, m.senderThread, m.corr, m.slot);
+  }
+
+  /** A message its actor will never handle: a dead letter, and an ask answered with ActorStoppedError. */
+  undeliverable(isAsk: boolean, name: string, msg: unknown, senderId: number, senderThread: number, corr: number): void {
+    this.#out.deadLetter('actor-stopped', name, msg, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread));
+    if (isAsk && corr !== 0) this.#out.reply(senderThread, corr, new ActorStoppedError(name), true);
+  }
+}

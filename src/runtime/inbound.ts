@@ -1,0 +1,98 @@
+/**
+ * Where a message enters from a ring: the records the transport hands this thread are decoded, journaled (on a
+ * worker, before anything acts on them, with the ring position after them so a replacement resumes there), and
+ * dispatched: user messages to their mailboxes, replies to their asks, system messages to their handler.
+ *
+ * Contract: one Inbound per Runtime, used only by its thread. Records from one source are taken in order, and
+ * the journal is written in that order.
+ */
+import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
+import { deserializeError, type SerializedError } from '../errors.js';
+import { K_ASK, K_REPLY, K_REPLY_ERROR, K_SYSTEM, K_TELL, type SystemMessage } from '../protocol.js';
+import type { Codec } from '../transport/codec.js';
+import type { ReceivedRecord, RecordSink, Transport } from '../transport/transport.js';
+import type { PendingAsks } from './asks.js';
+import type { Delivery } from './delivery.js';
+import { idFrom } from './ids.js';
+import { NO_SLOT, isJournaled, type Journaling } from './journaling.js';
+import type { Outbound } from './outbound.js';
+import type { SystemMessages } from './system-messages.js';
+
+/** Records taken from one source per pump before the others get their turn. */
+const DRAIN_BATCH = 1024;
+
+export class Inbound implements RecordSink {
+  readonly #thread: number;
+  readonly #transport: Transport;
+  readonly #codec: Codec;
+  readonly #journal: Journaling;
+  readonly #asks: PendingAsks;
+  readonly #delivery: Delivery;
+  readonly #system: SystemMessages;
+  readonly #out: Outbound;
+
+  constructor(
+    thread: number,
+    transport: Transport,
+    codec: Codec,
+    parts: { journal: Journaling; asks: PendingAsks; delivery: Delivery; system: SystemMessages; out: Outbound },
+  ) {
+    this.#thread = thread;
+    this.#transport = transport;
+    this.#codec = codec;
+    this.#journal = parts.journal;
+    this.#asks = parts.asks;
+    this.#delivery = parts.delivery;
+    this.#system = parts.system;
+    this.#out = parts.out;
+  }
+
+  /** Takes what waits in the incoming rings (up to a batch per ring). True if anything came. */
+  drain(): boolean {
+    return this.#transport.drain(this, DRAIN_BATCH);
+  }
+
+  /** One record taken from thread `from`'s ring; `position` is the ring position just past it. */
+  onRecord(r: ReceivedRecord, bytes: Buffer, from: number, position: number): void {
+    const kind = r.kind;
+    let value: unknown;
+    try {
+      value = this.#codec.decodeShared(bytes, r.payloadStart, r.payloadLength);
+    } catch (err) {
+      // Cannot happen with well-formed records; report rather than kill the loop.
+      console.error(`ringmaster: thread ${this.#thread} could not decode a record of kind ${kind}`, err);
+      this.#journal.consumed(from, position);
+      return;
+    }
+    let slot = NO_SLOT;
+    // Messages for actors, and the system messages that change which actors exist, are journaled before they are
+    // acted on, and the ring position after them is recorded: a replacement worker resumes from there.
+    if (kind === K_TELL || kind === K_ASK || (kind === K_SYSTEM && isJournaled(value as SystemMessage))) {
+      slot = this.#journal.append(r, from, position, bytes, r.payloadStart, r.payloadStart + r.payloadLength);
+    }
+    this.#journal.consumed(from, position);
+    switch (kind) {
+      case K_TELL:
+      case K_ASK:
+        this.#delivery.deliver(
+          idFrom(r.targetHi, r.targetLo),
+          kind === K_ASK ? ENTRY_ASK : ENTRY_TELL,
+          value,
+          idFrom(r.senderHi, r.senderLo),
+          r.senderThread,
+          r.corr,
+          slot,
+        );
+        return;
+      case K_REPLY:
+        if (!this.#asks.resolve(r.corr, value)) this.#out.deadLetter('ask-timed-out', '(reply)', value, null);
+        return;
+      case K_REPLY_ERROR:
+        this.#asks.reject(r.corr, deserializeError(value as SerializedError));
+        return;
+      case K_SYSTEM:
+        this.#system.handle(value as SystemMessage, r.senderThread, idFrom(r.targetHi, r.targetLo), r.corr, slot);
+        return;
+    }
+  }
+}

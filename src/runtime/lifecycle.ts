@@ -1,0 +1,329 @@
+/**
+ * Spawn and stop: where actors begin and end on a thread. A spawn places the actor (dispatch/placement.ts),
+ * creates its cell here or sends the spawn request to its thread (on the same ring as this thread's later messages
+ * to it, so they arrive after it); a stop stops the children first, then runs postStop, then turns what is still
+ * queued into dead letters and tells the parent, the watchers and the main thread.
+ *
+ * Contract: one Lifecycle per Runtime, used only by its thread.
+ */
+import { findDefinition, knownDefinitions, type ActorDefinition, type SpawnOptions } from '../actor.js';
+import { ENTRY_ASK, ENTRY_POISON } from '../dispatch/mailbox.js';
+import type { Placer } from '../dispatch/placement.js';
+import {
+  ActorFailedError,
+  ActorStoppedError,
+  InvalidArgumentError,
+  NameTakenError,
+  SystemStoppedError,
+  UnknownDefinitionError,
+  serializeError,
+} from '../errors.js';
+import { K_SYSTEM, type SystemMessage } from '../protocol.js';
+import { ActorRef, type RefRuntime } from '../ref.js';
+import type { Codec } from '../transport/codec.js';
+import type { ActorTable } from './actors.js';
+import { Cell, RUNNING, STOPPED, STOPPING, type CellHost } from './cell.js';
+import type { Delivery } from './delivery.js';
+import { counterOf, idHi, idLo, makeId, originOf } from './ids.js';
+import { NO_SLOT, type Journaling } from './journaling.js';
+import type { Outbound } from './outbound.js';
+import { isThenable, type Turns } from './turns.js';
+
+/** What spawn and stop need from the rest of their runtime (supervision and death watch). */
+export interface LifecycleHost {
+  /** True once shutdown began: no more spawns. */
+  isClosed(): boolean;
+  /** Refs this runtime makes are bound to it. */
+  readonly refRuntime: RefRuntime;
+  readonly cellHost: CellHost;
+  /** The thread's actor count, for least-loaded placement; undefined inline. */
+  countActors(delta: number): void;
+  /** `from` stops `ref`: a restart in preRestart waits for the children it stops. */
+  noteStop(from: Cell, ref: ActorRef): void;
+  /** A local actor is being removed: supervision and death watch forget it (and notify watchers). */
+  stopped(cell: Cell): void;
+  /** The spawn request for `id` was handled: watch requests that overtook it apply now. */
+  spawnHandled(id: number): void;
+}
+
+export class Lifecycle {
+  readonly #thread: number;
+  readonly #threads: number;
+  readonly #defaultPlacement: SpawnOptions<unknown>['placement'];
+  readonly #placer: Placer;
+  readonly #codec: Codec;
+  readonly #systemLimit: number;
+  readonly #actors: ActorTable;
+  readonly #out: Outbound;
+  readonly #journal: Journaling;
+  readonly #turns: Turns;
+  readonly #delivery: Delivery;
+  readonly #host: LifecycleHost;
+  #nextLocal = 0;
+
+  constructor(
+    thread: number,
+    threads: number,
+    defaultPlacement: SpawnOptions<unknown>['placement'],
+    placer: Placer,
+    codec: Codec,
+    systemLimit: number,
+    parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery },
+    host: LifecycleHost,
+  ) {
+    this.#thread = thread;
+    this.#threads = threads;
+    this.#defaultPlacement = defaultPlacement;
+    this.#placer = placer;
+    this.#codec = codec;
+    this.#systemLimit = systemLimit;
+    this.#actors = parts.actors;
+    this.#out = parts.out;
+    this.#journal = parts.journal;
+    this.#turns = parts.turns;
+    this.#delivery = parts.delivery;
+    this.#host = host;
+  }
+
+  /** This thread's spawn counter: ids are never reused, across a worker's replacement too (recovery raises it). */
+  get nextLocal(): number {
+    return this.#nextLocal;
+  }
+  raiseNextLocal(n: number): void {
+    if (n > this.#nextLocal) this.#nextLocal = this.#journal.nextLocal = n;
+  }
+
+  /**
+   * Spawns an actor (a child of `parent` when given) and returns its ref at once. When `ackCorr` is set, that ask
+   * is answered once the actor has started (or failed to), wherever it lives.
+   */
+  spawn(parent: Cell | undefined, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined, ackCorr = 0): ActorRef {
+    if (this.#host.isClosed()) throw new SystemStoppedError(`spawn of '${def?.name}'`);
+    if (def === null || typeof def !== 'object' || typeof def.name !== 'string') {
+      throw new InvalidArgumentError('spawn needs an actor definition returned by defineActor(...)');
+    }
+    const known = findDefinition(def.name);
+    if (known === undefined) throw new UnknownDefinitionError(def.name, knownDefinitions());
+    const short = options?.name ?? `$${parent ? ++parent.childSeq : this.#nextLocal + 1}`;
+    validateActorName(short);
+    const name = parent ? `${parent.ref.name}/${short}` : short;
+    if (parent?.children.has(short)) throw new NameTakenError(name);
+    const placement = options?.placement ?? (parent ? 'local' : this.#defaultPlacement);
+    const thread = this.#placer.place(placement!, name, this.#thread);
+    const args = this.#codec.copy(options?.args);
+    const id = makeId(this.#thread, ++this.#nextLocal);
+    this.#journal.nextLocal = this.#nextLocal;
+    const ref = new ActorRef(id, thread, name, this.#host.refRuntime);
+    const request: SystemMessage = { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null };
+    if (thread === this.#thread) {
+      let slot = NO_SLOT;
+      if (this.#journal.enabled) {
+        // A worker journals the actors it spawns for itself, so a replacement can re-create them.
+        const p = this.#codec.encode(request, this.#systemLimit);
+        const h = { kind: K_SYSTEM, targetHi: idHi(id), targetLo: idLo(id), senderHi: 0, senderLo: 0, senderThread: this.#thread, corr: ackCorr };
+        slot = this.#journal.append(h, -1, 0, p.bytes, p.start, p.end);
+      }
+      this.create(ref, known, args, parent?.ref, (err) => this.#acknowledge(name, err, this.#thread, ackCorr), slot);
+    } else {
+      this.#out.sendSystem(thread, ref, request, ackCorr);
+    }
+    if (parent) parent.children.set(short, ref);
+    return ref;
+  }
+
+  spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef {
+    if (parent.status !== RUNNING) throw new ActorStoppedError(parent.ref.name, 'it is stopping and cannot spawn children');
+    return this.spawn(parent, def, options);
+  }
+
+  /** A spawn request for this thread (from another thread, or replayed by recovery). */
+  onSpawnRequest(m: Extract<SystemMessage, { type: 'spawn' }>, fromThread: number, id: number, corr: number, slot: number, recovered?: Error): void {
+    if (this.#actors.noteSpawn(id)) this.#journal.setSpawnSeen(originOf(id), counterOf(id));
+    const def = findDefinition(m.definition);
+    if (def === undefined) {
+      this.#acknowledge(m.name, new UnknownDefinitionError(m.definition, knownDefinitions()), fromThread, corr);
+      this.#journal.release(slot);
+    } else {
+      const ref = new ActorRef(id, this.#thread, m.name, this.#host.refRuntime);
+      this.create(ref, def, m.args, m.parent ?? undefined, (err) => this.#acknowledge(m.name, err, fromThread, corr), slot, recovered);
+    }
+    this.#delivery.releaseEarly(id);
+    this.#host.spawnHandled(id);
+  }
+
+  /** The spawn's outcome: an 'actor-failed' report when it failed, and the answer to its acknowledgement ask. */
+  #acknowledge(name: string, err: Error | undefined, thread: number, corr: number): void {
+    if (err !== undefined) this.#out.report({ type: 'actor-failed', actor: name, error: serializeError(err), directive: 'stop' });
+    if (corr !== 0) this.#out.reply(thread, corr, err ?? null, err !== undefined);
+  }
+
+  /**
+   * Creates the cell of an actor hosted here and starts it: init, then preStart (or, for an actor re-created after
+   * its worker crashed, `recovered` set: postRestart when defined, since preStart, which may have spawned its
+   * children, must not run again). `onStarted` gets the failure, if any.
+   */
+  create(
+    ref: ActorRef,
+    def: ActorDefinition<any, any, any, any>,
+    args: unknown,
+    parent: ActorRef | undefined,
+    onStarted: (err: Error | undefined) => void,
+    spawnSlot: number = NO_SLOT,
+    recovered?: Error,
+  ): void {
+    const cell = new Cell(this.#host.cellHost, ref.id, ref, def, args, parent, this.#threads);
+    cell.spawnSlot = spawnSlot;
+    this.#actors.add(cell);
+    this.#host.countActors(1);
+    if (parent !== undefined && parent.thread === this.#thread && recovered !== undefined) {
+      // Re-created after a crash: the parent (re-created just before, from an earlier record) gets its child back.
+      this.#actors.get(parent.id)?.children.set(childName(parent, ref), ref);
+    }
+    this.#out.report({ type: 'registered', ref, definition: def.name, parent: parent ?? null, recovered: recovered !== undefined });
+    const fail = (err: unknown): void => {
+      onStarted(new ActorFailedError(ref.name, err));
+      cell.busy = false;
+      this.stop(cell);
+    };
+    try {
+      cell.state = def.behavior.init ? def.behavior.init(args) : undefined;
+      if (recovered !== undefined) {
+        // A worker crash is nobody's failure: the actor comes back with fresh state and the children it had.
+        this.#journal.start(spawnSlot);
+        const r = def.behavior.postRestart?.(cell.state, recovered, cell.ctx);
+        if (isThenable(r)) {
+          this.#turns.track(cell, r, (err, failed) => {
+            if (failed) this.#out.report({ type: 'actor-failed', actor: ref.name, error: serializeError(err), directive: 'restart' });
+          });
+        }
+        return;
+      }
+      const r = def.behavior.preStart?.(cell.state, cell.ctx);
+      if (isThenable(r)) {
+        this.#turns.track(cell, r, (err, failed) => {
+          if (failed) return fail(err);
+          this.#journal.start(spawnSlot);
+          onStarted(undefined);
+        });
+        return;
+      }
+      this.#journal.start(spawnSlot);
+      onStarted(undefined);
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  /** Stops an actor: its children first, then postStop, then its queued messages become dead letters. */
+  stop(cell: Cell): void {
+    if (cell.status !== RUNNING) return;
+    cell.status = STOPPING;
+    for (const child of cell.children.values()) this.#out.sendSystem(child.thread, child, { type: 'stop' });
+    this.finishStop(cell);
+  }
+
+  /** `ctx.stop(ref)` from actor `from`. */
+  stopRef(from: Cell, ref: ActorRef): void {
+    if (ref.id === from.id) return this.stop(from);
+    this.#host.noteStop(from, ref);
+    this.#out.sendSystem(ref.thread, ref, { type: 'stop' });
+  }
+
+  /** A stop request for a local actor; `corr` is answered once it has stopped (at once when it already has). */
+  onStopRequest(id: number, fromThread: number, corr: number, slot: number): void {
+    const cell = this.#actors.get(id);
+    if (cell === undefined || cell.status === STOPPED) {
+      if (corr !== 0) this.#out.reply(fromThread, corr, null, false);
+      this.#journal.release(slot);
+      return;
+    }
+    if (corr !== 0) cell.stopAcks.push(fromThread, corr);
+    // Journaled until the actor has stopped: a replacement worker finishes a stop the dead one began.
+    if (slot !== NO_SLOT) cell.stopSlots.push(slot);
+    this.stop(cell);
+  }
+
+  /** A poison pill: a stop processed in order, after the messages queued before it. */
+  onPoison(id: number, fromThread: number, corr: number, slot: number): void {
+    const cell = this.#actors.get(id);
+    if (cell === undefined || cell.status === STOPPED) {
+      if (corr !== 0) this.#out.reply(fromThread, corr, null, false);
+      this.#journal.release(slot);
+      return;
+    }
+    if (corr !== 0) cell.stopAcks.push(fromThread, corr);
+    if (cell.status !== RUNNING) {
+      this.#journal.release(slot);
+      return;
+    }
+    cell.mailbox.push(ENTRY_POISON, undefined, 0, fromThread, 0, slot);
+    this.#turns.backlog++;
+    this.#turns.schedule(cell);
+  }
+
+  /** Finishes a stop once the children have terminated and no handler is running. */
+  finishStop(cell: Cell): void {
+    if (cell.status !== STOPPING || cell.children.size > 0 || cell.busy) return;
+    cell.status = STOPPED;
+    const reportStopFailure = (err: unknown): void => {
+      this.#out.report({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive: 'stop' });
+    };
+    try {
+      const r = cell.def.behavior.postStop?.(cell.state, cell.ctx);
+      if (isThenable(r)) {
+        this.#turns.await(r, (err, failed) => {
+          if (failed) reportStopFailure(err);
+          this.#remove(cell);
+        });
+        return;
+      }
+    } catch (err) {
+      reportStopFailure(err);
+    }
+    this.#remove(cell);
+  }
+
+  #remove(cell: Cell): void {
+    this.#actors.remove(cell);
+    this.#host.countActors(-1);
+    const mb = cell.mailbox;
+    while (mb.size > 0) {
+      const kind = mb.headKind;
+      if (kind !== ENTRY_POISON) {
+        this.#delivery.undeliverable(kind === ENTRY_ASK, cell.ref.name, mb.headMsg, mb.headSenderId, mb.headSenderThread, mb.headCorr);
+      }
+      this.#journal.release(mb.headSlot);
+      mb.shift();
+      this.#turns.backlog--;
+    }
+    this.#journal.release(cell.spawnSlot);
+    for (const slot of cell.stopSlots) this.#journal.release(slot);
+    for (const slot of cell.watchSlots.values()) this.#journal.release(slot);
+    // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
+    // inside the child-terminated handling, and its report must come after ours.
+    this.#out.report({ type: 'unregistered', ref: cell.ref });
+    this.#host.stopped(cell);
+    if (cell.parent) this.#out.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
+    const acks = cell.stopAcks;
+    for (let i = 0; i < acks.length; i += 2) this.#out.reply(acks[i]!, acks[i + 1]!, null, false);
+  }
+
+  /** Refs of every actor this thread hosts without a parent (top-level actors). */
+  topLevel(): ActorRef[] {
+    const out: ActorRef[] = [];
+    for (const c of this.#actors.values()) if (c.parent === undefined) out.push(c.ref);
+    return out;
+  }
+}
+
+/** An actor's short name (the part after its parent's path). */
+export function childName(parent: ActorRef, child: ActorRef): string {
+  return child.name.slice(parent.name.length + 1);
+}
+
+/** Throws InvalidArgumentError unless `name` can name an actor (the system checks top-level names with it too). */
+export function validateActorName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
+    throw new InvalidArgumentError(`an actor name must be a non-empty string without '/', got ${JSON.stringify(name)}`);
+  }
+}

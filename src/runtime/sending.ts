@@ -1,0 +1,111 @@
+/**
+ * tell, send and ask, from the application's code or from an actor: the checks and policies in front of routing
+ * (runtime/outbound.ts). A message is encoded exactly once, here; bad input throws before anything is sent.
+ *
+ * - tell: a full ring follows the `overflow` policy ('backpressure': false, 'drop': a dead letter and false,
+ *   'fail': MailboxFullError). Returns true when the message was accepted.
+ * - send: waits in this thread's outbox for room; never refused for room.
+ * - ask: like send, plus a pending ask that settles with the reply or a typed error.
+ * After shutdown began, messages from outside the actors are refused; actors keep talking while they drain.
+ *
+ * Contract: one Sending per Runtime, used only by its thread.
+ */
+import type { OverflowPolicy } from '../config.js';
+import { InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
+import { K_ASK, K_TELL } from '../protocol.js';
+import type { ActorRef } from '../ref.js';
+import type { Codec } from '../transport/codec.js';
+import type { PendingAsks } from './asks.js';
+import type { Cell } from './cell.js';
+import type { Journaling } from './journaling.js';
+import type { Outbound } from './outbound.js';
+
+export interface SendingHost {
+  /** After shutdown began: the API refuses messages from outside the actors. */
+  isClosed(): boolean;
+  /** An ask from outside any actor went into a ring; `woke` says whether the target thread had to be woken. */
+  askedAcross(woke: boolean): void;
+  kick(): void;
+}
+
+export class Sending {
+  readonly #thread: number;
+  readonly #overflow: OverflowPolicy;
+  readonly #askTimeoutMs: number;
+  readonly #codec: Codec;
+  readonly #out: Outbound;
+  readonly #asks: PendingAsks;
+  readonly #journal: Journaling;
+  readonly #host: SendingHost;
+
+  constructor(
+    thread: number,
+    config: { overflow: OverflowPolicy; askTimeoutMs: number },
+    codec: Codec,
+    parts: { out: Outbound; asks: PendingAsks; journal: Journaling },
+    host: SendingHost,
+  ) {
+    this.#thread = thread;
+    this.#overflow = config.overflow;
+    this.#askTimeoutMs = config.askTimeoutMs;
+    this.#codec = codec;
+    this.#out = parts.out;
+    this.#asks = parts.asks;
+    this.#journal = parts.journal;
+    this.#host = host;
+  }
+
+  tell(from: Cell | undefined, ref: ActorRef, message: unknown): boolean {
+    if (this.#host.isClosed() && from === undefined) {
+      this.#codec.encode(message); // bad input is still a thrown error, whatever the state
+      this.#out.deadLetter('system-shutdown', ref.name, message, null);
+      return false;
+    }
+    if (from !== undefined) this.#out.announce(from, ref.thread);
+    const payload = this.#codec.encode(message);
+    if (this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
+    switch (this.#overflow) {
+      case 'backpressure':
+        return false;
+      case 'drop':
+        this.#out.deadLetter('mailbox-full', ref.name, message, from?.ref.name ?? null);
+        return false;
+      case 'fail':
+        throw new MailboxFullError(ref.name);
+    }
+  }
+
+  send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
+    try {
+      if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`send to '${ref.name}'`);
+      if (from !== undefined) this.#out.announce(from, ref.thread);
+      const payload = this.#codec.encode(message);
+      let done!: () => void;
+      const p = new Promise<void>((resolve) => (done = resolve));
+      this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, done, true);
+      return p;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  ask(from: Cell | undefined, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
+    try {
+      const t = timeoutMs ?? this.#askTimeoutMs;
+      if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
+        throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
+      }
+      if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`ask to '${ref.name}'`);
+      if (from !== undefined) this.#out.announce(from, ref.thread);
+      const payload = this.#codec.encode(message);
+      const { corr, promise } = this.#asks.create(ref.name, t, ref.thread);
+      this.#journal.lastCorr = corr;
+      const posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
+      if (from === undefined && ref.thread !== this.#thread) this.#host.askedAcross(posted !== 'sent');
+      else this.#host.kick();
+      return promise;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}

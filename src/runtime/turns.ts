@@ -1,0 +1,183 @@
+/**
+ * Where turns are scheduled: the ready queue of actors with messages, and one turn per ready actor per pump: at
+ * most `throughput` messages, one at a time, then the next actor (Akka's dispatcher throughput). An actor whose
+ * handler returned a promise is busy until it settles: it takes no other message meanwhile, while the other actors
+ * of the thread keep running.
+ *
+ * Contract: one Turns per Runtime, used only by its thread. `track` is the one place where an actor waits for a
+ * promise (receive, preStart, postRestart, postStop, supervision hooks): it keeps `asyncInFlight`, which the
+ * driver reads to know that continuations are pending in the event loop.
+ */
+import { ENTRY_POISON } from '../dispatch/mailbox.js';
+import { Queue } from '../dispatch/queue.js';
+import { ActorFailedError } from '../errors.js';
+import { RUNNING, STOPPING, type Cell } from './cell.js';
+import type { Journaling } from './journaling.js';
+
+/** What turns need from the rest of their runtime. */
+export interface TurnsHost {
+  /** A handler threw or rejected: supervision suspends the actor and asks its supervisor. */
+  onFailure(cell: Cell, err: unknown, msg: unknown): void;
+  /** A handler of a suspended actor settled: a restart may have waited for it. */
+  afterSuspendedHandler(cell: Cell): void;
+  /** A poison pill reached the head of the mailbox. */
+  stop(cell: Cell): void;
+  /** The actor is stopping and may now be able to finish (its handler settled). */
+  finishStop(cell: Cell): void;
+  /** Answers the ask being handled with an error. */
+  replyError(thread: number, corr: number, err: Error): void;
+  kick(): void;
+}
+
+export class Turns {
+  readonly #throughput: number;
+  readonly #journal: Journaling;
+  readonly #host: TurnsHost;
+  readonly #ready = new Queue<Cell>();
+  /** Messages in mailboxes on this thread (the intake stops draining rings above a high-water mark). */
+  backlog = 0;
+  #asyncInFlight = 0;
+  /** The actor whose handler runs synchronously right now: the implicit sender of a `ref.tell` inside it. */
+  #current: Cell | undefined;
+
+  constructor(throughput: number, journal: Journaling, host: TurnsHost) {
+    this.#throughput = throughput;
+    this.#journal = journal;
+    this.#host = host;
+  }
+
+  get current(): Cell | undefined {
+    return this.#current;
+  }
+  get asyncInFlight(): number {
+    return this.#asyncInFlight;
+  }
+  get readyCount(): number {
+    return this.#ready.size;
+  }
+
+  /** Puts the actor in the ready queue unless it is there already or cannot take a message now. */
+  schedule(cell: Cell): void {
+    if (cell.scheduled || cell.busy || cell.suspended) return;
+    cell.scheduled = true;
+    this.#ready.push(cell);
+  }
+
+  /** One turn for every actor ready now (actors that become ready during it wait for the next). True if any. */
+  runReady(): boolean {
+    let turns = this.#ready.size;
+    if (turns === 0) return false;
+    while (turns-- > 0) {
+      const cell = this.#ready.shift()!;
+      cell.scheduled = false;
+      this.#runTurn(cell);
+    }
+    return true;
+  }
+
+  #runTurn(cell: Cell): void {
+    const mb = cell.mailbox;
+    let n = this.#throughput;
+    while (n-- > 0 && mb.size > 0 && !cell.busy && !cell.suspended && cell.status === RUNNING) {
+      const kind = mb.headKind;
+      const msg = mb.headMsg;
+      cell.curKind = kind;
+      cell.curCorr = mb.headCorr;
+      cell.curSenderThread = mb.headSenderThread;
+      cell.curSenderId = mb.headSenderId;
+      cell.curReplied = false;
+      const slot = mb.headSlot;
+      mb.shift();
+      this.backlog--;
+      if (kind === ENTRY_POISON) {
+        this.#journal.release(slot);
+        this.#host.stop(cell);
+        break;
+      }
+      // STARTED in the journal: if the worker dies now, this message is the one reported lost (or redelivered).
+      this.#journal.start(slot);
+      this.#invoke(cell, msg, slot);
+    }
+    if (mb.size > 0 && !cell.busy && cell.status === RUNNING) this.schedule(cell);
+  }
+
+  #invoke(cell: Cell, msg: unknown, slot: number): void {
+    this.#current = cell;
+    try {
+      const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
+      if (isThenable(r)) {
+        this.track(cell, r, (err, failed) => {
+          if (failed) this.#failed(cell, err, msg);
+          this.#journal.release(slot);
+        });
+      } else {
+        this.#journal.release(slot);
+      }
+    } catch (err) {
+      this.#failed(cell, err, msg);
+      this.#journal.release(slot);
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  /**
+   * The actor is busy until `p` settles (no next message meanwhile); then `done` (with the rejection, if any), then
+   * whatever comes next: a pending restart, the end of a stop, or its next turn.
+   */
+  track(cell: Cell, p: PromiseLike<unknown>, done: (err: unknown, failed: boolean) => void): void {
+    cell.busy = true;
+    this.#asyncInFlight++;
+    const settle = (err: unknown, failed: boolean): void => {
+      this.#asyncInFlight--;
+      cell.busy = false;
+      done(err, failed);
+      this.afterHandler(cell);
+    };
+    p.then(
+      () => settle(undefined, false),
+      (err: unknown) => settle(err, true),
+    );
+  }
+
+  /**
+   * Waits for a promise that does not make the actor busy (postStop: the actor already takes no messages), so the
+   * driver still knows continuations are pending.
+   */
+  await(p: PromiseLike<unknown>, done: (err: unknown, failed: boolean) => void): void {
+    this.#asyncInFlight++;
+    p.then(
+      () => {
+        this.#asyncInFlight--;
+        done(undefined, false);
+        this.#host.kick();
+      },
+      (err: unknown) => {
+        this.#asyncInFlight--;
+        done(err, true);
+        this.#host.kick();
+      },
+    );
+  }
+
+  /** What follows a settled handler: a restart waiting for it, the end of a stop, or the actor's next turn. */
+  afterHandler(cell: Cell): void {
+    if (cell.suspended) this.#host.afterSuspendedHandler(cell);
+    if (cell.status === STOPPING) this.#host.finishStop(cell);
+    else if (cell.status === RUNNING && cell.mailbox.size > 0) this.schedule(cell);
+    this.#host.kick();
+  }
+
+  /** A handler threw: fail the pending ask, then suspend the actor until its supervisor decides (supervisor.ts). */
+  #failed(cell: Cell, err: unknown, msg: unknown): void {
+    if (cell.awaitingReply) {
+      cell.curReplied = true;
+      this.#host.replyError(cell.curSenderThread, cell.curCorr, new ActorFailedError(cell.ref.name, err));
+    }
+    this.#host.onFailure(cell, err, msg);
+  }
+}
+
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}
