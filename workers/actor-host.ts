@@ -12,7 +12,7 @@ import { WorkerCrashedError, deserializeError } from '../src/errors.js';
 import { importModule } from '../src/loader.js';
 import { setAmbientRuntime } from '../src/ref.js';
 import { Runtime } from '../src/runtime/runtime.js';
-import type { WorkerAssignment, WorkerBoot } from '../src/supervision/worker-supervisor.js';
+import type { WorkerAssignment, WorkerBoot } from '../src/control.js';
 import { Journal, recoverJournal } from '../src/transport/journal.js';
 import { Mesh } from '../src/transport/mesh.js';
 
