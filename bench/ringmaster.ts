@@ -5,7 +5,8 @@
  * Main thread only.
  */
 import { availableParallelism } from 'node:os';
-import { ActorSystem, resolveConfig, type ResolvedConfig, type SystemOptions } from '../src/index.js';
+import { resolveConfig } from '../src/config.js';
+import { ActorSystem, type ResolvedConfig, type SystemOptions } from '../src/index.js';
 import { LeftRunningError, type Config, type EngineOptions, type ScenarioResult } from './scenario.js';
 
 /** The module with the benchmark's actors; every worker imports it (through tsx, from source). */

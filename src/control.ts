@@ -1,11 +1,37 @@
 /**
- * The control channel between the main thread and a worker: comlink over the worker's message port. Control calls
- * are rare (boot, stats, exit); messages never take this path, they go through the rings.
+ * The contract between the main thread and a worker, outside the rings: what a worker receives at boot (`WorkerBoot`,
+ * in `workerData`), and the control channel, comlink over the worker's message port. Control calls are rare (boot,
+ * stats, exit); messages never take this path, they go through the rings.
+ *
+ * Contract: both sides. The main thread (src/supervision/worker-supervisor.ts) builds the boot data and calls
+ * `wrapControl`; the worker (workers/actor-host.ts) reads the boot data and calls `exposeControl`. Nothing here may
+ * import either side, so that neither thread loads the other's code.
  */
 import { expose, wrap, type Endpoint, type Remote } from 'comlink';
 import nodeAdapter from 'comlink/dist/umd/node-adapter.js';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import type { WorkerAssignment } from './supervision/worker-supervisor.js';
+import type { ResolvedConfig } from './config.js';
+import type { SerializedError } from './errors.js';
+import type { MeshMemory } from './transport/mesh.js';
+
+/** Which thread a worker is, and its shared memory: in `workerData`, or later through `assume` for a spare. */
+export interface WorkerAssignment {
+  thread: number;
+  mesh: MeshMemory;
+  journal: SharedArrayBuffer;
+  /** Set when this worker replaces one that died. */
+  restart?: { cause: SerializedError; restarts: number };
+}
+
+/** What a worker receives in `workerData`: its assignment, or `spare: true` (it waits for one, modules loaded). */
+export type WorkerBoot = (WorkerAssignment | { spare: true }) & {
+  config: ResolvedConfig;
+  /**
+   * The host module to import (compiled JS, or the TypeScript source through a bootstrap): see
+   * src/supervision/worker-entry.ts. workers/source-bootstrap.mjs reads this field by name.
+   */
+  entry: string;
+};
 
 export interface WorkerStats {
   thread: number;

@@ -11,7 +11,7 @@ import { WorkerDriver } from '../src/dispatch/worker-driver.js';
 import { WorkerCrashedError, deserializeError } from '../src/errors.js';
 import { importModule } from '../src/loader.js';
 import { Runtime } from '../src/runtime/runtime.js';
-import type { WorkerAssignment, WorkerBoot } from '../src/supervision/worker-supervisor.js';
+import type { WorkerAssignment, WorkerBoot } from '../src/control.js';
 import { Journal, recoverJournal } from '../src/transport/journal.js';
 import { Mesh } from '../src/transport/mesh.js';
 

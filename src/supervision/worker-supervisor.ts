@@ -9,28 +9,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Remote } from 'comlink';
 import type { ResolvedConfig } from '../config.js';
-import { wrapControl, type WorkerControl, type WorkerStats } from '../control.js';
-import { WorkerBootError, WorkerStalledError, serializeError, type SerializedError } from '../errors.js';
+import { wrapControl, type WorkerAssignment, type WorkerBoot, type WorkerControl, type WorkerStats } from '../control.js';
+import { WorkerBootError, WorkerStalledError, serializeError } from '../errors.js';
 import { CTL_HEARTBEAT } from '../transport/layout.js';
 import { isParked } from '../transport/wait.js';
 import type { MeshMemory } from '../transport/mesh.js';
 import { RestartTracker } from './restarts.js';
-
-/** Which thread a worker is, and its shared memory: in `workerData`, or later through `assume` for a spare. */
-export interface WorkerAssignment {
-  thread: number;
-  mesh: MeshMemory;
-  journal: SharedArrayBuffer;
-  /** Set when this worker replaces one that died. */
-  restart?: { cause: SerializedError; restarts: number };
-}
-
-/** What a worker receives in `workerData`: its assignment, or `spare: true` (it waits for one, modules loaded). */
-export type WorkerBoot = (WorkerAssignment | { spare: true }) & {
-  config: ResolvedConfig;
-  /** The host module to import (compiled JS, or the TypeScript source through a bootstrap). */
-  entry: string;
-};
+import { workerEntry } from './worker-entry.js';
 
 export interface WorkerSupervisorHooks {
   /** A worker died outside shutdown; `restartInMs` is null when it will not be replaced. */
@@ -291,20 +276,4 @@ export class WorkerSupervisor {
       }
     }
   }
-}
-
-/**
- * Which file a worker runs. From `dist/` (compiled JS) it is `dist/workers/actor-host.js`. From source (tests, tsx),
- * Node 20 cannot start a `.ts` worker, so a small JS bootstrap registers tsx inside the worker and imports the host.
- */
-function workerEntry(): { url: URL; host: string } {
-  const self = import.meta.url;
-  if (/\.ts$/.test(new URL(self).pathname)) {
-    return {
-      url: new URL('../../workers/source-bootstrap.mjs', self),
-      host: new URL('../../workers/actor-host.ts', self).href,
-    };
-  }
-  const host = new URL('../../workers/actor-host.js', self);
-  return { url: host, host: host.href };
 }

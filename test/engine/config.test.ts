@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ActorSystem, InvalidConfigError, RingmasterError, resolveConfig } from '../../src/index.js';
+import { resolveConfig } from '../../src/config.js';
+import { ActorSystem, InvalidConfigError, RingmasterError } from '../../src/index.js';
 
 /** The InvalidConfigError that `fn` throws, or a failure when it throws something else or nothing. */
 function configErrorOf(fn: () => unknown): InvalidConfigError {

@@ -7,9 +7,9 @@ import {
   InvalidArgumentError,
   InvalidConfigError,
   oneForOne,
-  resolveConfig,
   type SupervisorStrategy,
 } from '../../src/index.js';
+import { resolveConfig } from '../../src/config.js';
 import { decide } from '../../src/supervision/strategy.js';
 
 describe('supervisor strategies', () => {

@@ -39,7 +39,8 @@ describe('parking and waking across two threads', () => {
       const reader = new RingReader(ring);
       const parker = new Parker(new Int32Array(control));
       const produced = startProducer({ ring, control, count: RECORDS, seed });
-      // Something must keep the process alive while we wait: a pending waitAsync does not (PLATFORM.md).
+      // Something must keep the process alive while we wait: a pending waitAsync does not
+      // (docs/platform.md#parking-a-worker).
       const keepAlive = setInterval(() => {}, 1000);
       let seq = 0;
       let parks = 0;
