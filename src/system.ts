@@ -10,7 +10,6 @@ import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config
 import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/main-driver.js';
 import {
-  InvalidArgumentError,
   NameTakenError,
   SystemStoppedError,
   WorkerCrashedError,
@@ -21,6 +20,7 @@ import { EventStream } from './events.js';
 import { importModule } from './loader.js';
 import type { SystemMessage } from './protocol.js';
 import type { ActorRef } from './ref.js';
+import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal } from './transport/journal.js';
@@ -97,9 +97,7 @@ export class ActorSystem {
     if (this.#rt.closed) throw new SystemStoppedError(`spawn of '${definition?.name}'`);
     const name = options?.name;
     if (name !== undefined) {
-      if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
-        throw new InvalidArgumentError(`an actor name must be a non-empty string without '/', got ${JSON.stringify(name)}`);
-      }
+      validateActorName(name);
       if (this.#byName.has(name) || this.#reserved.has(name)) throw new NameTakenError(name);
       this.#reserved.add(name);
     }

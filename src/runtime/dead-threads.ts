@@ -15,7 +15,7 @@ import { RingReader } from '../transport/ring.js';
 import type { ActorTable } from './actors.js';
 import type { PendingAsks } from './asks.js';
 import { idFrom } from './ids.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { Stopping } from './stopping.js';
 import type { Outbound } from './outbound.js';
 import type { DeathWatch } from './watch.js';
 
@@ -34,16 +34,16 @@ export class DeadThreads {
   readonly #asks: PendingAsks;
   readonly #out: Outbound;
   readonly #watch: DeathWatch;
-  readonly #lifecycle: Lifecycle;
+  readonly #stopping: Stopping;
   readonly #graves: Grave[] = [];
 
-  constructor(codec: Codec, parts: { actors: ActorTable; asks: PendingAsks; out: Outbound; watch: DeathWatch; lifecycle: Lifecycle }) {
+  constructor(codec: Codec, parts: { actors: ActorTable; asks: PendingAsks; out: Outbound; watch: DeathWatch; stopping: Stopping }) {
     this.#codec = codec;
     this.#actors = parts.actors;
     this.#asks = parts.asks;
     this.#out = parts.out;
     this.#watch = parts.watch;
-    this.#lifecycle = parts.lifecycle;
+    this.#stopping = parts.stopping;
   }
 
   /** Thread `thread` died for good, of `cause`. */
@@ -53,7 +53,7 @@ export class DeadThreads {
     // Its actors are gone for good: watchers here get Terminated, and children here stop rather than wait for a
     // supervisor that will never answer.
     this.#watch.onThreadDead(thread, this.#actors.values());
-    for (const cell of [...this.#actors.values()]) if (cell.parent?.thread === thread) this.#lifecycle.stop(cell);
+    for (const cell of [...this.#actors.values()]) if (cell.parent?.thread === thread) this.#stopping.stop(cell);
   }
 
   /**

@@ -1,13 +1,12 @@
 /**
- * Spawn and stop: where actors begin and end on a thread. A spawn places the actor (dispatch/placement.ts),
- * creates its cell here or sends the spawn request to its thread (on the same ring as this thread's later messages
- * to it, so they arrive after it); a stop stops the children first, then runs postStop, then turns what is still
- * queued into dead letters and tells the parent, the watchers and the main thread.
+ * Spawn and start: where actors begin on a thread. A spawn places the actor (dispatch/placement.ts), then creates
+ * its cell here or sends the spawn request to its thread (on the same ring as this thread's later messages to it,
+ * so they arrive after it); the start runs init and preStart, or postRestart for an actor re-created after its
+ * worker crashed. Where they end: stopping.ts.
  *
  * Contract: one Lifecycle per Runtime, used only by its thread.
  */
 import { findDefinition, knownDefinitions, type ActorDefinition, type SpawnOptions } from '../actor.js';
-import { ENTRY_ASK, ENTRY_POISON } from '../dispatch/mailbox.js';
 import type { Placer } from '../dispatch/placement.js';
 import {
   ActorFailedError,
@@ -22,7 +21,9 @@ import { K_SYSTEM, type SystemMessage } from '../protocol.js';
 import { ActorRef, type RefRuntime } from '../ref.js';
 import type { Codec } from '../transport/codec.js';
 import type { ActorTable } from './actors.js';
-import { Cell, RUNNING, STOPPED, STOPPING, type CellHost } from './cell.js';
+import { Cell, RUNNING, type CellHost } from './cell.js';
+import { childName, validateActorName } from './names.js';
+import type { Stopping } from './stopping.js';
 import type { Delivery } from './delivery.js';
 import { counterOf, idHi, idLo, makeId, originOf } from './ids.js';
 import { NO_SLOT, type Journaling } from './journaling.js';
@@ -36,12 +37,8 @@ export interface LifecycleHost {
   /** Refs this runtime makes are bound to it. */
   readonly refRuntime: RefRuntime;
   readonly cellHost: CellHost;
-  /** The thread's actor count, for least-loaded placement; undefined inline. */
+  /** The thread's actor count, for least-loaded placement. */
   countActors(delta: number): void;
-  /** `from` stops `ref`: a restart in preRestart waits for the children it stops. */
-  noteStop(from: Cell, ref: ActorRef): void;
-  /** A local actor is being removed: supervision and death watch forget it (and notify watchers). */
-  stopped(cell: Cell): void;
   /** The spawn request for `id` was handled: watch requests that overtook it apply now. */
   spawnHandled(id: number): void;
 }
@@ -58,6 +55,7 @@ export class Lifecycle {
   readonly #journal: Journaling;
   readonly #turns: Turns;
   readonly #delivery: Delivery;
+  readonly #stopping: Stopping;
   readonly #host: LifecycleHost;
   #nextLocal = 0;
 
@@ -68,7 +66,7 @@ export class Lifecycle {
     placer: Placer,
     codec: Codec,
     systemLimit: number,
-    parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery },
+    parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery; stopping: Stopping },
     host: LifecycleHost,
   ) {
     this.#thread = thread;
@@ -82,6 +80,7 @@ export class Lifecycle {
     this.#journal = parts.journal;
     this.#turns = parts.turns;
     this.#delivery = parts.delivery;
+    this.#stopping = parts.stopping;
     this.#host = host;
   }
 
@@ -183,7 +182,7 @@ export class Lifecycle {
     const fail = (err: unknown): void => {
       onStarted(new ActorFailedError(ref.name, err));
       cell.busy = false;
-      this.stop(cell);
+      this.#stopping.stop(cell);
     };
     try {
       cell.state = def.behavior.init ? def.behavior.init(args) : undefined;
@@ -214,116 +213,10 @@ export class Lifecycle {
     }
   }
 
-  /** Stops an actor: its children first, then postStop, then its queued messages become dead letters. */
-  stop(cell: Cell): void {
-    if (cell.status !== RUNNING) return;
-    cell.status = STOPPING;
-    for (const child of cell.children.values()) this.#out.sendSystem(child.thread, child, { type: 'stop' });
-    this.finishStop(cell);
-  }
-
-  /** `ctx.stop(ref)` from actor `from`. */
-  stopRef(from: Cell, ref: ActorRef): void {
-    if (ref.id === from.id) return this.stop(from);
-    this.#host.noteStop(from, ref);
-    this.#out.sendSystem(ref.thread, ref, { type: 'stop' });
-  }
-
-  /** A stop request for a local actor; `corr` is answered once it has stopped (at once when it already has). */
-  onStopRequest(id: number, fromThread: number, corr: number, slot: number): void {
-    const cell = this.#actors.get(id);
-    if (cell === undefined || cell.status === STOPPED) {
-      if (corr !== 0) this.#out.reply(fromThread, corr, null, false);
-      this.#journal.release(slot);
-      return;
-    }
-    if (corr !== 0) cell.stopAcks.push(fromThread, corr);
-    // Journaled until the actor has stopped: a replacement worker finishes a stop the dead one began.
-    if (slot !== NO_SLOT) cell.stopSlots.push(slot);
-    this.stop(cell);
-  }
-
-  /** A poison pill: a stop processed in order, after the messages queued before it. */
-  onPoison(id: number, fromThread: number, corr: number, slot: number): void {
-    const cell = this.#actors.get(id);
-    if (cell === undefined || cell.status === STOPPED) {
-      if (corr !== 0) this.#out.reply(fromThread, corr, null, false);
-      this.#journal.release(slot);
-      return;
-    }
-    if (corr !== 0) cell.stopAcks.push(fromThread, corr);
-    if (cell.status !== RUNNING) {
-      this.#journal.release(slot);
-      return;
-    }
-    cell.mailbox.push(ENTRY_POISON, undefined, 0, fromThread, 0, slot);
-    this.#turns.backlog++;
-    this.#turns.schedule(cell);
-  }
-
-  /** Finishes a stop once the children have terminated and no handler is running. */
-  finishStop(cell: Cell): void {
-    if (cell.status !== STOPPING || cell.children.size > 0 || cell.busy) return;
-    cell.status = STOPPED;
-    const reportStopFailure = (err: unknown): void => {
-      this.#out.report({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive: 'stop' });
-    };
-    try {
-      const r = cell.def.behavior.postStop?.(cell.state, cell.ctx);
-      if (isThenable(r)) {
-        this.#turns.await(r, (err, failed) => {
-          if (failed) reportStopFailure(err);
-          this.#remove(cell);
-        });
-        return;
-      }
-    } catch (err) {
-      reportStopFailure(err);
-    }
-    this.#remove(cell);
-  }
-
-  #remove(cell: Cell): void {
-    this.#actors.remove(cell);
-    this.#host.countActors(-1);
-    const mb = cell.mailbox;
-    while (mb.size > 0) {
-      const kind = mb.headKind;
-      if (kind !== ENTRY_POISON) {
-        this.#delivery.undeliverable(kind === ENTRY_ASK, cell.ref.name, mb.headMsg, mb.headSenderId, mb.headSenderThread, mb.headCorr);
-      }
-      this.#journal.release(mb.headSlot);
-      mb.shift();
-      this.#turns.backlog--;
-    }
-    this.#journal.release(cell.spawnSlot);
-    for (const slot of cell.stopSlots) this.#journal.release(slot);
-    for (const slot of cell.watchSlots.values()) this.#journal.release(slot);
-    // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
-    // inside the child-terminated handling, and its report must come after ours.
-    this.#out.report({ type: 'unregistered', ref: cell.ref });
-    this.#host.stopped(cell);
-    if (cell.parent) this.#out.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
-    const acks = cell.stopAcks;
-    for (let i = 0; i < acks.length; i += 2) this.#out.reply(acks[i]!, acks[i + 1]!, null, false);
-  }
-
   /** Refs of every actor this thread hosts without a parent (top-level actors). */
   topLevel(): ActorRef[] {
     const out: ActorRef[] = [];
     for (const c of this.#actors.values()) if (c.parent === undefined) out.push(c.ref);
     return out;
-  }
-}
-
-/** An actor's short name (the part after its parent's path). */
-export function childName(parent: ActorRef, child: ActorRef): string {
-  return child.name.slice(parent.name.length + 1);
-}
-
-/** Throws InvalidArgumentError unless `name` can name an actor (the system checks top-level names with it too). */
-export function validateActorName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
-    throw new InvalidArgumentError(`an actor name must be a non-empty string without '/', got ${JSON.stringify(name)}`);
   }
 }

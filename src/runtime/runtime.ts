@@ -44,6 +44,7 @@ import { Outbound, type MainHooks, type Outgoing } from './outbound.js';
 import { recover } from './recovery.js';
 import { installActorRefCodec } from './ref-codec.js';
 import { Sending } from './sending.js';
+import { Stopping } from './stopping.js';
 import { Supervision } from './supervision.js';
 import { SystemMessages } from './system-messages.js';
 import { Turns } from './turns.js';
@@ -72,6 +73,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly #turns: Turns;
   readonly #delivery: Delivery;
   readonly #lifecycle: Lifecycle;
+  readonly #stopping: Stopping;
   readonly #sup: Supervision;
   readonly #watch: DeathWatch;
   readonly #system: SystemMessages;
@@ -113,12 +115,23 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     const turns = (this.#turns = new Turns(config.throughput, j, {
       onFailure: (cell, err, msg) => this.#sup.onFailure(cell, err, msg),
       afterSuspendedHandler: (cell) => this.#sup.afterHandler(cell),
-      stop: (cell) => this.#lifecycle.stop(cell),
-      finishStop: (cell) => this.#lifecycle.finishStop(cell),
+      stop: (cell) => this.#stopping.stop(cell),
+      finishStop: (cell) => this.#stopping.finishStop(cell),
       replyError: (t, corr, err) => out.reply(t, corr, err, true),
       kick,
     }));
     const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
+    const countActors = (delta: number): void => {
+      if (mesh) addActorCount(mesh.controls[thread]!, delta);
+    };
+    const stopping = (this.#stopping = new Stopping({ actors, out, journal: j, turns, delivery }, {
+      countActors,
+      noteStop: (from, ref) => this.#sup.noteStop(from, ref),
+      stopped: (cell) => {
+        this.#sup.onStopped(cell);
+        this.#watch.onStopped(cell);
+      },
+    }));
     const lifecycle = (this.#lifecycle = new Lifecycle(
       thread,
       threads,
@@ -126,19 +139,12 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       new Placer(config.workers, mesh?.controls ?? []),
       codec,
       systemLimit,
-      { actors, out, journal: j, turns, delivery },
+      { actors, out, journal: j, turns, delivery, stopping },
       {
         isClosed: () => this.closed,
         refRuntime: this,
         cellHost: this,
-        countActors: (delta) => {
-          if (mesh) addActorCount(mesh.controls[thread]!, delta);
-        },
-        noteStop: (from, ref) => this.#sup.noteStop(from, ref),
-        stopped: (cell) => {
-          this.#sup.onStopped(cell);
-          this.#watch.onStopped(cell);
-        },
+        countActors,
         spawnHandled: (id) => this.#watch.flushPending(id),
       },
     ));
@@ -149,7 +155,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       cell: live,
       sendSystem: (t, target, m) => out.sendSystem(t, target, m),
       report: (m) => out.report(m),
-      stopCell: (cell) => lifecycle.stop(cell),
+      stopCell: (cell) => stopping.stop(cell),
       resume: (cell) => {
         cell.suspended = false;
         if (cell.status === RUNNING && cell.mailbox.size > 0) turns.schedule(cell);
@@ -168,8 +174,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
         delivery.deliver(cell.id, ENTRY_TELL, message, 0, thread, 0, j.enabled ? UNJOURNALED : NO_SLOT);
       },
     }));
-    const dead = (this.#dead = new DeadThreads(codec, { actors, asks, out, watch, lifecycle }));
-    this.#system = new SystemMessages({ actors, lifecycle, sup, watch, out, journal: j }, { threadDead: (t, cause) => dead.markDead(t, cause) });
+    const dead = (this.#dead = new DeadThreads(codec, { actors, asks, out, watch, stopping }));
+    this.#system = new SystemMessages({ actors, lifecycle, stopping, sup, watch, out, journal: j }, { threadDead: (t, cause) => dead.markDead(t, cause) });
     this.#inbound = transport === undefined ? undefined : new Inbound(thread, transport, codec, { journal: j, asks, delivery, system: this.#system, out });
   }
 
@@ -243,7 +249,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     return this.#lifecycle.spawnChild(parent, def, options);
   }
   stopRef(from: Cell, ref: ActorRef): void {
-    this.#lifecycle.stopRef(from, ref);
+    this.#stopping.stopRef(from, ref);
   }
   reply(cell: Cell, value: unknown): void {
     if (!cell.awaitingReply) {

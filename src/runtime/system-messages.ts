@@ -12,7 +12,9 @@ import type { SystemMessage } from '../protocol.js';
 import type { ActorTable } from './actors.js';
 import { STOPPED } from './cell.js';
 import { NO_SLOT, type Journaling } from './journaling.js';
-import { childName, type Lifecycle } from './lifecycle.js';
+import type { Lifecycle } from './lifecycle.js';
+import { childName } from './names.js';
+import type { Stopping } from './stopping.js';
 import type { Outbound } from './outbound.js';
 import type { Supervision } from './supervision.js';
 import type { DeathWatch } from './watch.js';
@@ -25,6 +27,7 @@ export interface SystemMessagesHost {
 export class SystemMessages {
   readonly #actors: ActorTable;
   readonly #lifecycle: Lifecycle;
+  readonly #stopping: Stopping;
   readonly #sup: Supervision;
   readonly #watch: DeathWatch;
   readonly #out: Outbound;
@@ -32,11 +35,12 @@ export class SystemMessages {
   readonly #host: SystemMessagesHost;
 
   constructor(
-    parts: { actors: ActorTable; lifecycle: Lifecycle; sup: Supervision; watch: DeathWatch; out: Outbound; journal: Journaling },
+    parts: { actors: ActorTable; lifecycle: Lifecycle; stopping: Stopping; sup: Supervision; watch: DeathWatch; out: Outbound; journal: Journaling },
     host: SystemMessagesHost,
   ) {
     this.#actors = parts.actors;
     this.#lifecycle = parts.lifecycle;
+    this.#stopping = parts.stopping;
     this.#sup = parts.sup;
     this.#watch = parts.watch;
     this.#out = parts.out;
@@ -54,10 +58,10 @@ export class SystemMessages {
         this.#lifecycle.onSpawnRequest(m, fromThread, targetId, corr, slot, recovered);
         return;
       case 'stop':
-        this.#lifecycle.onStopRequest(targetId, fromThread, corr, slot);
+        this.#stopping.onStopRequest(targetId, fromThread, corr, slot);
         return;
       case 'poison':
-        this.#lifecycle.onPoison(targetId, fromThread, corr, slot);
+        this.#stopping.onPoison(targetId, fromThread, corr, slot);
         return;
       case 'name':
         this.#actors.rememberName(m.id, m.name);
@@ -81,7 +85,7 @@ export class SystemMessages {
         const short = childName(cell.ref, m.child);
         if (cell.children.get(short)?.id === m.child.id) cell.children.delete(short);
         this.#sup.onChildTerminated(cell, m.child);
-        this.#lifecycle.finishStop(cell);
+        this.#stopping.finishStop(cell);
         return;
       }
       // ---- actor supervision (supervision.ts) and death watch (watch.ts) ----
