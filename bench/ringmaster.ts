@@ -1,6 +1,7 @@
 /**
  * Starting ringmaster for a scenario: the `ActorSystem` options the CLI flags stand for, the actor module
- * every thread loads (`bench/actors.ts`), and the settings each measurement records in its `config`.
+ * every thread loads (`bench/actors.ts`), the settings each measurement records in its `config`, and a
+ * configuration written as the options object to paste (`formatConfigCode`, for `--tune`).
  *
  * Main thread only.
  */
@@ -44,6 +45,26 @@ export function engineConfig(config: Readonly<ResolvedConfig>): Config {
     throughput: config.throughput,
     ringBytes: config.ringBytes,
   };
+}
+
+/** The order `formatConfigCode` prints the settings in. */
+const ORDER: readonly (keyof EngineOptions)[] = ['workers', 'waitStrategy', 'spinIterations', 'throughput', 'ringBytes'];
+
+/** `{ workers: 2, waitStrategy: 'hybrid', ... }`: the options object, keys in a fixed order. */
+export function formatConfigCode(config: EngineOptions): string {
+  const fields = ORDER.filter((key) => config[key] !== undefined).map((key) => {
+    const value = config[key];
+    if (typeof value === 'string') return `${key}: '${value}'`;
+    if (key === 'ringBytes' && typeof value === 'number') return `${key}: ${formatBytes(value)}`;
+    return `${key}: ${String(value)}`;
+  });
+  return `{ ${fields.join(', ')} }`;
+}
+
+/** Powers of two as `1 << n` (what a reader would type), anything else as a number. */
+function formatBytes(bytes: number): string {
+  const shift = Math.log2(bytes);
+  return Number.isInteger(shift) ? `1 << ${shift}` : String(bytes);
 }
 
 /** Problems the engine reported while a scenario ran, which would make its figures meaningless. */

@@ -16,7 +16,7 @@
  *
  * Main thread only; runs one scenario at a time, never two.
  */
-import { formatConfigCode } from './tune-format.js';
+import { formatConfigCode } from './ringmaster.js';
 import type { EngineOptions, Measurement, Scenario, ScenarioResult } from './scenario.js';
 
 export interface Dimension {
