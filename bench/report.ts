@@ -5,7 +5,7 @@
  * the same kind, measured in the same run. A latency ratio below 1 and a throughput ratio above 1
  * both mean "better than the baseline".
  */
-import type { MachineInfo } from './machine.js';
+import type { MachineInfo } from './lib/machine.js';
 import {
   isAbsolute,
   type CompareKey,
@@ -16,7 +16,7 @@ import {
   type Reference,
   type ScenarioResult,
   type Target,
-} from './scenario.js';
+} from './lib/scenario.js';
 
 export interface RunSettings {
   readonly quick: boolean;

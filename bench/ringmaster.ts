@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { ActorSystem, resolveConfig, type ResolvedConfig, type SystemOptions } from '../src/index.js';
-import { LeftRunningError, type Config, type EngineOptions, type ScenarioResult } from './scenario.js';
+import { LeftRunningError, type Config, type EngineOptions, type ScenarioResult } from './lib/scenario.js';
 
 /** The module with the benchmark's actors; every worker imports it (through tsx, from source). */
 export const BENCH_ACTORS = new URL('./actors.ts', import.meta.url);

@@ -17,7 +17,7 @@
  * Main thread only; runs one scenario at a time, never two.
  */
 import { formatConfigCode } from './ringmaster.js';
-import type { EngineOptions, Measurement, Scenario, ScenarioResult } from './scenario.js';
+import type { EngineOptions, Measurement, Scenario, ScenarioResult } from './lib/scenario.js';
 
 export interface Dimension {
   readonly key: keyof EngineOptions;

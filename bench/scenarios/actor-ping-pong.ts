@@ -10,7 +10,7 @@
  */
 import { BenchCounter, BenchPinger } from '../actors.js';
 import { engineConfig, twoWorkers, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 /** Margin over the loop's own budget before the main thread gives up on the pinger's reply. */
 const REPLY_MARGIN_MS = 30_000;

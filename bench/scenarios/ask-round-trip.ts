@@ -4,9 +4,9 @@
  * (`compare: 'round-trip'`), through the rings instead of a MessagePort.
  */
 import { BenchCounter, GET } from '../actors.js';
-import { sampleLatencyAsync } from '../measure.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 export const askRoundTrip: Scenario = {
   name: 'ask-round-trip',

@@ -4,9 +4,9 @@
  * and how fast they wake decides the latency. Compared gap by gap with postMessage under the same gaps.
  */
 import { BenchCounter, GET } from '../actors.js';
-import { burstyTargets, measureBursty } from '../bursty.js';
+import { burstyTargets, measureBursty } from '../lib/bursty.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 const BASELINE = 'post-message-bursty';
 

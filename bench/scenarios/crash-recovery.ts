@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { LatencyHistogram, nowNs, type LatencySummary } from '../histogram.js';
+import { LatencyHistogram, nowNs, type LatencySummary } from '../lib/histogram.js';
 import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
-import type { LatencyMeasurement, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { LatencyMeasurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 type Engine = typeof import('../../src/index.js');
 type Msg = { type: 'get' } | { type: 'crash' };

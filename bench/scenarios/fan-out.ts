@@ -7,9 +7,9 @@
 import type { ActorRef } from '../../src/index.js';
 import { BenchCounter, GET, type CounterMsg } from '../actors.js';
 import { FAN_OUT } from '../baselines/post-message-fan-out.js';
-import { sampleLatencyAsync } from '../measure.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 const BASELINE = 'post-message-fan-out';
 

@@ -1,7 +1,7 @@
 /**
  * The registry of benchmark scenarios: `bench/run.ts` runs these, in this order, and `--scenario`
  * picks among them by name. To add one, write a module exporting a `Scenario` (the contract is in
- * `bench/scenario.ts`) and list it here; ringmaster's own scenarios go in this folder, the
+ * `bench/lib/scenario.ts`) and list it here; ringmaster's own scenarios go in this folder, the
  * alternatives they are compared with in `bench/baselines/`.
  */
 import { comlinkBaseline } from '../baselines/comlink.js';
@@ -12,7 +12,7 @@ import { postMessageBurstyBaseline } from '../baselines/post-message-bursty.js';
 import { postMessageFanOutBaseline } from '../baselines/post-message-fan-out.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
-import type { Scenario } from '../scenario.js';
+import type { Scenario } from '../lib/scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';

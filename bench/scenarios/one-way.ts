@@ -10,9 +10,9 @@
  *     counter on worker 2, then asks it `take` and replies; the main thread starts each round with one ask.
  */
 import { BenchCounter, BenchProducer, INC, TAKE, type ProducerMsg } from '../actors.js';
-import { measureThroughput } from '../measure.js';
+import { measureThroughput } from '../lib/measure.js';
 import { engineConfig, twoWorkers, withSystem } from '../ringmaster.js';
-import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 /** Messages per round: as many as the postMessage baseline sends per round, so both pay the same end-of-round wait. */
 const PER_ROUND = 10_000;

@@ -7,9 +7,9 @@
  */
 import { BenchCounter, BenchProducer, type ProducerMsg } from '../actors.js';
 import { SAME_WORKER_PER_ROUND } from '../baselines/in-thread-floor.js';
-import { measureThroughput } from '../measure.js';
+import { measureThroughput } from '../lib/measure.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 export const sameWorker: Scenario = {
   name: 'same-worker',

@@ -173,7 +173,7 @@ export interface Scenario {
   readonly targets?: readonly Target[];
   /**
    * Measures and cleans up. Must not leave workers, timers or handles alive when it settles, also when
-   * it throws: use try/finally (see `WorkerGroup` in `bench/workers.ts`).
+   * it throws: use try/finally (see `WorkerGroup` in `bench/lib/workers.ts`).
    */
   run(options: ScenarioOptions): Promise<ScenarioResult>;
 }

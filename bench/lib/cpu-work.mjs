@@ -1,4 +1,4 @@
-// The CPU-bound request of the service scenario (bench/service.ts), shared by the ringmaster actor
+// The CPU-bound request of the service scenario (bench/lib/service.ts), shared by the ringmaster actor
 // (bench/actors.ts) and the piscina task (bench/baselines/workers/piscina-service.mjs) so both do exactly
 // the same work. Plain JS: piscina's workers cannot load TypeScript on Node 20.
 //
