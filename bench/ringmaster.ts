@@ -1,6 +1,6 @@
 /**
  * Starting ringmaster for a scenario: the `ActorSystem` options the CLI flags stand for, the actor module
- * every thread loads (`bench/actors.ts`), the settings each measurement records in its `config`, and a
+ * every thread loads (`bench/actors/bench-actors.ts`), the settings each measurement records in its `config`, and a
  * configuration written as the options object to paste (`formatConfigCode`, for `--tune`).
  *
  * Main thread only.
@@ -10,7 +10,7 @@ import { ActorSystem, resolveConfig, type ResolvedConfig, type SystemOptions } f
 import { LeftRunningError, type Config, type EngineOptions, type ScenarioResult } from './lib/scenario.js';
 
 /** The module with the benchmark's actors; every worker imports it (through tsx, from source). */
-export const BENCH_ACTORS = new URL('./actors.ts', import.meta.url);
+export const BENCH_ACTORS = new URL('./actors/bench-actors.ts', import.meta.url);
 
 /**
  * Workers when `--workers` is not given: the actor-to-actor scenarios need two, one actor on each. The

@@ -3,7 +3,7 @@
  * number it replies, one ask at a time: the same exchange as the postMessage baseline's round trip
  * (`compare: 'round-trip'`), through the rings instead of a MessagePort.
  */
-import { BenchCounter, GET } from '../actors.js';
+import { BenchCounter, GET } from '../actors/bench-actors.js';
 import { sampleLatencyAsync } from '../lib/measure.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';

@@ -3,7 +3,7 @@
  * -> main), with idle gaps of 10 µs to 10 ms before each request, so that whether threads spin, park,
  * and how fast they wake decides the latency. Compared gap by gap with postMessage under the same gaps.
  */
-import { BenchCounter, GET } from '../actors.js';
+import { BenchCounter, GET } from '../actors/bench-actors.js';
 import { burstyTargets, measureBursty } from '../lib/bursty.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';

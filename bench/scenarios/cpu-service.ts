@@ -6,7 +6,7 @@
  * `piscina-service` doing the same work on the same number of threads.
  */
 import type { ActorRef } from '../../src/index.js';
-import { BenchHasher, type HasherMsg } from '../actors.js';
+import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { measureService, serviceTargets, WORK_ROUNDS } from '../lib/service.js';

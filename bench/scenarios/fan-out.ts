@@ -5,7 +5,7 @@
  * to the same number of worker threads (`post-message-fan-out`).
  */
 import type { ActorRef } from '../../src/index.js';
-import { BenchCounter, GET, type CounterMsg } from '../actors.js';
+import { BenchCounter, GET, type CounterMsg } from '../actors/bench-actors.js';
 import { FAN_OUT } from '../baselines/post-message-fan-out.js';
 import { sampleLatencyAsync } from '../lib/measure.js';
 import { engineConfig, withSystem } from '../ringmaster.js';

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActorRef } from '../../src/index.js';
-import { BenchCounter, GET, type CounterMsg } from '../actors.js';
+import { BenchCounter, GET, type CounterMsg } from '../actors/bench-actors.js';
 import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 

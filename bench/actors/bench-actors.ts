@@ -6,10 +6,10 @@
  * The messages mirror the postMessage baseline's: `{type:'get'}` answered with a number, and
  * `{type:'inc', by:1}` counted, so the ratios compare the same work.
  */
-import { defineActor, type ActorContext, type ActorRef } from '../src/index.js';
-import type { LatencySummary } from './lib/histogram.js';
-import { cpuWork } from './lib/cpu-work.mjs';
-import { sampleLatencyAsync } from './lib/measure.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../src/index.js';
+import type { LatencySummary } from '../lib/histogram.js';
+import { cpuWork } from '../lib/cpu-work.mjs';
+import { sampleLatencyAsync } from '../lib/measure.js';
 
 export type CounterMsg = { type: 'inc'; by: number } | { type: 'get' } | { type: 'take' };
 
