@@ -12,15 +12,16 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidConfigError } from '../src/index.js';
-import { cpuSnapshot, otherCpuSince } from './lib/contention.js';
 import { toHtml } from './html.js';
+import { cpuSnapshot, otherCpuSince } from './lib/contention.js';
+import { engineConfig } from './lib/engine.js';
 import { describeMachine } from './lib/machine.js';
-import { tune, type RunOutcome } from './tune.js';
-import { formatTune } from './tune-format.js';
-import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
-import { engineConfig, resolvedEngine } from './ringmaster.js';
 import { LeftRunningError, type EngineOptions, type Scenario, type ScenarioResult } from './lib/scenario.js';
+import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
 import { defaultBaseline, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
+import { resolvedEngine } from './scenarios/system.js';
+import { formatTune } from './tune-format.js';
+import { tune, type RunOutcome } from './tune.js';
 
 const DEFAULTS = {
   full: { measureMs: 5000, warmupMs: 1000 },

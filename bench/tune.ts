@@ -16,7 +16,7 @@
  *
  * Main thread only; runs one scenario at a time, never two.
  */
-import { formatConfigCode } from './ringmaster.js';
+import { formatConfigCode } from './lib/engine.js';
 import type { EngineOptions, Measurement, Scenario, ScenarioResult } from './lib/scenario.js';
 
 export interface Dimension {

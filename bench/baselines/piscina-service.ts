@@ -4,7 +4,7 @@
  * rates (`bench/lib/service.ts`). Its saturation sets the rates for both.
  */
 import { Piscina } from 'piscina';
-import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { measureService, setReferenceSaturation, WORK_ROUNDS } from '../lib/service.js';
 import { baselineWorker } from './worker-file.js';

@@ -4,8 +4,8 @@
  * share of the FAN_OUT `{type:'get'}` requests (request i goes to worker i mod W, as the actors are
  * placed), and the round ends when all FAN_OUT numbers are back.
  */
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
 import { sampleLatencyAsync } from '../lib/measure.js';
-import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { WorkerGroup } from '../lib/workers.js';
 import { baselineWorker } from './worker-file.js';

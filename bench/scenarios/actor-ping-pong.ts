@@ -9,8 +9,9 @@
  * two threads can cost.
  */
 import { BenchCounter, BenchPinger } from '../actors/bench-actors.js';
-import { engineConfig, twoWorkers, withSystem } from '../ringmaster.js';
+import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { twoWorkers, withSystem } from './system.js';
 
 /** Margin over the loop's own budget before the main thread gives up on the pinger's reply. */
 const REPLY_MARGIN_MS = 30_000;

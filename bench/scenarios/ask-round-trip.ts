@@ -4,9 +4,10 @@
  * (`compare: 'round-trip'`), through the rings instead of a MessagePort.
  */
 import { BenchCounter, GET } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
 import { sampleLatencyAsync } from '../lib/measure.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 export const askRoundTrip: Scenario = {
   name: 'ask-round-trip',

@@ -5,8 +5,9 @@
  */
 import { BenchCounter, GET } from '../actors/bench-actors.js';
 import { burstyTargets, measureBursty } from '../lib/bursty.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
+import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 const BASELINE = 'post-message-bursty';
 

@@ -7,9 +7,10 @@
  */
 import type { ActorRef } from '../../src/index.js';
 import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
+import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { measureService, serviceTargets, WORK_ROUNDS } from '../lib/service.js';
+import { withSystem } from './system.js';
 
 const BASELINE = 'piscina-service';
 /** Far above any latency a sane run sees: an overloaded rate must show as latency, not as AskTimeoutError. */

@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
 import { LatencyHistogram, nowNs, type LatencySummary } from '../lib/histogram.js';
-import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
 import type { LatencyMeasurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 type Engine = typeof import('../../src/index.js');

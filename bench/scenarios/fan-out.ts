@@ -7,9 +7,10 @@
 import type { ActorRef } from '../../src/index.js';
 import { BenchCounter, GET, type CounterMsg } from '../actors/bench-actors.js';
 import { FAN_OUT } from '../baselines/post-message-fan-out.js';
+import { engineConfig } from '../lib/engine.js';
 import { sampleLatencyAsync } from '../lib/measure.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 const BASELINE = 'post-message-fan-out';
 

@@ -10,9 +10,10 @@
  *     counter on worker 2, then asks it `take` and replies; the main thread starts each round with one ask.
  */
 import { BenchCounter, BenchProducer, INC, TAKE, type ProducerMsg } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
 import { measureThroughput } from '../lib/measure.js';
-import { engineConfig, twoWorkers, withSystem } from '../ringmaster.js';
 import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { twoWorkers, withSystem } from './system.js';
 
 /** Messages per round: as many as the postMessage baseline sends per round, so both pay the same end-of-round wait. */
 const PER_ROUND = 10_000;

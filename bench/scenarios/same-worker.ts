@@ -7,9 +7,10 @@
  */
 import { BenchCounter, BenchProducer, type ProducerMsg } from '../actors/bench-actors.js';
 import { SAME_WORKER_PER_ROUND } from '../baselines/in-thread-floor.js';
+import { engineConfig } from '../lib/engine.js';
 import { measureThroughput } from '../lib/measure.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 export const sameWorker: Scenario = {
   name: 'same-worker',
