@@ -20,8 +20,8 @@ import { LeftRunningError, type EngineOptions, type Scenario, type ScenarioResul
 import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
 import { defaultBaseline, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
 import { resolvedEngine } from './scenarios/system.js';
-import { formatTune } from './tune-format.js';
-import { tune, type RunOutcome } from './tune.js';
+import { formatTune } from './tune/tune-format.js';
+import { tune, type RunOutcome } from './tune/tune.js';
 
 const DEFAULTS = {
   full: { measureMs: 5000, warmupMs: 1000 },
@@ -373,7 +373,7 @@ async function main(): Promise<void> {
 
 /**
  * `--tune`: the chosen scenario's needs run once (piscina-service sets the service's rates), then the
- * scenario once per configuration of the sweep (`bench/tune.ts`).
+ * scenario once per configuration of the sweep (`bench/tune/tune.ts`).
  */
 async function runTune(cli: Cli): Promise<void> {
   const scenario = findScenario(cli.requested[0]!)!;

@@ -2,7 +2,7 @@
  * Printing a `--tune` result: every configuration tried with its figures, then the best configuration
  * per objective as an `ActorSystem.start` call to paste.
  */
-import { formatConfigCode } from './lib/engine.js';
+import { formatConfigCode } from '../lib/engine.js';
 import type { Objective, Trial, TuneResult } from './tune.js';
 
 const fmt = (value: number | null, unit: string): string => {
