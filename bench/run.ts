@@ -12,12 +12,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidConfigError } from '../src/index.js';
-import { toHtml } from './html.js';
 import { cpuSnapshot, otherCpuSince } from './lib/contention.js';
 import { engineConfig } from './lib/engine.js';
 import { describeMachine } from './lib/machine.js';
 import { LeftRunningError, type EngineOptions, type Scenario, type ScenarioResult } from './lib/scenario.js';
-import { formatHeader, formatResults, toJson, type Report, type RunSettings, type ScenarioOutcome } from './report.js';
+import { toHtml } from './report/html.js';
+import { toJson } from './report/json.js';
+import type { Report, RunSettings, ScenarioOutcome } from './report/model.js';
+import { formatHeader, formatResults } from './report/terminal.js';
 import { defaultBaseline, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
 import { resolvedEngine } from './scenarios/system.js';
 import { formatTune } from './tune/tune-format.js';
