@@ -1,7 +1,7 @@
 /**
  * The actors ringmaster's benchmark scenarios use. Every thread loads this module (it is the system's
- * `actors` option, see `bench/ringmaster.ts`), so the definitions exist on the main thread and in every
- * worker; the scenarios import it for the definitions and their message types.
+ * `actors` option, see `bench/scenarios/system.ts`), so the definitions exist on the main thread and in
+ * every worker; the scenarios import it for the definitions and their message types.
  *
  * The messages mirror the postMessage baseline's: `{type:'get'}` answered with a number, and
  * `{type:'inc', by:1}` counted, so the ratios compare the same work.

@@ -1,7 +1,7 @@
 /**
- * Baseline for the CPU-bound service: piscina 5 running the same request (`bench/lib/cpu-work.mjs`) on the
- * same number of threads as ringmaster's `--workers` (default 2), at saturation and at the same open-loop
- * rates (`bench/lib/service.ts`). Its saturation sets the rates for both.
+ * Baseline for the CPU-bound service: piscina 5 running the same request (`bench/lib/cpu-work.mjs`) on
+ * the same number of threads as ringmaster's `--workers` (default 2), at saturation and at the same
+ * open-loop rates (`bench/lib/service.ts`). Its saturation sets the rates for both.
  */
 import { Piscina } from 'piscina';
 import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';

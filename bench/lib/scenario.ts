@@ -14,8 +14,8 @@ import type { LatencySummary } from './histogram.js';
 
 /**
  * ringmaster's dispatcher settings from the CLI (`--workers`, `--wait-strategy`, `--throughput`,
- * `--spin-iterations`, `--ring-bytes`) or from a `--tune` sweep; a field left out means "the default" (see `bench/ringmaster.ts`). Baselines
- * ignore it.
+ * `--spin-iterations`, `--ring-bytes`) or from a `--tune` sweep; a field left out means "the default"
+ * (see `bench/scenarios/system.ts`). Baselines ignore it.
  */
 export interface EngineOptions {
   readonly workers?: number;

@@ -1,9 +1,9 @@
 /**
  * ringmaster as a CPU-bound service under load: one `BenchHasher` actor per worker (spawned with
- * `placement: 'round-robin'`), each request (~0.1 ms of SHA-256, `bench/lib/cpu-work.mjs`) asked of the actor
- * with the fewest requests outstanding (ties in turn), as a front end would route them. Saturation, then
- * open-loop rates that are fractions of piscina's saturation in the same run (`bench/lib/service.ts`), beside
- * `piscina-service` doing the same work on the same number of threads.
+ * `placement: 'round-robin'`), each request (~0.1 ms of SHA-256, `bench/lib/cpu-work.mjs`) asked of the
+ * actor with the fewest requests outstanding (ties in turn), as a front end would route them. Saturation,
+ * then open-loop rates that are fractions of piscina's saturation in the same run (`bench/lib/service.ts`),
+ * beside `piscina-service` doing the same work on the same number of threads.
  */
 import type { ActorRef } from '../../src/index.js';
 import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
