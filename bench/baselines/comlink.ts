@@ -4,9 +4,10 @@
  */
 import { releaseProxy, wrap } from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { sampleLatencyAsync } from '../measure.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { WorkerGroup, baselineWorker } from '../workers.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { WorkerGroup } from '../lib/workers.js';
+import { baselineWorker } from './worker-file.js';
 
 /** What `bench/baselines/workers/comlink.mjs` exposes. */
 interface Api {

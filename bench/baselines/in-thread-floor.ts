@@ -8,8 +8,8 @@
  * counter `{type:'inc', by:1}` PER_ROUND times, and the round ends when the counter has counted them all.
  * Runs on the main thread (any thread would do: nothing crosses threads).
  */
-import { measureThroughput } from '../measure.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { measureThroughput } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 /** The same round size and per-turn limit as the ringmaster figure, so both pay the same per-round cost. */
 export const SAME_WORKER_PER_ROUND = 10_000;

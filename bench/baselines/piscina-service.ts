@@ -1,13 +1,13 @@
 /**
- * Baseline for the CPU-bound service: piscina 5 running the same request (`bench/cpu-work.mjs`) on the
- * same number of threads as ringmaster's `--workers` (default 2), at saturation and at the same open-loop
- * rates (`bench/service.ts`). Its saturation sets the rates for both.
+ * Baseline for the CPU-bound service: piscina 5 running the same request (`bench/lib/cpu-work.mjs`) on
+ * the same number of threads as ringmaster's `--workers` (default 2), at saturation and at the same
+ * open-loop rates (`bench/lib/service.ts`). Its saturation sets the rates for both.
  */
 import { Piscina } from 'piscina';
-import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { measureService, setReferenceSaturation, WORK_ROUNDS } from '../service.js';
-import { baselineWorker } from '../workers.js';
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { measureService, setReferenceSaturation, WORK_ROUNDS } from '../lib/service.js';
+import { baselineWorker } from './worker-file.js';
 
 export const piscinaServiceBaseline: Scenario = {
   name: 'piscina-service',

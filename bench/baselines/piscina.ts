@@ -3,9 +3,9 @@
  * task at a time. piscina 5 defaults to `atomics: 'sync'` (the worker waits with Atomics.wait).
  */
 import { Piscina } from 'piscina';
-import { sampleLatencyAsync } from '../measure.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { baselineWorker } from '../workers.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { baselineWorker } from './worker-file.js';
 
 export const piscinaBaseline: Scenario = {
   name: 'piscina',

@@ -1,10 +1,11 @@
 /**
  * Baseline for the bursty scenario: the postMessage round trip of `post-message` (`{type:'get'}` to a
- * worker, a number back), with the same idle gaps before each request (`bench/bursty.ts`).
+ * worker, a number back), with the same idle gaps before each request (`bench/lib/bursty.ts`).
  */
-import { measureBursty } from '../bursty.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { ReplySlot, WorkerGroup, baselineWorker } from '../workers.js';
+import { measureBursty } from '../lib/bursty.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { ReplySlot, WorkerGroup } from '../lib/workers.js';
+import { baselineWorker } from './worker-file.js';
 
 const GET = { type: 'get' } as const;
 

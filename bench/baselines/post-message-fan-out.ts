@@ -4,10 +4,11 @@
  * share of the FAN_OUT `{type:'get'}` requests (request i goes to worker i mod W, as the actors are
  * placed), and the round ends when all FAN_OUT numbers are back.
  */
-import { sampleLatencyAsync } from '../measure.js';
-import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { WorkerGroup, baselineWorker } from '../workers.js';
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { WorkerGroup } from '../lib/workers.js';
+import { baselineWorker } from './worker-file.js';
 
 /** Requests per scatter: actors (or messages) spread over the workers. */
 export const FAN_OUT = 8;

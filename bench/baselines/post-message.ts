@@ -7,9 +7,10 @@
  * The worker counts one-way messages and acknowledges each round once it has them all, so the
  * figure is what the receiver got, not what the sender queued.
  */
-import { measureThroughput, sampleLatencyAsync } from '../measure.js';
-import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { ReplySlot, WorkerGroup, baselineWorker } from '../workers.js';
+import { measureThroughput, sampleLatencyAsync } from '../lib/measure.js';
+import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { ReplySlot, WorkerGroup } from '../lib/workers.js';
+import { baselineWorker } from './worker-file.js';
 
 const GET = { type: 'get' } as const;
 const INC = { type: 'inc', by: 1 } as const;

@@ -7,9 +7,10 @@
  * Word 0 protocol: the main thread stores an odd sequence number (ping), the worker answers by storing
  * it + 1 (pong); STOP (-1) makes the worker leave its loop and exit.
  */
-import { sampleLatencySync } from '../measure.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { WorkerGroup, baselineWorker } from '../workers.js';
+import { sampleLatencySync } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { WorkerGroup } from '../lib/workers.js';
+import { baselineWorker } from './worker-file.js';
 
 const STOP = -1;
 /** Keeps sequence numbers positive and odd: masking an odd number with this keeps bit 0. */

@@ -1,16 +1,17 @@
 /**
  * ringmaster actor <-> actor round trip across two workers: a pinger on worker 1 asks a counter on
  * worker 2 `{type:'get'}` and awaits the number, one at a time. The loop and its HDR histogram run
- * inside worker 1 (`BenchPinger` in `bench/actors.ts`, same warm-up and budget as every other figure);
- * the main thread only starts it and receives the summary.
+ * inside worker 1 (`BenchPinger` in `bench/actors/bench-actors.ts`, same warm-up and budget as every
+ * other figure); the main thread only starts it and receives the summary.
  *
  * Ratios: against the postMessage main <-> worker round trip (the `--baseline`), and against the
  * `shared-word` floor (one Int32 bounced between two spinning threads), the least a round trip between
  * two threads can cost.
  */
-import { BenchCounter, BenchPinger } from '../actors.js';
-import { engineConfig, twoWorkers, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { BenchCounter, BenchPinger } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { twoWorkers, withSystem } from './system.js';
 
 /** Margin over the loop's own budget before the main thread gives up on the pinger's reply. */
 const REPLY_MARGIN_MS = 30_000;

@@ -3,10 +3,11 @@
  * number it replies, one ask at a time: the same exchange as the postMessage baseline's round trip
  * (`compare: 'round-trip'`), through the rings instead of a MessagePort.
  */
-import { BenchCounter, GET } from '../actors.js';
-import { sampleLatencyAsync } from '../measure.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { BenchCounter, GET } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 export const askRoundTrip: Scenario = {
   name: 'ask-round-trip',

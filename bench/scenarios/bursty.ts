@@ -3,10 +3,11 @@
  * -> main), with idle gaps of 10 µs to 10 ms before each request, so that whether threads spin, park,
  * and how fast they wake decides the latency. Compared gap by gap with postMessage under the same gaps.
  */
-import { BenchCounter, GET } from '../actors.js';
-import { burstyTargets, measureBursty } from '../bursty.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { BenchCounter, GET } from '../actors/bench-actors.js';
+import { burstyTargets, measureBursty } from '../lib/bursty.js';
+import { engineConfig } from '../lib/engine.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 const BASELINE = 'post-message-bursty';
 

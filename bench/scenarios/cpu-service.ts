@@ -1,15 +1,16 @@
 /**
  * ringmaster as a CPU-bound service under load: one `BenchHasher` actor per worker (spawned with
- * `placement: 'round-robin'`), each request (~0.1 ms of SHA-256, `bench/cpu-work.mjs`) asked of the actor
- * with the fewest requests outstanding (ties in turn), as a front end would route them. Saturation, then
- * open-loop rates that are fractions of piscina's saturation in the same run (`bench/service.ts`), beside
- * `piscina-service` doing the same work on the same number of threads.
+ * `placement: 'round-robin'`), each request (~0.1 ms of SHA-256, `bench/lib/cpu-work.mjs`) asked of the
+ * actor with the fewest requests outstanding (ties in turn), as a front end would route them. Saturation,
+ * then open-loop rates that are fractions of piscina's saturation in the same run (`bench/lib/service.ts`),
+ * beside `piscina-service` doing the same work on the same number of threads.
  */
 import type { ActorRef } from '../../src/index.js';
-import { BenchHasher, type HasherMsg } from '../actors.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
-import { measureService, serviceTargets, WORK_ROUNDS } from '../service.js';
+import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { measureService, serviceTargets, WORK_ROUNDS } from '../lib/service.js';
+import { withSystem } from './system.js';
 
 const BASELINE = 'piscina-service';
 /** Far above any latency a sane run sees: an overloaded rate must show as latency, not as AskTimeoutError. */

@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { LatencyHistogram, nowNs, type LatencySummary } from '../histogram.js';
-import { DEFAULT_BENCH_WORKERS } from '../ringmaster.js';
-import type { LatencyMeasurement, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
+import { LatencyHistogram, nowNs, type LatencySummary } from '../lib/histogram.js';
+import type { LatencyMeasurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 type Engine = typeof import('../../src/index.js');
 type Msg = { type: 'get' } | { type: 'crash' };
@@ -80,7 +80,7 @@ export const crashRecovery: Scenario = {
     if (existsSync(fileURLToPath(dist))) {
       options.progress('compiled workers (dist/)');
       const engine = (await import(dist.href)) as Engine;
-      const { latency } = await measure(engine, new URL('../crash-actors.mjs', import.meta.url), options, samples);
+      const { latency } = await measure(engine, new URL('../actors/crash-actors.mjs', import.meta.url), options, samples);
       measurements.push({
         kind: 'latency',
         what: 'death -> actor answers again, compiled workers',
@@ -93,7 +93,7 @@ export const crashRecovery: Scenario = {
     }
     options.progress('workers from TypeScript source (tsx)');
     const engine = await import('../../src/index.js');
-    const { latency } = await measure(engine, new URL('../crash-actors.ts', import.meta.url), options, samples);
+    const { latency } = await measure(engine, new URL('../actors/crash-actors.ts', import.meta.url), options, samples);
     measurements.push({
       kind: 'latency',
       what: 'death -> actor answers again, workers from source (tsx)',

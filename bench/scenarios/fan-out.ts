@@ -5,11 +5,12 @@
  * to the same number of worker threads (`post-message-fan-out`).
  */
 import type { ActorRef } from '../../src/index.js';
-import { BenchCounter, GET, type CounterMsg } from '../actors.js';
+import { BenchCounter, GET, type CounterMsg } from '../actors/bench-actors.js';
 import { FAN_OUT } from '../baselines/post-message-fan-out.js';
-import { sampleLatencyAsync } from '../measure.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { engineConfig } from '../lib/engine.js';
+import { sampleLatencyAsync } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 const BASELINE = 'post-message-fan-out';
 

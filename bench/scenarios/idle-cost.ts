@@ -7,9 +7,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActorRef } from '../../src/index.js';
-import { BenchCounter, GET, type CounterMsg } from '../actors.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { BenchCounter, GET, type CounterMsg } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 /** At least this long measured, whatever `--duration` says: the figure is a few ticks of CPU time. */
 const MIN_MEASURE_MS = 3000;

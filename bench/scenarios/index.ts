@@ -1,7 +1,7 @@
 /**
  * The registry of benchmark scenarios: `bench/run.ts` runs these, in this order, and `--scenario`
  * picks among them by name. To add one, write a module exporting a `Scenario` (the contract is in
- * `bench/scenario.ts`) and list it here; ringmaster's own scenarios go in this folder, the
+ * `bench/lib/scenario.ts`) and list it here; ringmaster's own scenarios go in this folder, the
  * alternatives they are compared with in `bench/baselines/`.
  */
 import { comlinkBaseline } from '../baselines/comlink.js';
@@ -12,7 +12,7 @@ import { postMessageBurstyBaseline } from '../baselines/post-message-bursty.js';
 import { postMessageFanOutBaseline } from '../baselines/post-message-fan-out.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
-import type { Scenario } from '../scenario.js';
+import type { Scenario } from '../lib/scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';
@@ -23,29 +23,6 @@ import { idleCost } from './idle-cost.js';
 import { layers } from './layers.js';
 import { oneWay } from './one-way.js';
 import { sameWorker } from './same-worker.js';
-
-export const scenarios: readonly Scenario[] = [
-  // Baselines: the alternatives, and the shared-memory floor.
-  postMessageBaseline,
-  comlinkBaseline,
-  piscinaBaseline,
-  sharedWordBaseline,
-  inThreadFloor,
-  postMessageBurstyBaseline,
-  postMessageFanOutBaseline,
-  piscinaServiceBaseline,
-  // ringmaster's scenarios.
-  layers,
-  askRoundTrip,
-  oneWay,
-  actorPingPong,
-  sameWorker,
-  bursty,
-  fanOut,
-  cpuService,
-  idleCost,
-  crashRecovery,
-];
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
 export const ringmasterScenarios: readonly Scenario[] = [
@@ -60,6 +37,21 @@ export const ringmasterScenarios: readonly Scenario[] = [
   idleCost,
   crashRecovery,
 ];
+
+/** The alternatives ringmaster is compared with, and the floors (shared-word, in-thread). */
+const baselines: readonly Scenario[] = [
+  postMessageBaseline,
+  comlinkBaseline,
+  piscinaBaseline,
+  sharedWordBaseline,
+  inThreadFloor,
+  postMessageBurstyBaseline,
+  postMessageFanOutBaseline,
+  piscinaServiceBaseline,
+];
+
+/** Every scenario, baselines first: `withNeeds` keeps this order, so a baseline runs before what is compared with it. */
+export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;

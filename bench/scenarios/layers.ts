@@ -11,7 +11,7 @@ import { Bench } from 'tinybench';
 import { Codec } from '../../src/transport/codec.js';
 import { allocateRing } from '../../src/transport/layout.js';
 import { RingReader, RingWriter } from '../../src/transport/ring.js';
-import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
 const BATCH = 1000;
 const INC = { type: 'inc', by: 1 } as const;

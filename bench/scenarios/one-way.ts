@@ -9,10 +9,11 @@
  * (b) actor -> actor across two workers: a producer on worker 1 does the same loop with `ctx.tell` to a
  *     counter on worker 2, then asks it `take` and replies; the main thread starts each round with one ask.
  */
-import { BenchCounter, BenchProducer, INC, TAKE, type ProducerMsg } from '../actors.js';
-import { measureThroughput } from '../measure.js';
-import { engineConfig, twoWorkers, withSystem } from '../ringmaster.js';
-import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { BenchCounter, BenchProducer, INC, TAKE, type ProducerMsg } from '../actors/bench-actors.js';
+import { engineConfig } from '../lib/engine.js';
+import { measureThroughput } from '../lib/measure.js';
+import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { twoWorkers, withSystem } from './system.js';
 
 /** Messages per round: as many as the postMessage baseline sends per round, so both pay the same end-of-round wait. */
 const PER_ROUND = 10_000;

@@ -5,11 +5,12 @@
  * turn scheduling, encoding), without any wake-up. Compared with the `in-thread-floor`: the same
  * exchange with plain arrays and a plain loop.
  */
-import { BenchCounter, BenchProducer, type ProducerMsg } from '../actors.js';
+import { BenchCounter, BenchProducer, type ProducerMsg } from '../actors/bench-actors.js';
 import { SAME_WORKER_PER_ROUND } from '../baselines/in-thread-floor.js';
-import { measureThroughput } from '../measure.js';
-import { engineConfig, withSystem } from '../ringmaster.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
+import { engineConfig } from '../lib/engine.js';
+import { measureThroughput } from '../lib/measure.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { withSystem } from './system.js';
 
 export const sameWorker: Scenario = {
   name: 'same-worker',

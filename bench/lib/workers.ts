@@ -99,6 +99,3 @@ export class ReplySlot<T> {
     reject?.(error);
   }
 }
-
-/** The URL of a baseline worker file in `bench/baselines/workers/`. */
-export const baselineWorker = (file: string): URL => new URL(`./baselines/workers/${file}`, import.meta.url);

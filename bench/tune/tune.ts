@@ -16,8 +16,8 @@
  *
  * Main thread only; runs one scenario at a time, never two.
  */
-import { formatConfigCode } from './tune-format.js';
-import type { EngineOptions, Measurement, Scenario, ScenarioResult } from './scenario.js';
+import { formatConfigCode } from '../lib/engine.js';
+import type { EngineOptions, Measurement, Scenario, ScenarioResult } from '../lib/scenario.js';
 
 export interface Dimension {
   readonly key: keyof EngineOptions;

@@ -1,6 +1,6 @@
-// The CPU-bound request of the service scenario (bench/service.ts), shared by the ringmaster actor
-// (bench/actors.ts) and the piscina task (bench/baselines/workers/piscina-service.mjs) so both do exactly
-// the same work. Plain JS: piscina's workers cannot load TypeScript on Node 20.
+// The CPU-bound request of the service scenario (bench/lib/service.ts), shared by the ringmaster actor
+// (bench/actors/bench-actors.ts) and the piscina task (bench/baselines/workers/piscina-service.mjs) so
+// both do exactly the same work. Plain JS: piscina's workers cannot load TypeScript on Node 20.
 //
 // One request hashes a fixed 16 KiB payload with SHA-256 `rounds` times, chaining each digest into the
 // next, starting from the request's seed; it returns the first 32 bits of the last digest.

@@ -4,9 +4,11 @@
  * plot (log latency against "nines": p0, p90, p99, p99.9, p99.99), with the figures it is compared with
  * (the baseline's and the references') drawn dashed; then the same tables and targets as the terminal.
  */
-import type { LatencySummary } from './histogram.js';
-import { baselineFigures, evaluateTargets, ratioAgainst, referenceRatios, type Report } from './report.js';
-import type { LatencyMeasurement, Measurement } from './scenario.js';
+import type { LatencySummary } from '../lib/histogram.js';
+import type { LatencyMeasurement, Measurement } from '../lib/scenario.js';
+import { baselineFigures, ratioAgainst, referenceRatios } from './figures.js';
+import type { Report } from './model.js';
+import { evaluateTargets } from './targets.js';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 const WIDTH = 760;

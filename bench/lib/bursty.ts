@@ -1,7 +1,7 @@
 /**
  * Bursty traffic: one round trip, then an idle gap, then the next, so that every request finds the
  * receiver (and the main thread) idle for that long. Short gaps test spinning; long ones test parking
- * and the cost of waking a sleeping thread, which on this 2-core VM is the real cost (PLATFORM.md: ~6 µs
+ * and the cost of waking a sleeping thread, which on this 2-core VM is the real cost (docs/platform.md#waking-a-thread: ~6 µs
  * to ~40 µs depending on how long the CPU was idle).
  *
  * How a gap is waited: below 100 µs the main thread spins on the clock (a timed sleep that short takes

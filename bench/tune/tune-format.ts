@@ -2,27 +2,8 @@
  * Printing a `--tune` result: every configuration tried with its figures, then the best configuration
  * per objective as an `ActorSystem.start` call to paste.
  */
-import type { EngineOptions } from './scenario.js';
+import { formatConfigCode } from '../lib/engine.js';
 import type { Objective, Trial, TuneResult } from './tune.js';
-
-const ORDER: readonly (keyof EngineOptions)[] = ['workers', 'waitStrategy', 'spinIterations', 'throughput', 'ringBytes'];
-
-/** `{ workers: 2, waitStrategy: 'hybrid', ... }`: the options object, keys in a fixed order. */
-export function formatConfigCode(config: EngineOptions): string {
-  const fields = ORDER.filter((key) => config[key] !== undefined).map((key) => {
-    const value = config[key];
-    if (typeof value === 'string') return `${key}: '${value}'`;
-    if (key === 'ringBytes' && typeof value === 'number') return `${key}: ${formatBytes(value)}`;
-    return `${key}: ${String(value)}`;
-  });
-  return `{ ${fields.join(', ')} }`;
-}
-
-/** Powers of two as `1 << n` (what a reader would type), anything else as a number. */
-function formatBytes(bytes: number): string {
-  const shift = Math.log2(bytes);
-  return Number.isInteger(shift) ? `1 << ${shift}` : String(bytes);
-}
 
 const fmt = (value: number | null, unit: string): string => {
   if (value === null || !Number.isFinite(value)) return '-';

@@ -1,6 +1,6 @@
 /**
  * The CPU-bound service under load, shared by ringmaster's `cpu-service` scenario and its
- * `piscina-service` baseline: the same request (`bench/cpu-work.mjs`, ~0.1 ms of SHA-256), the same
+ * `piscina-service` baseline: the same request (`bench/lib/cpu-work.mjs`, ~0.1 ms of SHA-256), the same
  * number of threads, the same arrival rates.
  *
  * Saturation: a closed loop keeping SATURATION_WINDOW_PER_THREAD requests per thread outstanding; what

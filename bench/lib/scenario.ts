@@ -14,8 +14,8 @@ import type { LatencySummary } from './histogram.js';
 
 /**
  * ringmaster's dispatcher settings from the CLI (`--workers`, `--wait-strategy`, `--throughput`,
- * `--spin-iterations`, `--ring-bytes`) or from a `--tune` sweep; a field left out means "the default" (see `bench/ringmaster.ts`). Baselines
- * ignore it.
+ * `--spin-iterations`, `--ring-bytes`) or from a `--tune` sweep; a field left out means "the default"
+ * (see `bench/scenarios/system.ts`). Baselines ignore it.
  */
 export interface EngineOptions {
   readonly workers?: number;
@@ -173,7 +173,7 @@ export interface Scenario {
   readonly targets?: readonly Target[];
   /**
    * Measures and cleans up. Must not leave workers, timers or handles alive when it settles, also when
-   * it throws: use try/finally (see `WorkerGroup` in `bench/workers.ts`).
+   * it throws: use try/finally (see `WorkerGroup` in `bench/lib/workers.ts`).
    */
   run(options: ScenarioOptions): Promise<ScenarioResult>;
 }

@@ -1,15 +1,15 @@
 /**
  * The actors ringmaster's benchmark scenarios use. Every thread loads this module (it is the system's
- * `actors` option, see `bench/ringmaster.ts`), so the definitions exist on the main thread and in every
- * worker; the scenarios import it for the definitions and their message types.
+ * `actors` option, see `bench/scenarios/system.ts`), so the definitions exist on the main thread and in
+ * every worker; the scenarios import it for the definitions and their message types.
  *
  * The messages mirror the postMessage baseline's: `{type:'get'}` answered with a number, and
  * `{type:'inc', by:1}` counted, so the ratios compare the same work.
  */
-import { defineActor, type ActorContext, type ActorRef } from '../src/index.js';
-import type { LatencySummary } from './histogram.js';
-import { cpuWork } from './cpu-work.mjs';
-import { sampleLatencyAsync } from './measure.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../src/index.js';
+import type { LatencySummary } from '../lib/histogram.js';
+import { cpuWork } from '../lib/cpu-work.mjs';
+import { sampleLatencyAsync } from '../lib/measure.js';
 
 export type CounterMsg = { type: 'inc'; by: number } | { type: 'get' } | { type: 'take' };
 
@@ -50,7 +50,7 @@ export type PingerMsg = {
 /**
  * Actor-to-actor round trips: on `ping-pong`, asks `target` `{type:'get'}` back to back, one at a time,
  * with the same time-driven warm-up-then-measure loop and HDR histogram as the main-thread scenarios
- * (`bench/measure.ts`, run here inside the worker), and replies with the latency summary in µs. The
+ * (`bench/lib/measure.ts`, run here inside the worker), and replies with the latency summary in µs. The
  * handler is async, so the actor takes no other message until the loop is done.
  */
 export const BenchPinger = defineActor('bench.Pinger', {
@@ -85,7 +85,7 @@ export const BenchProducer = defineActor('bench.Producer', {
 export type HasherMsg = { type: 'hash'; rounds: number; seed: number };
 
 /**
- * The CPU-bound service's worker: hashes (`cpuWork` from `bench/cpu-work.mjs`, the same function the
+ * The CPU-bound service's worker: hashes (`cpuWork` from `bench/lib/cpu-work.mjs`, the same function the
  * piscina baseline's task runs) and replies with 32 bits of the digest.
  */
 export const BenchHasher = defineActor('bench.Hasher', {

@@ -1,22 +1,19 @@
 /**
- * Starting ringmaster for a scenario: the `ActorSystem` options the CLI flags stand for, the actor module
- * every thread loads (`bench/actors.ts`), and the settings each measurement records in its `config`.
+ * Starting ringmaster for a scenario: the `ActorSystem` options the CLI flags stand for (with the actor
+ * module every thread loads, `bench/actors/bench-actors.ts`), and `withSystem`: start, measure, shut down,
+ * and report what the engine did wrong meanwhile. For ringmaster's scenarios, and for the CLI to check
+ * its engine flags; the baselines never import it.
  *
  * Main thread only.
  */
 import { availableParallelism } from 'node:os';
-import { resolveConfig } from '../src/config.js';
-import { ActorSystem, type ResolvedConfig, type SystemOptions } from '../src/index.js';
-import { LeftRunningError, type Config, type EngineOptions, type ScenarioResult } from './scenario.js';
+import { resolveConfig } from '../../src/config.js';
+import { ActorSystem, type ResolvedConfig, type SystemOptions } from '../../src/index.js';
+import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
+import { LeftRunningError, type EngineOptions, type ScenarioResult } from '../lib/scenario.js';
 
 /** The module with the benchmark's actors; every worker imports it (through tsx, from source). */
-export const BENCH_ACTORS = new URL('./actors.ts', import.meta.url);
-
-/**
- * Workers when `--workers` is not given: the actor-to-actor scenarios need two, one actor on each. The
- * engine's own default (availableParallelism - 1) would be 1 on a 2-core machine.
- */
-export const DEFAULT_BENCH_WORKERS = 2;
+export const BENCH_ACTORS = new URL('../actors/bench-actors.ts', import.meta.url);
 
 /** The `ActorSystem.start` options for the CLI's engine flags (flags not given keep the engine's defaults). */
 export function systemOptions(engine: EngineOptions): SystemOptions {
@@ -34,17 +31,6 @@ export function systemOptions(engine: EngineOptions): SystemOptions {
 /** The complete configuration the flags resolve to; throws the engine's InvalidConfigError on bad values. */
 export function resolvedEngine(engine: EngineOptions): ResolvedConfig {
   return resolveConfig(systemOptions(engine));
-}
-
-/** The settings worth printing next to a figure. */
-export function engineConfig(config: Readonly<ResolvedConfig>): Config {
-  return {
-    workers: config.workers,
-    waitStrategy: config.waitStrategy,
-    spinIterations: config.spinIterations,
-    throughput: config.throughput,
-    ringBytes: config.ringBytes,
-  };
 }
 
 /** Problems the engine reported while a scenario ran, which would make its figures meaningless. */
