@@ -36,7 +36,7 @@ import {
 } from '../protocol.js';
 import { ActorRef, refId, type RefRuntime } from '../ref.js';
 import { Codec, installRefExtension } from '../transport/codec.js';
-import { JS_STARTED, RECORD_HEADER_BYTES } from '../transport/layout.js';
+import { JS_STARTED, maxRecordPayload } from '../transport/layout.js';
 import type { Journal, RecoveredJournal, RecoveredRecord } from '../transport/journal.js';
 import type { Mesh } from '../transport/mesh.js';
 import { RingReader, type RecordView } from '../transport/ring.js';
@@ -143,7 +143,7 @@ export class Runtime implements RefRuntime, CellHost {
       this.#spawnSeen.push(-1);
     }
     this.#placer = new Placer(config.workers, mesh?.controls ?? []);
-    this.#systemLimit = (config.ringBytes >> 1) - RECORD_HEADER_BYTES;
+    this.#systemLimit = maxRecordPayload(config.ringBytes);
     const live = (id: number): Cell | undefined => this.#cells.get(id);
     this.#sup = new Supervision({
       thread,

@@ -30,11 +30,12 @@ import {
   JR_TARGET_HI,
   JR_TARGET_LO,
   JS_DONE,
+  JS_QUEUED,
   JS_STARTED,
   J_CONSUMED,
   J_HEAD,
+  J_LAST_CORR,
   J_MAX_THREADS,
-  J_NEXT_CORR,
   J_NEXT_LOCAL,
   J_SPAWN_SEEN,
   J_TAIL,
@@ -73,7 +74,8 @@ export class Journal {
     this.#u8 = new Uint8Array(sab);
     this.bytes = Buffer.from(sab);
     this.#liveLimit = this.capacity >> 2;
-    // The largest record is under half a ring (= capacity / 8); padding before a wrapped copy is under one more.
+    // A PAD before a wrapped copy is shorter than the record after it, and the largest record is just over half a
+    // ring (a ring record's largest payload plus the 48-byte header: capacity / 8 + 16 bytes): one ring covers it.
     this.#slack = this.capacity >> 2;
     this.#head = this.#i32[J_HEAD]!;
     this.#tail = this.#i32[J_TAIL]!;
@@ -116,7 +118,7 @@ export class Journal {
     const i32 = this.#i32;
     i32[w + JR_LENGTH] = length;
     i32[w + JR_KIND] = kind;
-    i32[w + JR_STATE] = 0;
+    i32[w + JR_STATE] = JS_QUEUED;
     i32[w + JR_TARGET_HI] = targetHi;
     i32[w + JR_TARGET_LO] = targetLo;
     i32[w + JR_SENDER_HI] = senderHi;
@@ -175,7 +177,7 @@ export class Journal {
   /** The last ask correlation id this thread used: a replacement continues after it, so late replies to the dead
    * worker's asks cannot settle the new worker's. */
   set lastCorr(corr: number) {
-    this.#i32[J_NEXT_CORR] = corr;
+    this.#i32[J_LAST_CORR] = corr;
   }
   spawnSeen(from: number): number {
     return this.#i32[J_SPAWN_SEEN + from]!;
@@ -338,7 +340,7 @@ export function recoverJournal(sab: SharedArrayBuffer, threads: number): Recover
   const unjournaled = i32[J_UNJOURNALED]!;
   i32[J_HEAD] = tail;
   i32[J_UNJOURNALED] = 0;
-  return { records, consumed, spawnSeen, nextLocal: i32[J_NEXT_LOCAL]!, lastCorr: i32[J_NEXT_CORR]!, unjournaled };
+  return { records, consumed, spawnSeen, nextLocal: i32[J_NEXT_LOCAL]!, lastCorr: i32[J_LAST_CORR]!, unjournaled };
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -24,6 +24,7 @@ import {
   RING_HEAD,
   RING_HEADER_BYTES,
   RING_TAIL,
+  maxRecordPayload,
   recordBytes,
 } from './layout.js';
 
@@ -66,9 +67,9 @@ export class RingWriter {
     this.#head = Atomics.load(this.#i32, RING_HEAD);
   }
 
-  /** The largest payload this ring can ever accept (a record may need to skip a tail fragment first). */
+  /** The largest payload this ring can ever accept (`maxRecordPayload`). */
   get maxPayloadBytes(): number {
-    return (this.capacity >> 1) - RECORD_HEADER_BYTES;
+    return maxRecordPayload(this.capacity);
   }
 
   /**
