@@ -39,6 +39,7 @@ import { Codec, installRefExtension } from '../transport/codec.js';
 import { JS_STARTED, maxRecordPayload } from '../transport/layout.js';
 import type { Journal, RecoveredJournal, RecoveredRecord } from '../transport/journal.js';
 import type { Mesh } from '../transport/mesh.js';
+import { recordHeader, type RecordHeader } from '../transport/record.js';
 import { RingReader, type RecordView } from '../transport/ring.js';
 import { addActorCount, wake } from '../transport/wait.js';
 import { PendingAsks } from './asks.js';
@@ -58,13 +59,7 @@ const TOMBSTONES = 4096;
 const NAMES = 65536;
 
 /** A record that waits on this thread for room in a full ring. */
-interface Outgoing {
-  kind: number;
-  targetHi: number;
-  targetLo: number;
-  senderHi: number;
-  senderLo: number;
-  corr: number;
+interface Outgoing extends RecordHeader {
   bytes: Uint8Array;
   done: (() => void) | undefined;
 }
@@ -107,6 +102,8 @@ export class Runtime implements RefRuntime, CellHost {
   readonly #cells = new Map<number, Cell>();
   readonly #ready = new Queue<Cell>();
   readonly #outboxes: Queue<Outgoing>[] = [];
+  /** The header of the record being written to a ring or the journal, reused (see #headerOf). */
+  readonly #header = recordHeader();
   #outboxed = 0;
   #backlog = 0;
   #asyncInFlight = 0;
@@ -293,8 +290,6 @@ export class Runtime implements RefRuntime, CellHost {
     done: (() => void) | undefined,
     queue: boolean,
   ): boolean {
-    const sHi = from === undefined ? 0 : from.ref.hi;
-    const sLo = from === undefined ? 0 : from.ref.lo;
     if (thread === this.thread) {
       const codec = this.codec;
       decoding = this;
@@ -308,8 +303,6 @@ export class Runtime implements RefRuntime, CellHost {
       return true;
     }
     const writer = this.mesh?.writers[thread];
-    const hi = Math.floor(id / TWO_32) | 0;
-    const lo = id % TWO_32 | 0;
     if (writer === undefined || this.#dead.has(thread)) {
       const codec = this.codec;
       decoding = this;
@@ -328,21 +321,32 @@ export class Runtime implements RefRuntime, CellHost {
     }
     const outbox = this.#outboxes[thread]!;
     const codec = this.codec;
-    if (
-      outbox.size === 0 &&
-      writer.tryWrite(kind, hi, lo, sHi, sLo, this.thread, corr, codec.encoded, codec.encodedStart, codec.encodedEnd)
-    ) {
+    const h = this.#headerOf(kind, id, from, this.thread, corr);
+    if (outbox.size === 0 && writer.tryWrite(h, codec.encoded, codec.encodedStart, codec.encodedEnd)) {
       this.#rang = wake(this.mesh!.controls[thread]!);
       done?.();
       return true;
     }
     if (!queue) return false;
-    outbox.push({ kind, targetHi: hi, targetLo: lo, senderHi: sHi, senderLo: sLo, corr, bytes: codec.encodedCopy(), done });
+    outbox.push({ ...h, bytes: codec.encodedCopy(), done });
     this.#outboxed++;
     // Held in this thread's memory only until the ring has room: lost if this worker dies meanwhile (counted).
     if (kind === K_TELL || kind === K_ASK) this.journal?.addUnjournaled(1);
     this.kick();
     return true;
+  }
+
+  /** Fills the reused record header for a record from `from` (none: sender 0) to actor `id`. */
+  #headerOf(kind: number, id: number, from: Cell | undefined, senderThread: number, corr: number): RecordHeader {
+    const h = this.#header;
+    h.kind = kind;
+    h.targetHi = Math.floor(id / TWO_32) | 0;
+    h.targetLo = id % TWO_32 | 0;
+    h.senderHi = from === undefined ? 0 : from.ref.hi;
+    h.senderLo = from === undefined ? 0 : from.ref.lo;
+    h.senderThread = senderThread;
+    h.corr = corr;
+    return h;
   }
 
   /** Sends a system message; never dropped (it waits in the outbox when the ring is full). */
@@ -440,20 +444,7 @@ export class Runtime implements RefRuntime, CellHost {
     // Messages for actors, and the system messages that change which actors exist, are journaled before they are
     // acted on, and the ring position after them is recorded: a replacement worker resumes from there.
     if (journal !== undefined && (kind === K_TELL || kind === K_ASK || (kind === K_SYSTEM && journaled(value as SystemMessage)))) {
-      slot = journal.append(
-        kind,
-        r.targetHi,
-        r.targetLo,
-        r.senderHi,
-        r.senderLo,
-        r.senderThread,
-        r.corr,
-        from,
-        end,
-        bytes,
-        r.payloadStart,
-        r.payloadStart + r.payloadLength,
-      );
+      slot = journal.append(r, from, end, bytes, r.payloadStart, r.payloadStart + r.payloadLength);
       if (slot < 0) {
         slot = UNJOURNALED;
         journal.addUnjournaled(1);
@@ -515,20 +506,7 @@ export class Runtime implements RefRuntime, CellHost {
     const journal = this.journal;
     if (journal === undefined) return NO_SLOT;
     const c = this.codec;
-    const slot = journal.append(
-      kind,
-      Math.floor(id / TWO_32) | 0,
-      id % TWO_32 | 0,
-      from === undefined ? 0 : from.ref.hi,
-      from === undefined ? 0 : from.ref.lo,
-      senderThread,
-      corr,
-      -1,
-      0,
-      c.encoded,
-      c.encodedStart,
-      c.encodedEnd,
-    );
+    const slot = journal.append(this.#headerOf(kind, id, from, senderThread, corr), -1, 0, c.encoded, c.encodedStart, c.encodedEnd);
     if (slot >= 0) return slot;
     journal.addUnjournaled(1);
     return UNJOURNALED;
@@ -712,7 +690,7 @@ export class Runtime implements RefRuntime, CellHost {
       return this.codec.decode(r.payload, 0, r.payload.length);
     });
     const rejournal = (r: RecoveredRecord): number => {
-      const slot = journal.append(r.kind, r.targetHi, r.targetLo, r.senderHi, r.senderLo, r.senderThread, r.corr, -1, 0, r.payload, 0, r.payload.length);
+      const slot = journal.append(r, -1, 0, r.payload);
       if (slot >= 0) return slot;
       journal.addUnjournaled(1);
       return UNJOURNALED;
@@ -1103,7 +1081,7 @@ export class Runtime implements RefRuntime, CellHost {
       if (q.size === 0) continue;
       const w = mesh.writers[t]!;
       let o = q.peek();
-      while (o !== undefined && w.tryWrite(o.kind, o.targetHi, o.targetLo, o.senderHi, o.senderLo, this.thread, o.corr, o.bytes)) {
+      while (o !== undefined && w.tryWrite(o, o.bytes)) {
         q.shift();
         this.#outboxed--;
         if (o.kind === K_TELL || o.kind === K_ASK) this.journal?.addUnjournaled(-1);

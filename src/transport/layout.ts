@@ -26,7 +26,8 @@
  *             | length | kind | tgt hi  | tgt lo  | snd hi  | snd lo  | snd thrd | corr   | payload bytes  |
  *             +--------+------+---------+---------+---------+---------+----------+--------+----------------+
  * ```
- * `length` is the payload length in bytes, and the payload starts at byte RECORD_HEADER_BYTES (32). The record occupies `recordBytes(length) = align8(RECORD_HEADER_BYTES + length)`
+ * `length` is the payload length in bytes; words 1-7 are a `RecordHeader` (record.ts), and the payload starts at
+ * byte RECORD_HEADER_BYTES (32). The record occupies `recordBytes(length) = align8(RECORD_HEADER_BYTES + length)`
  * bytes. A record that would run past the end of the data area is not split: the producer writes `length = PAD`
  * at the current position and continues at position 0, so a consumer can decode every payload in place. Hence
  * the largest record is half the data area (`maxRecordPayload`): the fragment it may skip is then always shorter
@@ -67,16 +68,17 @@
  *
  * ## One journal record
  * ```
- *  Int32 word: 0      1      2       3       4       5       6       7          8      9          10        11     12
- *             +------+------+-------+-------+-------+-------+-------+----------+------+----------+---------+------+---------
- *             | len  | kind | state | tgt hi| tgt lo| snd hi| snd lo| snd thrd | corr | src thrd | src end | slot | payload
- *             +------+------+-------+-------+-------+-------+-------+----------+------+----------+---------+------+---------
+ *  Int32 word: 0      1      2       3       4       5       6          7      8       9          10        11     12
+ *             +------+------+-------+-------+-------+-------+----------+------+-------+----------+---------+------+---------
+ *             | len  | kind | tgt hi| tgt lo| snd hi| snd lo| snd thrd | corr | state | src thrd | src end | slot | payload
+ *             +------+------+-------+-------+-------+-------+----------+------+-------+----------+---------+------+---------
+ *              '---------- the same words as a ring record -------------------' '----- the journal's own -------'
  * ```
- * The payload starts at byte JOURNAL_RECORD_HEADER_BYTES (48). `state` is QUEUED, STARTED (its handler began, or a
- * spawn was acknowledged) or DONE; `src thrd`/`src end` say which ring it came from and the ring position just past
- * it (-1 for records a thread wrote to itself), so that a replacement worker resumes each ring after the last record
- * journaled; `slot` identifies a record that compaction moved (a crash mid-move leaves two copies with one slot: the
- * first is kept).
+ * Words 0-7 are framed exactly like a ring record's (record.ts writes both), and the payload starts at byte
+ * JOURNAL_RECORD_HEADER_BYTES (48). `state` is QUEUED, STARTED (its handler began, or a spawn was acknowledged) or
+ * DONE; `src thrd`/`src end` say which ring it came from and the ring position just past it (-1 for records a
+ * thread wrote to itself), so that a replacement worker resumes each ring after the last record journaled; `slot`
+ * identifies a record that compaction moved (a crash mid-move leaves two copies with one slot: the first is kept).
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -88,7 +90,7 @@ export const RING_TAIL = 0;
 export const RING_HEAD = RING_TAIL + LINE_WORDS;
 export const RING_HEADER_BYTES = (RING_HEAD + LINE_WORDS) * 4;
 
-// ---- record header (Int32 indexes relative to the record start) ----
+// ---- record header (Int32 indexes relative to the record start); words 1-7 are a RecordHeader (record.ts) ----
 export const REC_LENGTH = 0;
 export const REC_KIND = 1;
 export const REC_TARGET_HI = 2;
@@ -125,19 +127,11 @@ export const J_SPAWN_SEEN = J_CONSUMED + J_MAX_THREADS;
 export const JOURNAL_HEADER_WORDS = J_SPAWN_SEEN + J_MAX_THREADS;
 export const JOURNAL_HEADER_BYTES = align8(JOURNAL_HEADER_WORDS * 4);
 
-// ---- journal record header (Int32 indexes relative to the record start) ----
-export const JR_LENGTH = 0;
-export const JR_KIND = 1;
-export const JR_STATE = 2;
-export const JR_TARGET_HI = 3;
-export const JR_TARGET_LO = 4;
-export const JR_SENDER_HI = 5;
-export const JR_SENDER_LO = 6;
-export const JR_SENDER_THREAD = 7;
-export const JR_CORR = 8;
-export const JR_SRC_THREAD = 9;
-export const JR_SRC_END = 10;
-export const JR_SLOT = 11;
+// ---- journal record header (Int32 indexes relative to the record start): a ring record header, then these ----
+export const JR_STATE = RECORD_HEADER_WORDS;
+export const JR_SRC_THREAD = JR_STATE + 1;
+export const JR_SRC_END = JR_STATE + 2;
+export const JR_SLOT = JR_STATE + 3;
 export const JOURNAL_RECORD_HEADER_WORDS = JR_SLOT + 1;
 export const JOURNAL_RECORD_HEADER_BYTES = JOURNAL_RECORD_HEADER_WORDS * 4;
 export const JS_QUEUED = 0;

@@ -11,18 +11,10 @@ import {
   CTL_PARKED,
   JOURNAL_HEADER_BYTES,
   JOURNAL_RECORD_HEADER_BYTES,
-  JR_CORR,
-  JR_KIND,
-  JR_LENGTH,
-  JR_SENDER_HI,
-  JR_SENDER_LO,
-  JR_SENDER_THREAD,
   JR_SLOT,
   JR_SRC_END,
   JR_SRC_THREAD,
   JR_STATE,
-  JR_TARGET_HI,
-  JR_TARGET_LO,
   J_CONSUMED,
   J_HEAD,
   J_LAST_CORR,
@@ -70,21 +62,8 @@ describe('the shared-memory layout', () => {
     expect(JOURNAL_HEADER_BYTES).toBe(544);
   });
 
-  it('frames a journal record as drawn, with its payload at byte 48', () => {
-    expect([
-      JR_LENGTH,
-      JR_KIND,
-      JR_STATE,
-      JR_TARGET_HI,
-      JR_TARGET_LO,
-      JR_SENDER_HI,
-      JR_SENDER_LO,
-      JR_SENDER_THREAD,
-      JR_CORR,
-      JR_SRC_THREAD,
-      JR_SRC_END,
-      JR_SLOT,
-    ]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  it('frames a journal record as a ring record followed by state, source thread, source end and slot', () => {
+    expect([JR_STATE, JR_SRC_THREAD, JR_SRC_END, JR_SLOT]).toEqual([8, 9, 10, 11]);
     expect(JOURNAL_RECORD_HEADER_BYTES).toBe(48);
   });
 

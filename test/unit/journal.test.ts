@@ -18,7 +18,7 @@ const idOf = (p: Uint8Array): number => p[0]! | (p[1]! << 8);
 
 function append(j: Journal, id: number, size: number, src = 1, srcEnd = 0): number {
   const p = payload(id, size);
-  return j.append(1, 0, id, 0, 0, src, id, src, srcEnd, p, 0, p.length);
+  return j.append({ kind: 1, targetHi: 0, targetLo: id, senderHi: 0, senderLo: 0, senderThread: src, corr: id }, src, srcEnd, p);
 }
 
 describe('journal', () => {
