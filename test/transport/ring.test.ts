@@ -175,6 +175,23 @@ describe('RingWriter and RingReader', () => {
     expect(reader.record.payloadLength).toBe(20);
   });
 
+  it('copies exactly payload[start, end) of a larger buffer, small or large, whatever the alignment of start', () => {
+    const sab = allocateRing(4096);
+    const writer = new RingWriter(sab);
+    const reader = new RingReader(sab);
+    const source = payloadFor(99, 1200);
+    for (const length of [0, 5, 96, 97, 301, 1000]) {
+      for (let start = 0; start < 8; start++) {
+        expect(writer.tryWrite(headerFor(start), source, start, start + length)).toBe(true);
+        expect(reader.next()).toBe(true);
+        const { payloadStart, payloadLength } = reader.record;
+        expect(payloadLength).toBe(length);
+        expect(Buffer.compare(reader.bytes.subarray(payloadStart, payloadStart + length), source.subarray(start, start + length))).toBe(0);
+        reader.release();
+      }
+    }
+  });
+
   it('delivers records in FIFO order, losing and duplicating none, under any interleaving of writes and reads', () => {
     const op: fc.Arbitrary<Op> = fc.oneof(
       { weight: 5, arbitrary: fc.record({ op: fc.constant('write' as const), length: fc.integer({ min: 0, max: 300 }) }) },
