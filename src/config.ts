@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { z as Zod } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
-import { RECORD_HEADER_BYTES } from './transport/layout.js';
+import { RECORD_HEADER_BYTES, maxRecordPayload } from './transport/layout.js';
 
 export type WaitStrategy = 'spin' | 'park' | 'hybrid';
 export type PlacementStrategy = 'hash' | 'round-robin' | 'least-loaded';
@@ -92,7 +92,7 @@ function buildSchema(z: typeof Zod) {
     })
     .strict()
     .superRefine((c, ctx) => {
-      const limit = (c.ringBytes >> 1) - RECORD_HEADER_BYTES;
+      const limit = maxRecordPayload(c.ringBytes);
       if (c.maxMessageBytes > limit) {
         ctx.addIssue({
           code: 'custom',

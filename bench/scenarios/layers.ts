@@ -10,6 +10,7 @@
 import { Bench } from 'tinybench';
 import { Codec } from '../../src/transport/codec.js';
 import { allocateRing } from '../../src/transport/layout.js';
+import { recordHeader } from '../../src/transport/record.js';
 import { RingReader, RingWriter } from '../../src/transport/ring.js';
 import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 
@@ -17,6 +18,8 @@ const BATCH = 1000;
 const INC = { type: 'inc', by: 1 } as const;
 /** A 16-byte payload: about the size of the encoded INC. */
 const PAYLOAD = new Uint8Array(16).fill(7);
+/** One reused header, as the runtime sends with: a tell (kind 1) to actor 1. */
+const HEADER = { ...recordHeader(), kind: 1, targetLo: 1 };
 const RING_CAPACITY = 1 << 20;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -36,7 +39,7 @@ export const layers: Scenario = {
 
     const ringOnly = (): void => {
       for (let i = 0; i < BATCH; i++) {
-        writer.tryWrite(1, 0, 1, 0, 0, 0, 0, PAYLOAD);
+        writer.tryWrite(HEADER, PAYLOAD);
         reader.next();
         sink += reader.record.payloadLength;
       }
@@ -54,7 +57,7 @@ export const layers: Scenario = {
     const oneHop = (): void => {
       for (let i = 0; i < BATCH; i++) {
         const e = codec.encode(INC);
-        writer.tryWrite(1, 0, 1, 0, 0, 0, 0, e.bytes, e.start, e.end);
+        writer.tryWrite(HEADER, e.bytes, e.start, e.end);
         reader.next();
         const r = reader.record;
         const message = codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength) as { by: number };

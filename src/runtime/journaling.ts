@@ -29,7 +29,7 @@ export class Journaling {
   append(h: RecordHeader, from: number, position: number, bytes: Uint8Array, start: number, end: number): number {
     const j = this.journal;
     if (j === undefined) return NO_SLOT;
-    const slot = j.append(h.kind, h.targetHi, h.targetLo, h.senderHi, h.senderLo, h.senderThread, h.corr, from, position, bytes, start, end);
+    const slot = j.append(h, from, position, bytes, start, end);
     if (slot >= 0) return slot;
     j.addUnjournaled(1);
     return UNJOURNALED;

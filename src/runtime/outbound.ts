@@ -14,6 +14,7 @@ import { ActorStoppedError, MessageTooLargeError, WorkerCrashedError, serializeE
 import { K_ASK, K_REPLY, K_REPLY_ERROR, K_SYSTEM, K_TELL, type DeadLetterReason, type SystemMessage } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
 import type { Codec, Encoded } from '../transport/codec.js';
+import { recordHeader } from '../transport/record.js';
 import type { RecordHeader, Transport } from '../transport/transport.js';
 import type { PendingAsks } from './asks.js';
 import type { Cell } from './cell.js';
@@ -59,7 +60,7 @@ export class Outbound {
   /** Threads that died, with the cause: records for them become dead letters at once. */
   readonly #dead = new Map<number, unknown>();
   /** Reused for every record written directly (the transport reads it synchronously). */
-  readonly #header: RecordHeader = { kind: 0, targetHi: 0, targetLo: 0, senderHi: 0, senderLo: 0, senderThread: 0, corr: 0 };
+  readonly #header: RecordHeader = recordHeader();
 
   constructor(
     thread: number,

@@ -8,8 +8,8 @@
  * (`copyBuffers`) because the ring space is reused as soon as the record is released.
  */
 import { Packr, addExtension, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
-import { SMALL_COPY } from './ring.js';
 import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
+import { copyBytes } from './record.js';
 
 /** msgpack extension type for ActorRefs (application range 0..127). */
 export const REF_EXTENSION_TYPE = 0x52; // 'R'
@@ -130,10 +130,8 @@ export class Codec {
    */
   decodeShared(source: Buffer, start: number, length: number): unknown {
     if (this.#scratch.length < length) this.#scratch = Buffer.allocUnsafe(Math.max(length, this.#scratch.length * 2));
-    const scratch = this.#scratch;
-    if (length <= SMALL_COPY) for (let i = 0; i < length; i++) scratch[i] = source[start + i]!;
-    else source.copy(scratch, 0, start, start + length);
-    return this.decode(scratch, 0, length);
+    copyBytes(this.#scratch, 0, source, start, start + length);
+    return this.decode(this.#scratch, 0, length);
   }
 
   /** Decodes `source[start, start + length)`; refs in it are bound to this codec's owner. */

@@ -6,7 +6,7 @@
  *
  * Contract: one owner thread writes a journal (plain stores: nobody reads it concurrently); after the owner died,
  * exactly one thread (its replacement, or the main thread giving up on it) reads it back. The layout is drawn in
- * layout.ts.
+ * layout.ts; records are framed as in the rings (record.ts), with four words of the journal's own after the header.
  *
  * Space: records are appended at `tail` and the space before `head` is reused once every record up to it is DONE.
  * A record whose actor is slow pins `head`, so when free space runs short the live records between head and tail
@@ -17,34 +17,25 @@
 import {
   JOURNAL_HEADER_BYTES,
   JOURNAL_RECORD_HEADER_BYTES,
-  JR_CORR,
-  JR_KIND,
-  JR_LENGTH,
-  JR_SENDER_HI,
-  JR_SENDER_LO,
-  JR_SENDER_THREAD,
   JR_SLOT,
   JR_SRC_END,
   JR_SRC_THREAD,
   JR_STATE,
-  JR_TARGET_HI,
-  JR_TARGET_LO,
   JS_DONE,
+  JS_QUEUED,
   JS_STARTED,
   J_CONSUMED,
   J_HEAD,
+  J_LAST_CORR,
   J_MAX_THREADS,
-  J_NEXT_CORR,
   J_NEXT_LOCAL,
   J_SPAWN_SEEN,
   J_TAIL,
   J_UNJOURNALED,
-  PAD,
+  REC_LENGTH,
   journalRecordBytes,
 } from './layout.js';
-
-/** Payloads up to this many bytes are copied with a plain loop (as in ring.ts). */
-const SMALL_COPY = 96;
+import { placeRecord, readRecord, recordHeader, skipPad, writeRecord, type RecordHeader } from './record.js';
 
 export class Journal {
   readonly capacity: number;
@@ -73,7 +64,8 @@ export class Journal {
     this.#u8 = new Uint8Array(sab);
     this.bytes = Buffer.from(sab);
     this.#liveLimit = this.capacity >> 2;
-    // The largest record is under half a ring (= capacity / 8); padding before a wrapped copy is under one more.
+    // A PAD before a wrapped copy is shorter than the record after it, and the largest record is just over half a
+    // ring (a ring record's largest payload plus the 48-byte header: capacity / 8 + 16 bytes): one ring covers it.
     this.#slack = this.capacity >> 2;
     this.#head = this.#i32[J_HEAD]!;
     this.#tail = this.#i32[J_TAIL]!;
@@ -90,49 +82,30 @@ export class Journal {
   }
 
   /**
-   * Appends a record with payload `payload[start, end)` in state QUEUED and returns its slot, or -1 when the live
-   * limit is reached (the caller keeps the message in memory only, and counts it with `addUnjournaled`).
+   * Appends a record with header `h` and payload `payload[start, end)` in state QUEUED and returns its slot, or -1
+   * when the live limit is reached (the caller keeps the message in memory only, and counts it with
+   * `addUnjournaled`). `srcThread` and `srcEnd` are the ring it was taken from and the ring position just past it
+   * (-1 and 0 for a record the thread wrote to itself). Header and payload are copied.
    */
   append(
-    kind: number,
-    targetHi: number,
-    targetLo: number,
-    senderHi: number,
-    senderLo: number,
-    senderThread: number,
-    corr: number,
+    h: Readonly<RecordHeader>,
     srcThread: number,
     srcEnd: number,
     payload: Uint8Array,
-    start: number,
-    end: number,
+    start = 0,
+    end: number = payload.length,
   ): number {
-    const length = end - start;
-    const size = journalRecordBytes(length);
+    const size = journalRecordBytes(end - start);
     if (this.#live + size > this.#liveLimit) return -1;
     if (this.capacity - ((this.#tail - this.#head) | 0) < size * 2 + this.#live + this.#slack) this.#compact();
     const slot = this.#takeSlot();
     const w = this.#place(size);
     const i32 = this.#i32;
-    i32[w + JR_LENGTH] = length;
-    i32[w + JR_KIND] = kind;
-    i32[w + JR_STATE] = 0;
-    i32[w + JR_TARGET_HI] = targetHi;
-    i32[w + JR_TARGET_LO] = targetLo;
-    i32[w + JR_SENDER_HI] = senderHi;
-    i32[w + JR_SENDER_LO] = senderLo;
-    i32[w + JR_SENDER_THREAD] = senderThread;
-    i32[w + JR_CORR] = corr;
+    writeRecord(i32, this.#u8, w, JOURNAL_RECORD_HEADER_BYTES, h, payload, start, end);
+    i32[w + JR_STATE] = JS_QUEUED;
     i32[w + JR_SRC_THREAD] = srcThread;
     i32[w + JR_SRC_END] = srcEnd;
     i32[w + JR_SLOT] = slot;
-    const at = (w << 2) + JOURNAL_RECORD_HEADER_BYTES;
-    const u8 = this.#u8;
-    if (length <= SMALL_COPY) {
-      for (let i = 0; i < length; i++) u8[at + i] = payload[start + i]!;
-    } else {
-      u8.set(payload.subarray(start, end), at);
-    }
     this.#slotPos[slot] = this.#tail;
     this.#tail = (this.#tail + size) | 0;
     i32[J_TAIL] = this.#tail;
@@ -151,7 +124,7 @@ export class Journal {
     const w = this.#word(pos);
     const i32 = this.#i32;
     i32[w + JR_STATE] = JS_DONE;
-    this.#live -= journalRecordBytes(i32[w + JR_LENGTH]!);
+    this.#live -= journalRecordBytes(i32[w + REC_LENGTH]!);
     if (this.#freeCount === this.#free.length) this.#free = grow(this.#free);
     this.#free[this.#freeCount++] = slot;
     if (pos === this.#head) this.#advanceHead();
@@ -175,7 +148,7 @@ export class Journal {
   /** The last ask correlation id this thread used: a replacement continues after it, so late replies to the dead
    * worker's asks cannot settle the new worker's. */
   set lastCorr(corr: number) {
-    this.#i32[J_NEXT_CORR] = corr;
+    this.#i32[J_LAST_CORR] = corr;
   }
   spawnSeen(from: number): number {
     return this.#i32[J_SPAWN_SEEN + from]!;
@@ -197,12 +170,7 @@ export class Journal {
 
   /** Reserves `size` contiguous bytes at the tail (padding to the start when needed); returns the header word. */
   #place(size: number): number {
-    const pos = this.#tail & this.#mask;
-    const contiguous = this.capacity - pos;
-    if (size > contiguous) {
-      this.#i32[(JOURNAL_HEADER_BYTES + pos) >> 2] = PAD;
-      this.#tail = (this.#tail + contiguous) | 0;
-    }
+    this.#tail = placeRecord(this.#i32, JOURNAL_HEADER_BYTES, this.capacity, this.#tail, size);
     return this.#word(this.#tail);
   }
 
@@ -211,15 +179,10 @@ export class Journal {
     let head = this.#head;
     const tail = this.#tail;
     while (head !== tail) {
-      const pos = head & this.#mask;
-      const w = (JOURNAL_HEADER_BYTES + pos) >> 2;
-      const length = i32[w + JR_LENGTH]!;
-      if (length === PAD) {
-        head = (head + (this.capacity - pos)) | 0;
-        continue;
-      }
+      head = skipPad(i32, JOURNAL_HEADER_BYTES, this.capacity, head);
+      const w = this.#word(head);
       if (i32[w + JR_STATE] !== JS_DONE) break;
-      head = (head + journalRecordBytes(length)) | 0;
+      head = (head + journalRecordBytes(i32[w + REC_LENGTH]!)) | 0;
     }
     this.#head = head;
     i32[J_HEAD] = head;
@@ -236,14 +199,9 @@ export class Journal {
     const end = this.#tail;
     let p = this.#head;
     while (p !== end) {
-      const pos = p & this.#mask;
-      const w = (JOURNAL_HEADER_BYTES + pos) >> 2;
-      const length = i32[w + JR_LENGTH]!;
-      if (length === PAD) {
-        p = (p + (this.capacity - pos)) | 0;
-        continue;
-      }
-      const size = journalRecordBytes(length);
+      p = skipPad(i32, JOURNAL_HEADER_BYTES, this.capacity, p);
+      const w = this.#word(p);
+      const size = journalRecordBytes(i32[w + REC_LENGTH]!);
       if (i32[w + JR_STATE] !== JS_DONE) {
         const to = this.#place(size);
         u8.copyWithin(to << 2, w << 2, (w << 2) + size);
@@ -259,17 +217,10 @@ export class Journal {
   }
 }
 
-/** A live record read back from a dead worker's journal; the payload is a private copy. */
-export interface RecoveredRecord {
-  kind: number;
+/** A live record read back from a dead worker's journal: its header, state, and a private copy of its payload. */
+export interface RecoveredRecord extends RecordHeader {
   /** JS_QUEUED or JS_STARTED. */
   state: number;
-  targetHi: number;
-  targetLo: number;
-  senderHi: number;
-  senderLo: number;
-  senderThread: number;
-  corr: number;
   payload: Uint8Array;
 }
 
@@ -305,40 +256,28 @@ export function recoverJournal(sab: SharedArrayBuffer, threads: number): Recover
   const tail = i32[J_TAIL]!;
   let p = i32[J_HEAD]!;
   while (p !== tail) {
-    const pos = p & mask;
-    const w = (JOURNAL_HEADER_BYTES + pos) >> 2;
-    const length = i32[w + JR_LENGTH]!;
-    if (length === PAD) {
-      p = (p + (capacity - pos)) | 0;
-      continue;
-    }
+    p = skipPad(i32, JOURNAL_HEADER_BYTES, capacity, p);
+    const w = (JOURNAL_HEADER_BYTES + (p & mask)) >> 2;
     // A record journaled just before the consumed position was stored still counts as consumed.
     const src = i32[w + JR_SRC_THREAD]!;
     const srcEnd = i32[w + JR_SRC_END]!;
     if (src >= 0 && src < consumed.length && ((srcEnd - consumed[src]!) | 0) > 0) consumed[src] = srcEnd;
     const slot = i32[w + JR_SLOT]!;
     const state = i32[w + JR_STATE]!;
+    const length = i32[w + REC_LENGTH]!;
     if (state !== JS_DONE && !seen.has(slot)) {
       seen.add(slot);
+      const header = recordHeader();
+      readRecord(i32, w, header);
       const at = (w << 2) + JOURNAL_RECORD_HEADER_BYTES;
-      records.push({
-        kind: i32[w + JR_KIND]!,
-        state,
-        targetHi: i32[w + JR_TARGET_HI]!,
-        targetLo: i32[w + JR_TARGET_LO]!,
-        senderHi: i32[w + JR_SENDER_HI]!,
-        senderLo: i32[w + JR_SENDER_LO]!,
-        senderThread: i32[w + JR_SENDER_THREAD]!,
-        corr: i32[w + JR_CORR]!,
-        payload: u8.slice(at, at + length),
-      });
+      records.push({ ...header, state, payload: u8.slice(at, at + length) });
     }
     p = (p + journalRecordBytes(length)) | 0;
   }
   const unjournaled = i32[J_UNJOURNALED]!;
   i32[J_HEAD] = tail;
   i32[J_UNJOURNALED] = 0;
-  return { records, consumed, spawnSeen, nextLocal: i32[J_NEXT_LOCAL]!, lastCorr: i32[J_NEXT_CORR]!, unjournaled };
+  return { records, consumed, spawnSeen, nextLocal: i32[J_NEXT_LOCAL]!, lastCorr: i32[J_LAST_CORR]!, unjournaled };
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

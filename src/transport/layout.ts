@@ -7,27 +7,31 @@
  * ## One ring (one SharedArrayBuffer per sender-thread → receiver-thread pair)
  *
  * ```
- *  byte 0          64              128                                   128 + capacity
- *  +---------------+---------------+-------------------------------------+
- *  | TAIL line     | HEAD line     | data: framed records, capacity = 2^k |
- *  | [0] tail      | [16] head     |                                     |
- *  | written by    | written by    | each record starts 8-byte aligned   |
- *  | the producer  | the consumer  | and never wraps (see PAD below)     |
- *  +---------------+---------------+-------------------------------------+
+ *  byte 0          64              128                                    128 + capacity
+ *  +---------------+---------------+--------------------------------------+
+ *  | TAIL line     | HEAD line     | data: framed records, capacity =     |
+ *  | [0] tail      | [16] head     | 2^k bytes; each record starts        |
+ *  | written by    | written by    | 8-byte aligned and is never split    |
+ *  | the producer  | the consumer  | (see PAD below)                      |
+ *  +---------------+---------------+--------------------------------------+
  * ```
+ * `[i]` is an Int32 index into the buffer (byte 4i).
  * `tail` and `head` are free-running byte counters (Int32, wrapping); a position is `counter & mask`. They sit on
  * separate 64-byte lines so the producer and the consumer never write the same cache line (LMAX Disruptor padding).
  *
  * ## One record
  * ```
- *  Int32 word: 0        1      2         3         4         5         6          7
+ *  Int32 word: 0        1      2         3         4         5         6          7        8
  *             +--------+------+---------+---------+---------+---------+----------+--------+----------------+
  *             | length | kind | tgt hi  | tgt lo  | snd hi  | snd lo  | snd thrd | corr   | payload bytes  |
  *             +--------+------+---------+---------+---------+---------+----------+--------+----------------+
  * ```
- * `length` is the payload length in bytes; the record occupies `align8(HEADER_BYTES + length)` bytes. A record
- * that would run past the end of the data area is not split: the producer writes `length = PAD` at the current
- * position and continues at position 0, so a consumer can decode every payload in place.
+ * `length` is the payload length in bytes; words 1-7 are a `RecordHeader` (record.ts), and the payload starts at
+ * byte RECORD_HEADER_BYTES (32). The record occupies `recordBytes(length) = align8(RECORD_HEADER_BYTES + length)`
+ * bytes. A record that would run past the end of the data area is not split: the producer writes `length = PAD`
+ * at the current position and continues at position 0, so a consumer can decode every payload in place. Hence
+ * the largest record is half the data area (`maxRecordPayload`): the fragment it may skip is then always shorter
+ * than itself, and the two fit in an empty ring.
  *
  * ## Per-thread control block (one SharedArrayBuffer per thread, main included)
  * ```
@@ -41,42 +45,52 @@
  * actors the thread hosts, read by the least-loaded placement strategy from any thread. `heartbeat` is a
  * counter the thread's loop bumps; the main thread's watchdog declares a worker hung when it stops moving.
  *
- * ## Per-worker journal (one SharedArrayBuffer per worker, capacity = 4 × ringBytes)
+ * ## Per-worker journal (one SharedArrayBuffer per worker)
  * ```
- *  byte 0                                              1024                      1024 + capacity
- *  +---------------------------------------------------+--------------------------+
- *  | [0] tail [1] head [3] unjournaled                  | data: journal records    |
- *  | [4] next local id [5] last ask correlation id     | (never split, PAD like   |
- *  | [8 + t] consumed position of ring t -> this       |  the rings)              |
- *  | [8 + 64 + t] highest spawn counter seen from t    |                          |
- *  +---------------------------------------------------+--------------------------+
+ *  Int32 word: 0      1      2             3            4           5 + t          70 + t          byte 544
+ *             +------+------+-------------+------------+-----------+--------------+---------------+------------------+
+ *             | tail | head | unjournaled | next local | last corr | consumed[t]  | spawn seen[t] | data: journal    |
+ *             |      |      |             | id         |           | t = 0 .. 64  | t = 0 .. 64   | records, 4 ×     |
+ *             |      |      |             |            |           |              |               | ringBytes        |
+ *             +------+------+-------------+------------+-----------+--------------+---------------+------------------+
  * ```
+ * `tail` and `head` are free-running byte counters over the data area, as in a ring; records never split and PAD
+ * like the rings. `unjournaled` counts the messages the worker holds in memory only. `next local id` is the
+ * worker's spawn counter and `last corr` the last ask correlation id it issued (a replacement continues after
+ * both, so ids are never reused). `consumed[t]` is the position just past the last record taken from thread t's
+ * ring into this worker, `spawn seen[t]` the highest spawn counter seen from thread t; t covers the most threads a
+ * mesh can have (J_MAX_THREADS: 64 workers and the main thread). The header is those 135 words rounded up to 8
+ * bytes (JOURNAL_HEADER_BYTES, 544), so the data area starts 8-byte aligned.
+ *
  * Only the worker owning a journal writes it, and only a worker that replaces it after a crash reads it back, so
  * none of it needs atomics. What it holds is the worker's recoverable state: every message taken from a ring (or
  * sent to itself) and not yet handled, the spawn record of every actor it hosts, and stops not yet finished.
  *
  * ## One journal record
  * ```
- *  Int32 word: 0      1      2      3       4       5       6       7          8      9          10        11
- *             +------+------+------+-------+-------+-------+-------+----------+------+----------+---------+------+
- *             | len  | kind | state| tgt hi| tgt lo| snd hi| snd lo| snd thrd | corr | src thrd | src end | slot | payload
- *             +------+------+------+-------+-------+-------+-------+----------+------+----------+---------+------+
+ *  Int32 word: 0      1      2       3       4       5       6          7      8       9          10        11     12
+ *             +------+------+-------+-------+-------+-------+----------+------+-------+----------+---------+------+---------
+ *             | len  | kind | tgt hi| tgt lo| snd hi| snd lo| snd thrd | corr | state | src thrd | src end | slot | payload
+ *             +------+------+-------+-------+-------+-------+----------+------+-------+----------+---------+------+---------
+ *              '---------- the same words as a ring record -------------------' '----- the journal's own -------'
  * ```
- * `state` is QUEUED, STARTED (its handler began, or a spawn was acknowledged) or DONE; `src thrd`/`src end` say
- * which ring it came from and the ring position just past it (-1 for records a thread wrote to itself), so that a
- * replacement worker resumes each ring after the last record journaled; `slot` identifies a record that compaction
- * moved (a crash mid-move leaves two copies with one slot: the first is kept).
+ * Words 0-7 are framed exactly like a ring record's (record.ts writes both), and the payload starts at byte
+ * JOURNAL_RECORD_HEADER_BYTES (48). `state` is QUEUED, STARTED (its handler began, or a spawn was acknowledged) or
+ * DONE; `src thrd`/`src end` say which ring it came from and the ring position just past it (-1 for records a
+ * thread wrote to itself), so that a replacement worker resumes each ring after the last record journaled; `slot`
+ * identifies a record that compaction moved (a crash mid-move leaves two copies with one slot: the first is kept).
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
 export const CACHE_LINE_BYTES = 64;
+const LINE_WORDS = CACHE_LINE_BYTES / 4;
 
-// ---- ring header (Int32 indexes) ----
+// ---- ring header (Int32 indexes): one cache line each ----
 export const RING_TAIL = 0;
-export const RING_HEAD = CACHE_LINE_BYTES / 4;
-export const RING_HEADER_BYTES = 2 * CACHE_LINE_BYTES;
+export const RING_HEAD = RING_TAIL + LINE_WORDS;
+export const RING_HEADER_BYTES = (RING_HEAD + LINE_WORDS) * 4;
 
-// ---- record header (Int32 indexes relative to the record start) ----
+// ---- record header (Int32 indexes relative to the record start); words 1-7 are a RecordHeader (record.ts) ----
 export const REC_LENGTH = 0;
 export const REC_KIND = 1;
 export const REC_TARGET_HI = 2;
@@ -85,46 +99,41 @@ export const REC_SENDER_HI = 4;
 export const REC_SENDER_LO = 5;
 export const REC_SENDER_THREAD = 6;
 export const REC_CORR = 7;
-export const RECORD_HEADER_WORDS = 8;
+export const RECORD_HEADER_WORDS = REC_CORR + 1;
 export const RECORD_HEADER_BYTES = RECORD_HEADER_WORDS * 4;
 /** Records start on 8-byte boundaries. */
 export const RECORD_ALIGN = 8;
 /** A `length` of PAD marks the rest of the data area as unused; the consumer skips to position 0. */
 export const PAD = -1;
 
-// ---- per-thread control block (Int32 indexes) ----
+// ---- per-thread control block (Int32 indexes): one cache line each ----
 export const CTL_DOORBELL = 0;
-export const CTL_PARKED = CACHE_LINE_BYTES / 4;
-export const CTL_ACTORS = (2 * CACHE_LINE_BYTES) / 4;
-export const CTL_HEARTBEAT = (3 * CACHE_LINE_BYTES) / 4;
-export const CONTROL_BYTES = 4 * CACHE_LINE_BYTES;
+export const CTL_PARKED = CTL_DOORBELL + LINE_WORDS;
+export const CTL_ACTORS = CTL_PARKED + LINE_WORDS;
+export const CTL_HEARTBEAT = CTL_ACTORS + LINE_WORDS;
+export const CONTROL_BYTES = (CTL_HEARTBEAT + LINE_WORDS) * 4;
 
 // ---- journal header (Int32 indexes) ----
 export const J_TAIL = 0;
 export const J_HEAD = 1;
-export const J_UNJOURNALED = 3;
-export const J_NEXT_LOCAL = 4;
-export const J_NEXT_CORR = 5;
+export const J_UNJOURNALED = 2;
+export const J_NEXT_LOCAL = 3;
+/** The last ask correlation id the worker issued (not the next one). */
+export const J_LAST_CORR = 4;
 /** Most threads a mesh can have: 64 workers and the main thread. */
 export const J_MAX_THREADS = 65;
-export const J_CONSUMED = 8;
+export const J_CONSUMED = J_LAST_CORR + 1;
 export const J_SPAWN_SEEN = J_CONSUMED + J_MAX_THREADS;
-export const JOURNAL_HEADER_BYTES = 1024;
+export const JOURNAL_HEADER_WORDS = J_SPAWN_SEEN + J_MAX_THREADS;
+export const JOURNAL_HEADER_BYTES = align8(JOURNAL_HEADER_WORDS * 4);
 
-// ---- journal record header (Int32 indexes relative to the record start) ----
-export const JR_LENGTH = 0;
-export const JR_KIND = 1;
-export const JR_STATE = 2;
-export const JR_TARGET_HI = 3;
-export const JR_TARGET_LO = 4;
-export const JR_SENDER_HI = 5;
-export const JR_SENDER_LO = 6;
-export const JR_SENDER_THREAD = 7;
-export const JR_CORR = 8;
-export const JR_SRC_THREAD = 9;
-export const JR_SRC_END = 10;
-export const JR_SLOT = 11;
-export const JOURNAL_RECORD_HEADER_BYTES = 48;
+// ---- journal record header (Int32 indexes relative to the record start): a ring record header, then these ----
+export const JR_STATE = RECORD_HEADER_WORDS;
+export const JR_SRC_THREAD = JR_STATE + 1;
+export const JR_SRC_END = JR_STATE + 2;
+export const JR_SLOT = JR_STATE + 3;
+export const JOURNAL_RECORD_HEADER_WORDS = JR_SLOT + 1;
+export const JOURNAL_RECORD_HEADER_BYTES = JOURNAL_RECORD_HEADER_WORDS * 4;
 export const JS_QUEUED = 0;
 export const JS_STARTED = 1;
 export const JS_DONE = 2;
@@ -139,6 +148,7 @@ export function allocateJournal(ringBytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(JOURNAL_HEADER_BYTES + 4 * ringBytes);
 }
 
+/** `n` rounded up to a multiple of RECORD_ALIGN. */
 export function align8(n: number): number {
   return (n + (RECORD_ALIGN - 1)) & ~(RECORD_ALIGN - 1);
 }
@@ -146,6 +156,15 @@ export function align8(n: number): number {
 /** Bytes one record of `payloadBytes` occupies in a ring. */
 export function recordBytes(payloadBytes: number): number {
   return align8(RECORD_HEADER_BYTES + payloadBytes);
+}
+
+/**
+ * The largest payload one record can carry in a ring of `ringBytes` data bytes: the record is at most half the ring,
+ * so the fragment it may have to skip before the end of the data area (see PAD) is always shorter than itself and
+ * both fit in an empty ring. The limit for `maxMessageBytes`, for system messages, and for `RingWriter`.
+ */
+export function maxRecordPayload(ringBytes: number): number {
+  return (ringBytes >> 1) - RECORD_HEADER_BYTES;
 }
 
 export function allocateRing(capacityBytes: number): SharedArrayBuffer {
@@ -157,9 +176,4 @@ export function allocateRing(capacityBytes: number): SharedArrayBuffer {
 
 export function allocateControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES);
-}
-
-/** The largest payload one ring record of a ring of `ringBytes` can hold: half the ring, less the record header. */
-export function maxRecordPayload(ringBytes: number): number {
-  return (ringBytes >> 1) - RECORD_HEADER_BYTES;
 }

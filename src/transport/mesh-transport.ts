@@ -23,7 +23,7 @@ export class MeshTransport implements Transport {
 
   offer(thread: number, h: RecordHeader, bytes: Uint8Array, start: number, end: number): Offered {
     const writer = this.mesh.writers[thread]!;
-    if (!writer.tryWrite(h.kind, h.targetHi, h.targetLo, h.senderHi, h.senderLo, h.senderThread, h.corr, bytes, start, end)) {
+    if (!writer.tryWrite(h, bytes, start, end)) {
       return 'full';
     }
     return wake(this.mesh.controls[thread]!) ? 'woke' : 'sent';

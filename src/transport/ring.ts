@@ -8,41 +8,18 @@
  *
  * Publication follows ringbuf.js: each side loads the other's index once with `Atomics.load`, copies the record,
  * and publishes its own index with one `Atomics.store` (sequentially consistent, so it also orders the record's
- * plain writes before it). A full ring is a `false` return value, never an exception.
+ * plain writes before it). A full ring is a `false` return value, never an exception. How a record is framed
+ * (header words, payload, PAD) is record.ts's, shared with the journal.
  */
-import {
-  PAD,
-  RECORD_HEADER_BYTES,
-  REC_CORR,
-  REC_KIND,
-  REC_LENGTH,
-  REC_SENDER_HI,
-  REC_SENDER_LO,
-  REC_SENDER_THREAD,
-  REC_TARGET_HI,
-  REC_TARGET_LO,
-  RING_HEAD,
-  RING_HEADER_BYTES,
-  RING_TAIL,
-  recordBytes,
-} from './layout.js';
+import { RECORD_HEADER_BYTES, RING_HEAD, RING_HEADER_BYTES, RING_TAIL, maxRecordPayload, recordBytes } from './layout.js';
+import { placeRecord, readRecord, recordHeader, skipPad, spaceNeeded, writeRecord, type RecordHeader } from './record.js';
 
-/** The fixed header fields of one record, as the consumer sees them. Reused: never hold on to it. */
-export interface RecordView {
-  kind: number;
-  targetHi: number;
-  targetLo: number;
-  senderHi: number;
-  senderLo: number;
-  senderThread: number;
-  corr: number;
+/** The record a RingReader is at: its header, and where its payload lies. Reused: never hold on to it. */
+export interface RecordView extends RecordHeader {
   /** Byte offset of the payload inside `RingReader.bytes` (the whole SharedArrayBuffer). */
   payloadStart: number;
   payloadLength: number;
 }
-
-/** Payloads up to this many bytes are copied with a plain loop. */
-export const SMALL_COPY = 96;
 
 function capacityOf(sab: SharedArrayBuffer): number {
   return sab.byteLength - RING_HEADER_BYTES;
@@ -66,62 +43,29 @@ export class RingWriter {
     this.#head = Atomics.load(this.#i32, RING_HEAD);
   }
 
-  /** The largest payload this ring can ever accept (a record may need to skip a tail fragment first). */
+  /** The largest payload this ring can ever accept (`maxRecordPayload`). */
   get maxPayloadBytes(): number {
-    return (this.capacity >> 1) - RECORD_HEADER_BYTES;
+    return maxRecordPayload(this.capacity);
   }
 
   /**
-   * Appends one record whose payload is `payload[start, end)`. Returns false, writing nothing, when the ring lacks
-   * room right now. The payload is copied; the caller may reuse it at once.
+   * Appends one record with header `h` and payload `payload[start, end)`. Returns false, writing nothing, when the
+   * ring lacks room right now. Header and payload are copied; the caller may reuse both at once (and should: one
+   * header object per call site keeps the hot path free of allocation).
    */
-  tryWrite(
-    kind: number,
-    targetHi: number,
-    targetLo: number,
-    senderHi: number,
-    senderLo: number,
-    senderThread: number,
-    corr: number,
-    payload: Uint8Array,
-    start = 0,
-    end: number = payload.length,
-  ): boolean {
-    const length = end - start;
-    const size = recordBytes(length);
+  tryWrite(h: Readonly<RecordHeader>, payload: Uint8Array, start = 0, end: number = payload.length): boolean {
+    const size = recordBytes(end - start);
     const cap = this.capacity;
     let tail = this.#tail;
-    let pos = tail & this.#mask;
-    const contiguous = cap - pos;
-    const need = size <= contiguous ? size : contiguous + size;
+    const need = spaceNeeded(tail, cap, size);
     if (cap - ((tail - this.#head) | 0) < need) {
       this.#head = Atomics.load(this.#i32, RING_HEAD);
       if (cap - ((tail - this.#head) | 0) < need) return false;
     }
     const i32 = this.#i32;
-    if (size > contiguous) {
-      // Never split a record: mark the fragment as padding and start again at position 0.
-      i32[(RING_HEADER_BYTES + pos) >> 2] = PAD;
-      tail = (tail + contiguous) | 0;
-      pos = 0;
-    }
-    const w = (RING_HEADER_BYTES + pos) >> 2;
-    i32[w + REC_LENGTH] = length;
-    i32[w + REC_KIND] = kind;
-    i32[w + REC_TARGET_HI] = targetHi;
-    i32[w + REC_TARGET_LO] = targetLo;
-    i32[w + REC_SENDER_HI] = senderHi;
-    i32[w + REC_SENDER_LO] = senderLo;
-    i32[w + REC_SENDER_THREAD] = senderThread;
-    i32[w + REC_CORR] = corr;
-    const at = RING_HEADER_BYTES + pos + RECORD_HEADER_BYTES;
-    if (length <= SMALL_COPY) {
-      // A byte loop beats TypedArray.set / Buffer.copy for small payloads (no view allocation, no native call).
-      const u8 = this.#u8;
-      for (let i = 0; i < length; i++) u8[at + i] = payload[start + i]!;
-    } else {
-      this.#u8.set(start === 0 && end === payload.length ? payload : payload.subarray(start, end), at);
-    }
+    // Never split a record: past a fragment too short for it, it goes to position 0 (the fragment becomes PAD).
+    tail = placeRecord(i32, RING_HEADER_BYTES, cap, tail, size);
+    writeRecord(i32, this.#u8, (RING_HEADER_BYTES + (tail & this.#mask)) >> 2, RECORD_HEADER_BYTES, h, payload, start, end);
     tail = (tail + size) | 0;
     this.#tail = tail;
     Atomics.store(i32, RING_TAIL, tail);
@@ -138,17 +82,7 @@ export class RingReader {
   readonly capacity: number;
   /** The whole SharedArrayBuffer as bytes, for decoding payloads in place (Buffer, so msgpackr can read it). */
   readonly bytes: Buffer;
-  readonly record: RecordView = {
-    kind: 0,
-    targetHi: 0,
-    targetLo: 0,
-    senderHi: 0,
-    senderLo: 0,
-    senderThread: 0,
-    corr: 0,
-    payloadStart: 0,
-    payloadLength: 0,
-  };
+  readonly record: RecordView = { ...recordHeader(), payloadStart: 0, payloadLength: 0 };
   readonly #mask: number;
   readonly #i32: Int32Array;
   /** Consumer position: the start of the record `record` describes, or of the next one. */
@@ -180,25 +114,11 @@ export class RingReader {
         return false;
       }
     }
-    const i32 = this.#i32;
-    let pos = head & this.#mask;
-    let w = (RING_HEADER_BYTES + pos) >> 2;
-    let length = i32[w + REC_LENGTH]!;
-    if (length === PAD) {
-      head = (head + (this.capacity - pos)) | 0;
-      pos = 0;
-      w = RING_HEADER_BYTES >> 2;
-      length = i32[w + REC_LENGTH]!;
-    }
+    head = skipPad(this.#i32, RING_HEADER_BYTES, this.capacity, head);
+    const at = RING_HEADER_BYTES + (head & this.#mask);
     const r = this.record;
-    r.kind = i32[w + REC_KIND]!;
-    r.targetHi = i32[w + REC_TARGET_HI]!;
-    r.targetLo = i32[w + REC_TARGET_LO]!;
-    r.senderHi = i32[w + REC_SENDER_HI]!;
-    r.senderLo = i32[w + REC_SENDER_LO]!;
-    r.senderThread = i32[w + REC_SENDER_THREAD]!;
-    r.corr = i32[w + REC_CORR]!;
-    r.payloadStart = RING_HEADER_BYTES + pos + RECORD_HEADER_BYTES;
+    const length = readRecord(this.#i32, at >> 2, r);
+    r.payloadStart = at + RECORD_HEADER_BYTES;
     r.payloadLength = length;
     this.#head = head;
     this.#pending = recordBytes(length);

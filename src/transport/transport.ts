@@ -9,27 +9,12 @@
  * in the order that source offered them (FIFO per ordered pair), which ordering guarantees rely on.
  */
 
-/** The fixed fields of a record; the payload travels beside it as bytes. */
-export interface RecordHeader {
-  /** K_TELL, K_ASK, K_REPLY, K_REPLY_ERROR or K_SYSTEM (protocol.ts). */
-  kind: number;
-  /** The target actor's id as two Int32 halves (0, 0 for replies and thread-level system messages). */
-  targetHi: number;
-  targetLo: number;
-  /** The sending actor's id (0, 0: no sender). */
-  senderHi: number;
-  senderLo: number;
-  /** The thread that wrote the record. */
-  senderThread: number;
-  /** The ask's correlation id (0: none). */
-  corr: number;
-}
+import type { RecordHeader } from './record.js';
+import type { RecordView } from './ring.js';
 
-/** A record as a receiver sees it: its header, and where its payload lies in `bytes`. */
-export interface ReceivedRecord extends RecordHeader {
-  payloadStart: number;
-  payloadLength: number;
-}
+export type { RecordHeader } from './record.js';
+/** A record as a receiver sees it: its header, and where its payload lies in the bytes handed with it. */
+export type ReceivedRecord = RecordView;
 
 /** What became of an offered record: written (and whether its receiver had to be woken), or refused for room. */
 export type Offered = 'sent' | 'woke' | 'full';

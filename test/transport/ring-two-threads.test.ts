@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { allocateRing } from '../../src/transport/layout.js';
+import { recordHeader } from '../../src/transport/record.js';
 import { RingReader } from '../../src/transport/ring.js';
 import { fillPayload, headerFor } from '../fixtures/ring-producer.js';
 import type { ProducerData } from '../fixtures/ring-producer.js';
@@ -52,6 +53,7 @@ describe('ring across two threads', () => {
         (error: unknown) => ({ error }),
       );
       const expected = new Uint8Array(64);
+      const want = recordHeader();
       const rec = reader.record;
       let seq = 0;
       let mismatch: string | null = null;
@@ -70,18 +72,18 @@ describe('ring across two threads', () => {
           }
           // Compare by hand and only build a message on failure: 200k `expect` calls would dominate the run.
           const n = fillPayload(seq, expected);
-          const [kind, tgtHi, tgtLo, sndHi, sndLo, sndThread] = headerFor(seq);
+          headerFor(seq, want);
           if (
-            rec.corr !== seq ||
-            rec.kind !== kind ||
-            rec.targetHi !== tgtHi ||
-            rec.targetLo !== tgtLo ||
-            rec.senderHi !== sndHi ||
-            rec.senderLo !== sndLo ||
-            rec.senderThread !== sndThread ||
+            rec.corr !== want.corr ||
+            rec.kind !== want.kind ||
+            rec.targetHi !== want.targetHi ||
+            rec.targetLo !== want.targetLo ||
+            rec.senderHi !== want.senderHi ||
+            rec.senderLo !== want.senderLo ||
+            rec.senderThread !== want.senderThread ||
             rec.payloadLength !== n
           ) {
-            mismatch = `record ${seq}: got header ${JSON.stringify(rec)}, expected corr ${seq} kind ${kind} length ${n}`;
+            mismatch = `record ${seq}: got header ${JSON.stringify(rec)}, expected ${JSON.stringify(want)} and length ${n}`;
             break;
           }
           for (let i = 0; i < n; i++) {

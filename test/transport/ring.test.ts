@@ -17,6 +17,7 @@ import {
   allocateRing,
   recordBytes,
 } from '../../src/transport/layout.js';
+import { recordHeader, type RecordHeader } from '../../src/transport/record.js';
 import { RingReader, RingWriter } from '../../src/transport/ring.js';
 import { prng } from '../fixtures/prng.js';
 
@@ -30,18 +31,8 @@ function payloadFor(seq: number, length: number): Uint8Array {
   return out;
 }
 
-interface Header {
-  kind: number;
-  targetHi: number;
-  targetLo: number;
-  senderHi: number;
-  senderLo: number;
-  senderThread: number;
-  corr: number;
-}
-
 /** Header fields of record `seq`, each derived differently (some negative) so a swapped field cannot pass. */
-function headerFor(seq: number): Header {
+function headerFor(seq: number): RecordHeader {
   return {
     kind: seq & 0xff,
     targetHi: seq ^ 0x0f0f,
@@ -54,17 +45,7 @@ function headerFor(seq: number): Header {
 }
 
 function writeSeq(writer: RingWriter, seq: number, length: number): boolean {
-  const h = headerFor(seq);
-  return writer.tryWrite(
-    h.kind,
-    h.targetHi,
-    h.targetLo,
-    h.senderHi,
-    h.senderLo,
-    h.senderThread,
-    h.corr,
-    payloadFor(seq, length),
-  );
+  return writer.tryWrite(headerFor(seq), payloadFor(seq, length));
 }
 
 /** Asserts that `reader.record` is record `seq` with a `length`-byte payload, every header field and byte intact. */
@@ -75,6 +56,9 @@ function expectRecord(reader: RingReader, seq: number, length: number): void {
   expect(Buffer.compare(reader.bytes.subarray(payloadStart, payloadStart + payloadLength), payloadFor(seq, length))).toBe(0);
 }
 
+/** The header of the filler records `advanceTo` writes. */
+const FILLER: RecordHeader = { ...recordHeader(), corr: -1 };
+
 /** Writes and reads back filler records until the ring's position is `offset` (0, or 32..capacity-8). */
 function advanceTo(writer: RingWriter, reader: RingReader, offset: number): void {
   // Every record is at least 32 bytes and never crosses the end, so positions 8..24 are unreachable; chunks of
@@ -82,7 +66,7 @@ function advanceTo(writer: RingWriter, reader: RingReader, offset: number): void
   let remaining = offset;
   while (remaining > 0) {
     const chunk = remaining > writer.capacity / 2 ? writer.capacity / 4 : remaining;
-    expect(writer.tryWrite(0, 0, 0, 0, 0, 0, -1, new Uint8Array(chunk - RECORD_HEADER_BYTES))).toBe(true);
+    expect(writer.tryWrite(FILLER, new Uint8Array(chunk - RECORD_HEADER_BYTES))).toBe(true);
     expect(reader.next()).toBe(true);
     remaining -= chunk;
   }
@@ -156,12 +140,7 @@ describe('RingWriter and RingReader', () => {
     const reader = new RingReader(sab);
     const payload = Uint8Array.from({ length: 37 }, (_, i) => (i * 53 + 7) & 0xff);
 
-    expect(writer.tryWrite(3, -2147483648, 2147483647, -1, 123456789, 9, -987654321, payload)).toBe(true);
-    expect(reader.hasData()).toBe(true);
-    expect(reader.next()).toBe(true);
-
-    const { payloadStart, payloadLength, ...header } = reader.record;
-    expect(header).toEqual({
+    const written: RecordHeader = {
       kind: 3,
       targetHi: -2147483648,
       targetLo: 2147483647,
@@ -169,7 +148,13 @@ describe('RingWriter and RingReader', () => {
       senderLo: 123456789,
       senderThread: 9,
       corr: -987654321,
-    });
+    };
+    expect(writer.tryWrite(written, payload)).toBe(true);
+    expect(reader.hasData()).toBe(true);
+    expect(reader.next()).toBe(true);
+
+    const { payloadStart, payloadLength, ...header } = reader.record;
+    expect(header).toEqual(written);
     expect(payloadLength).toBe(37);
     expect([...reader.bytes.subarray(payloadStart, payloadStart + payloadLength)]).toEqual([...payload]);
     expect(reader.next()).toBe(false);
@@ -182,12 +167,29 @@ describe('RingWriter and RingReader', () => {
     const scratch = payloadFor(1, 20);
     writeSeq(writer, 1, 20);
     scratch.fill(0);
-    expect(writer.tryWrite(0, 0, 0, 0, 0, 0, 2, scratch)).toBe(true);
+    expect(writer.tryWrite({ ...recordHeader(), corr: 2 }, scratch)).toBe(true);
 
     expect(reader.next()).toBe(true);
     expectRecord(reader, 1, 20);
     expect(reader.next()).toBe(true);
     expect(reader.record.payloadLength).toBe(20);
+  });
+
+  it('copies exactly payload[start, end) of a larger buffer, small or large, whatever the alignment of start', () => {
+    const sab = allocateRing(4096);
+    const writer = new RingWriter(sab);
+    const reader = new RingReader(sab);
+    const source = payloadFor(99, 1200);
+    for (const length of [0, 5, 96, 97, 301, 1000]) {
+      for (let start = 0; start < 8; start++) {
+        expect(writer.tryWrite(headerFor(start), source, start, start + length)).toBe(true);
+        expect(reader.next()).toBe(true);
+        const { payloadStart, payloadLength } = reader.record;
+        expect(payloadLength).toBe(length);
+        expect(Buffer.compare(reader.bytes.subarray(payloadStart, payloadStart + length), source.subarray(start, start + length))).toBe(0);
+        reader.release();
+      }
+    }
   });
 
   it('delivers records in FIFO order, losing and duplicating none, under any interleaving of writes and reads', () => {

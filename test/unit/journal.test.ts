@@ -18,7 +18,7 @@ const idOf = (p: Uint8Array): number => p[0]! | (p[1]! << 8);
 
 function append(j: Journal, id: number, size: number, src = 1, srcEnd = 0): number {
   const p = payload(id, size);
-  return j.append(1, 0, id, 0, 0, src, id, src, srcEnd, p, 0, p.length);
+  return j.append({ kind: 1, targetHi: 0, targetLo: id, senderHi: 0, senderLo: 0, senderThread: src, corr: id }, src, srcEnd, p);
 }
 
 describe('journal', () => {
@@ -35,6 +35,22 @@ describe('journal', () => {
       [1, JS_STARTED, 1, 1],
       [3, JS_QUEUED, 3, 3],
     ]);
+  });
+
+  it('gives back every header field of a record and exactly the payload range it was given', () => {
+    const sab = allocateJournal(RING_BYTES);
+    const j = new Journal(sab);
+    const header = { kind: 3, targetHi: -2147483648, targetLo: 2147483647, senderHi: -1, senderLo: 123456789, senderThread: 2, corr: -987654321 };
+    // Over the small-copy size, from an odd offset of a larger buffer (a ring's bytes, say).
+    const p = payload(7, 150);
+    const larger = new Uint8Array(200).fill(0xee);
+    larger.set(p, 13);
+    j.append(header, 2, 640, larger, 13, 13 + p.length);
+    const [r] = recoverJournal(sab, THREADS).records;
+    const { state, payload: back, ...fields } = r!;
+    expect(fields).toEqual(header);
+    expect(state).toBe(JS_QUEUED);
+    expect(back).toEqual(p);
   });
 
   it('keeps the ring position after the last record taken from each thread, and its counters', () => {
