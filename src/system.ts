@@ -84,6 +84,11 @@ export class ActorSystem {
     return system;
   }
 
+  /** @internal the trace ring (src/transport/trace.ts) when RINGMASTER_TRACE=1, for bench/trace.ts. */
+  traceBuffer(): SharedArrayBuffer | undefined {
+    return this.#mesh?.trace;
+  }
+
   /** Number of worker threads (0 in inline mode). */
   get workers(): number {
     return this.config.workers;

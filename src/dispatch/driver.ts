@@ -13,6 +13,7 @@ import type { WaitStrategy } from '../config.js';
 import { Parker } from '../transport/wait.js';
 import { CTL_DOORBELL } from '../transport/layout.js';
 import type { DriverLink, Pumpable } from './pumpable.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 const PARK_TIMEOUT_MS = 1000;
 
@@ -75,6 +76,7 @@ export abstract class Driver implements DriverLink {
   #waiting = false;
   readonly #woken = (): void => {
     this.#waiting = false;
+    if (TRACING) mark(STEP.woken);
     if (this.state !== 'parked') return; // left by a kick meanwhile: nothing to do
     this.parker!.endPark();
     this.run();
@@ -94,6 +96,7 @@ export abstract class Driver implements DriverLink {
       return false;
     }
     if (this.#waiting) {
+      if (TRACING) mark(STEP.parked);
       // Reuse the pending wait. If the doorbell still reads as when it began, it is still waiting; if it moved, a
       // notify came (or is coming) with it and the wait is settling: its callback runs us either way. (Returning
       // "not parked" here instead would loop setting and clearing the flag until that callback can run, which it
@@ -107,6 +110,7 @@ export abstract class Driver implements DriverLink {
       return false;
     }
     this.#waiting = true;
+    if (TRACING) mark(STEP.parked);
     this.state = 'parked';
     p.then(this.#woken);
     return true;

@@ -10,6 +10,7 @@ import type { WaitStrategy } from '../config.js';
 import { Driver } from './driver.js';
 import type { Pumpable } from './pumpable.js';
 import { REPLY_SPIN_MS, ReplyWaitPolicy, pollForReply } from './reply-wait.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /**
  * While asks wait, how long after the last activity the main thread keeps polling through setImmediate before it
@@ -46,6 +47,7 @@ export class MainDriver extends Driver {
   protected run(): void {
     if (this.state === 'stopped') return;
     this.state = 'running';
+    if (TRACING) mark(STEP.loop);
     const rt = this.rt;
     let worked = false;
     // A few rounds in one go: replies often arrive while we are still here.

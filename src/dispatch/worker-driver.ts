@@ -8,6 +8,7 @@
  */
 import { CTL_HEARTBEAT } from '../transport/layout.js';
 import { Driver } from './driver.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /** Longest synchronous stretch of work before a worker yields to its event loop. */
 const SLICE_MS = 2;
@@ -36,6 +37,7 @@ export class WorkerDriver extends Driver {
   protected run(): void {
     if (this.state === 'stopped') return;
     this.state = 'running';
+    if (TRACING) mark(STEP.loop);
     // The main thread's watchdog reads this: a loop that stops coming back here is hung (a stuck handler).
     Atomics.add(this.parker!.control, CTL_HEARTBEAT, 1);
     const rt = this.rt;

@@ -13,6 +13,7 @@
  */
 import { AskTimeoutError } from '../errors.js';
 import { Queue } from '../dispatch/queue.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 interface Entry {
   resolve(value: unknown): void;
@@ -57,6 +58,7 @@ export class PendingAsks {
   resolve(corr: number, value: unknown): boolean {
     const e = this.#take(corr);
     if (e === undefined) return false;
+    if (TRACING) mark(STEP.settled);
     e.resolve(value);
     return true;
   }

@@ -17,6 +17,7 @@ import { idFrom } from './ids.js';
 import { NO_SLOT, isJournaled, type Journaling } from './journaling.js';
 import type { Outbound } from './outbound.js';
 import type { SystemMessages } from './system-messages.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /** Records taken from one source per pump before the others get their turn. */
 const DRAIN_BATCH = 1024;
@@ -55,6 +56,7 @@ export class Inbound implements RecordSink {
   /** One record taken from thread `from`'s ring; `position` is the ring position just past it. */
   onRecord(r: ReceivedRecord, bytes: Buffer, from: number, position: number): void {
     const kind = r.kind;
+    if (TRACING) mark(STEP.taken);
     let value: unknown;
     try {
       value = this.#codec.decodeShared(bytes, r.payloadStart, r.payloadLength);

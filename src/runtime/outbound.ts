@@ -20,6 +20,7 @@ import type { PendingAsks } from './asks.js';
 import type { Cell } from './cell.js';
 import { idFrom, idHi, idLo } from './ids.js';
 import { NO_SLOT, type Journaling } from './journaling.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /** What `post` did with a record. `woke` and `queued` mean the receiver may be asleep or behind. */
 export type Posted = 'local' | 'sent' | 'woke' | 'queued' | 'refused' | 'undeliverable';
@@ -127,6 +128,7 @@ export class Outbound {
     const h = this.#fill(kind, id, from, corr);
     if (outbox.size === 0) {
       const offered = transport.offer(thread, h, payload.bytes, payload.start, payload.end);
+      if (TRACING) mark(kind === K_REPLY || kind === K_REPLY_ERROR ? STEP.replied : STEP.posted);
       if (offered !== 'full') {
         done?.();
         return offered;

@@ -13,6 +13,7 @@ import { Queue } from '../dispatch/queue.js';
 import { ActorFailedError } from '../errors.js';
 import { RUNNING, STOPPING, type Cell } from './cell.js';
 import type { Journaling } from './journaling.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /** What turns need from the rest of their runtime. */
 export interface TurnsHost {
@@ -103,6 +104,7 @@ export class Turns {
 
   #invoke(cell: Cell, msg: unknown, slot: number): void {
     this.#current = cell;
+    if (TRACING) mark(STEP.receive);
     try {
       const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
       if (isThenable(r)) {

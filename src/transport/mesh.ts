@@ -5,6 +5,7 @@
  */
 import { allocateControl, allocateRing } from './layout.js';
 import { RingReader, RingWriter } from './ring.js';
+import { allocateTrace, attachTrace } from './trace.js';
 
 /** Plain data, passed to workers through `workerData` (SharedArrayBuffers are shared, not copied). */
 export interface MeshMemory {
@@ -12,6 +13,8 @@ export interface MeshMemory {
   /** Index `from * threads + to`; null on the diagonal (a thread never rings itself). */
   rings: (SharedArrayBuffer | null)[];
   controls: SharedArrayBuffer[];
+  /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
+  trace?: SharedArrayBuffer;
 }
 
 export function allocateMesh(threads: number, ringBytes: number): MeshMemory {
@@ -20,7 +23,8 @@ export function allocateMesh(threads: number, ringBytes: number): MeshMemory {
     for (let to = 0; to < threads; to++) rings.push(from === to ? null : allocateRing(ringBytes));
   }
   const controls = Array.from({ length: threads }, () => allocateControl());
-  return { threads, rings, controls };
+  const trace = allocateTrace();
+  return trace === undefined ? { threads, rings, controls } : { threads, rings, controls, trace };
 }
 
 export class Mesh {
@@ -38,6 +42,7 @@ export class Mesh {
     this.self = self;
     this.threads = memory.threads;
     this.controls = memory.controls.map((c) => new Int32Array(c));
+    attachTrace(memory.trace, self);
     for (let t = 0; t < memory.threads; t++) {
       const out = memory.rings[self * memory.threads + t];
       this.writers.push(out ? new RingWriter(out) : undefined);
