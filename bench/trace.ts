@@ -41,7 +41,9 @@ const nowUs = (): number => {
 
 /** The steps reported, in trip order: [label, thread (1 = the worker, 0 = main), step]. */
 const ROWS: [string, number, Step][] = [
-  ['main: ask posted', 0, STEP.posted],
+  ['main: ask() entered', 0, STEP.asked],
+  ['main: record written', 0, STEP.written],
+  ['main: ask posted (woke)', 0, STEP.posted],
   ['worker: wait settled (woken)', 1, STEP.woken],
   ['worker: loop runs', 1, STEP.loop],
   ['worker: record taken', 1, STEP.taken],

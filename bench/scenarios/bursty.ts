@@ -14,7 +14,7 @@ const BASELINE = 'post-message-bursty';
 export const bursty: Scenario = {
   name: 'bursty',
   description: "ringmaster ask({type:'get'}) main <-> worker with idle gaps (10 µs to 10 ms) before each request",
-  needs: [BASELINE],
+  needs: [BASELINE, 'wake-floor'],
   targets: burstyTargets(BASELINE),
 
   run(options: ScenarioOptions): Promise<ScenarioResult> {

@@ -12,6 +12,7 @@ import { postMessageBurstyBaseline } from '../baselines/post-message-bursty.js';
 import { postMessageFanOutBaseline } from '../baselines/post-message-fan-out.js';
 import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
+import { wakeFloorBaseline } from '../baselines/wake-floor.js';
 import type { Scenario } from '../lib/scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
@@ -46,6 +47,7 @@ const baselines: readonly Scenario[] = [
   sharedWordBaseline,
   inThreadFloor,
   postMessageBurstyBaseline,
+  wakeFloorBaseline,
   postMessageFanOutBaseline,
   piscinaServiceBaseline,
 ];

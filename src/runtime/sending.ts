@@ -15,6 +15,7 @@ import { InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../e
 import { K_ASK, K_TELL } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
 import type { Codec } from '../transport/codec.js';
+import { STEP, TRACING, mark } from '../transport/trace.js';
 import type { PendingAsks } from './asks.js';
 import type { Cell } from './cell.js';
 import type { Journaling } from './journaling.js';
@@ -90,6 +91,7 @@ export class Sending {
   }
 
   ask(from: Cell | undefined, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
+    if (TRACING) mark(STEP.asked);
     try {
       const t = timeoutMs ?? this.#askTimeoutMs;
       if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {

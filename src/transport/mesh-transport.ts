@@ -6,6 +6,7 @@
  */
 import type { Mesh } from './mesh.js';
 import type { Offered, RecordHeader, RecordSink, Transport } from './transport.js';
+import { STEP, TRACING, mark } from './trace.js';
 import { wake } from './wait.js';
 
 export class MeshTransport implements Transport {
@@ -26,6 +27,7 @@ export class MeshTransport implements Transport {
     if (!writer.tryWrite(h, bytes, start, end)) {
       return 'full';
     }
+    if (TRACING) mark(STEP.written);
     return wake(this.mesh.controls[thread]!) ? 'woke' : 'sent';
   }
 

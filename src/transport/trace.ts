@@ -43,6 +43,10 @@ export const STEP = {
   settled: 7,
   /** A thread decided to park. */
   parked: 8,
+  /** A record was written to a ring, before its receiver is woken. */
+  written: 9,
+  /** An ask began (the caller's `ask()`), before it is encoded. */
+  asked: 10,
 } as const;
 export type Step = (typeof STEP)[keyof typeof STEP];
 
