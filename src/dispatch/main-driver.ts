@@ -8,7 +8,7 @@
  */
 import type { WaitStrategy } from '../config.js';
 import { Driver } from './driver.js';
-import type { Pumpable } from './pumpable.js';
+import type { AskPath, Pumpable } from './pumpable.js';
 import { REPLY_SPIN_MS, ReplyWaitPolicy, pollForReply } from './reply-wait.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 
@@ -83,17 +83,21 @@ export class MainDriver extends Driver {
   }
 
   /**
-   * An ask from the application's code has just been written to a worker's ring. When it is the only ask waiting
-   * and the worker was awake (`woke` false), wait here, synchronously and briefly, for the reply and take it at
-   * once. Otherwise, or when the reply is late, the event loop path takes over (`kick`). Never re-entrant: inside
-   * a pump (an event subscriber asking) it only kicks.
+   * An ask from the application's code has just gone to a worker (`to`: how, see DriverLink.afterAsk).
+   * - The worker was parked and this ask woke it: its reply takes a wake-up's time, and this thread, parked,
+   *   will be woken by it. Stay parked (no event-loop turn in between, which would compete for the CPU the
+   *   woken worker was likely placed on); when not parked, make sure the loop comes round and parks.
+   * - The worker was awake (spinning) and this is the only ask waiting: wait here, synchronously and briefly, for
+   *   the reply and take it at once. Otherwise, or when the reply is late, the event loop path takes over.
+   * Never re-entrant: inside a pump (an event subscriber asking) it only kicks.
    */
-  afterAsk(woke: boolean): void {
+  afterAsk(to: AskPath): void {
     const rt = this.rt;
     const prev = this.state;
-    this.#targetWoken = woke;
-    if (!this.#canWait || !this.#replyWait.admit()) return this.kick();
-    if (woke || prev === 'running' || prev === 'stopped' || rt.pendingAsks !== 1 || performance.now() - this.#loopAt > LOOP_STARVE_MS) {
+    this.#targetWoken = to === 'woken';
+    if (to === 'woken' && prev === 'parked') return;
+    if (to !== 'awake' || !this.#canWait || !this.#replyWait.admit()) return this.kick();
+    if (prev === 'running' || prev === 'stopped' || rt.pendingAsks !== 1 || performance.now() - this.#loopAt > LOOP_STARVE_MS) {
       return this.kick();
     }
     const parker = this.parker!;

@@ -25,8 +25,12 @@ export interface DriverLink {
   /** New work may exist: make sure a pump is coming. */
   kick(): void;
   /**
-   * Main thread only: an ask from outside any actor has just been written to another thread's ring; `woke` says
-   * whether that thread had to be woken. The driver may wait for the reply synchronously (reply-wait.ts).
+   * Main thread only: an ask from outside any actor has just gone to another thread. `to` says how: written to a
+   * thread that was awake, written and its parked thread woken, or neither (it waits in an outbox, or failed at
+   * once). The driver may wait for the reply synchronously (reply-wait.ts), or park at once.
    */
-  afterAsk?(woke: boolean): void;
+  afterAsk?(to: AskPath): void;
 }
+
+/** How an ask reached its thread: see `DriverLink.afterAsk`. */
+export type AskPath = 'awake' | 'woken' | 'other';

@@ -109,7 +109,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     ));
     this.#sending = new Sending(thread, config, codec, { out, asks, journal: j }, {
       isClosed: () => this.closed,
-      askedAcross: (woke) => (this.#driver?.afterAsk ? this.#driver.afterAsk(woke) : this.kick()),
+      askedAcross: (to) => (this.#driver?.afterAsk ? this.#driver.afterAsk(to) : this.kick()),
       kick,
     });
     const turns = (this.#turns = new Turns(config.throughput, j, {

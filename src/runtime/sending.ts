@@ -11,6 +11,7 @@
  * Contract: one Sending per Runtime, used only by its thread.
  */
 import type { OverflowPolicy } from '../config.js';
+import type { AskPath } from '../dispatch/pumpable.js';
 import { InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
 import { K_ASK, K_TELL } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
@@ -24,8 +25,8 @@ import type { Outbound } from './outbound.js';
 export interface SendingHost {
   /** After shutdown began: the API refuses messages from outside the actors. */
   isClosed(): boolean;
-  /** An ask from outside any actor went into a ring; `woke` says whether the target thread had to be woken. */
-  askedAcross(woke: boolean): void;
+  /** An ask from outside any actor went to another thread, by `to` (see DriverLink.afterAsk). */
+  askedAcross(to: AskPath): void;
   kick(): void;
 }
 
@@ -103,7 +104,9 @@ export class Sending {
       const { corr, promise } = this.#asks.create(ref.name, t, ref.thread);
       this.#journal.lastCorr = corr;
       const posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
-      if (from === undefined && ref.thread !== this.#thread) this.#host.askedAcross(posted !== 'sent');
+      if (from === undefined && ref.thread !== this.#thread) {
+        this.#host.askedAcross(posted === 'sent' ? 'awake' : posted === 'woke' ? 'woken' : 'other');
+      }
       else this.#host.kick();
       return promise;
     } catch (err) {
