@@ -15,7 +15,13 @@ import { CTL_DOORBELL } from '../transport/layout.js';
 import type { DriverLink, Pumpable } from './pumpable.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 
-const PARK_TIMEOUT_MS = 1000;
+/**
+ * How often a parked thread is woken anyway (a producer that died never notifies), and a parked worker beats its
+ * heartbeat. One interval timer per thread does this, not a timeout on every park: a waitAsync with a timeout
+ * leaves a delayed platform task behind each park, and at thousands of parks per second those cost the wake-up
+ * path tens of µs (the wake floor's round trip after 100 µs idle: p50 20 µs without a timeout, 113 µs with one).
+ */
+export const PARK_TIMEOUT_MS = 1000;
 
 export type DriverState = 'idle' | 'scheduled' | 'running' | 'parked' | 'stopped';
 
@@ -34,7 +40,17 @@ export abstract class Driver implements DriverLink {
     const control = rt.control;
     this.parker = control ? new Parker(control) : undefined;
     rt.attach(this);
+    if (this.parker !== undefined) {
+      // Unreferenced: it must not keep a process alive that has nothing else to do.
+      this.#sweeper = setInterval(this.#sweep, PARK_TIMEOUT_MS);
+      this.#sweeper.unref();
+    }
   }
+
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  readonly #sweep = (): void => {
+    if (this.state === 'parked') this.selfWake();
+  };
 
   /**
    * New work may exist: make sure a pump is coming. A parked thread leaves its park through setImmediate rather
@@ -52,7 +68,8 @@ export abstract class Driver implements DriverLink {
   stop(): void {
     const wasParked = this.state === 'parked';
     this.state = 'stopped';
-    // Settle the pending wait now rather than at its timeout.
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    // Settle the pending wait now rather than at the next sweep.
     if (this.#waiting) this.selfWake();
     if (wasParked) this.parker!.endPark();
   }
@@ -82,7 +99,7 @@ export abstract class Driver implements DriverLink {
     this.run();
   };
 
-  /** Parks until a producer rings or the timeout passes; returns false when work showed up meanwhile. */
+  /** Parks until a producer rings (or the sweeper does); returns false when work showed up meanwhile. */
   protected park(): boolean {
     const parker = this.parker;
     if (parker === undefined) {
@@ -104,7 +121,7 @@ export abstract class Driver implements DriverLink {
       this.state = 'parked';
       return true;
     }
-    const p = parker.parkAsync(seen, PARK_TIMEOUT_MS);
+    const p = parker.parkAsync(seen);
     if (p === undefined) {
       parker.endPark();
       return false;

@@ -265,7 +265,7 @@ export class WorkerSupervisor {
       if (slot.state !== 'up' || slot.handle === undefined) continue;
       const control = new Int32Array(this.#mesh.controls[slot.thread]!);
       const beat = Atomics.load(control, CTL_HEARTBEAT);
-      // A parked worker beats only when its park times out (every PARK_TIMEOUT_MS): give it that long too.
+      // A parked worker beats only when its driver's sweeper wakes it (every PARK_TIMEOUT_MS): give it that long too.
       const allowed = isParked(control) ? Math.max(limit, PARKED_STALL_MS) : limit;
       if (beat !== slot.beat || stale) {
         slot.beat = beat;

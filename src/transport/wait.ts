@@ -50,12 +50,12 @@ export class Parker {
   }
 
   /**
-   * Waits without blocking the event loop. Resolves on a wake-up or after `timeoutMs`; undefined when the doorbell
-   * already moved. The caller ends the park (`endPark`): it may have left the park before the wait settles. A
+   * Waits without blocking the event loop. Resolves on a wake-up (or after `timeoutMs`, when given); undefined when
+   * the doorbell already moved. The caller ends the park (`endPark`): it may have left the park before the wait settles. A
    * pending waitAsync does not keep a process alive on Node 20, so callers keep something else referenced while
    * they need the wake-up.
    */
-  parkAsync(seen: number, timeoutMs: number): Promise<unknown> | undefined {
+  parkAsync(seen: number, timeoutMs?: number): Promise<unknown> | undefined {
     const r = Atomics.waitAsync(this.control, CTL_DOORBELL, seen, timeoutMs);
     return r.async ? r.value : undefined;
   }
