@@ -117,3 +117,16 @@ export function burstyTargets(against: string): Target[] {
     ),
   );
 }
+
+/** "Within 1.5× of the bare wake-up": p50 at every gap against the wake floor (bench/baselines/wake-floor.ts). */
+export function wakeFloorTargets(against: string, factor = 1.5): Target[] {
+  return BURST_GAPS_US.map(
+    (gapUs): Target => ({
+      label: `bursty ask p50 <= ${factor}x the wake floor's p50, ${formatGap(gapUs)} gaps`,
+      compare: burstyKey(gapUs),
+      against: { scenario: against, compare: burstyKey(gapUs) },
+      factor,
+      statistic: 'p50',
+    }),
+  );
+}

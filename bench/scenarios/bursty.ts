@@ -4,18 +4,19 @@
  * and how fast they wake decides the latency. Compared gap by gap with postMessage under the same gaps.
  */
 import { BenchCounter, GET } from '../actors/bench-actors.js';
-import { burstyTargets, measureBursty } from '../lib/bursty.js';
+import { burstyTargets, measureBursty, wakeFloorTargets } from '../lib/bursty.js';
 import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { withSystem } from './system.js';
 
 const BASELINE = 'post-message-bursty';
+const FLOOR = 'wake-floor';
 
 export const bursty: Scenario = {
   name: 'bursty',
   description: "ringmaster ask({type:'get'}) main <-> worker with idle gaps (10 µs to 10 ms) before each request",
-  needs: [BASELINE, 'wake-floor'],
-  targets: burstyTargets(BASELINE),
+  needs: [BASELINE, FLOOR],
+  targets: [...burstyTargets(BASELINE), ...wakeFloorTargets(FLOOR)],
 
   run(options: ScenarioOptions): Promise<ScenarioResult> {
     options.progress('starting the actor system');

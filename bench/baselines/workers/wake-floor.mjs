@@ -2,6 +2,8 @@
 // Atomics.waitAsync on word 0 (the request counter); each time it moves, it bumps word 16 (the reply counter, on
 // its own cache line) and notifies the main thread, then waits again. STOP in word 0 ends it. An interval timer
 // keeps this worker's event loop alive, as an engine's worker would be (a pending waitAsync alone does not).
+// FLOOR_TIMEOUT=<ms> in the environment gives the worker's wait a timeout: what that costs every later wake-up
+// is measured in docs/platform.md#waking-a-thread.
 import { parentPort, workerData } from 'node:worker_threads';
 
 const STOP = -1;
