@@ -25,8 +25,19 @@ export interface ActorContext<M = unknown, R = unknown> {
   readonly parent: ActorRef | undefined;
   /** The thread running this actor: 0 is the main thread, 1..N the workers. */
   readonly thread: number;
-  /** Answers the current message's `ask`. A reply to a `tell` goes to dead letters (nobody waits for it). */
+  /**
+   * Answers the current message: an `ask` settles with `value`; a `tell` from an actor (or a TestKit probe) makes
+   * `value` a message to that sender, from this actor (Akka's `Sender.Tell(value)`; it waits for ring room like
+   * `send`). A tell with no sender (from outside any actor, a timer, `Terminated`) has nobody to answer: `value`
+   * becomes a 'no-asker' dead letter, as does a second reply to an ask.
+   */
   reply(value: R): void;
+  /**
+   * Sends `message` (by default the message being handled) to `ref` with the original sender kept: `ref`'s
+   * `ctx.sender` is whoever sent this actor the message. An ask not answered yet moves on with it: `ref`'s
+   * `ctx.reply` answers the original asker, and this actor's no longer does. Only inside a message handler.
+   */
+  forward<M2>(ref: ActorRef<M2, unknown>, message?: M2): void;
   /** Spawns a child supervised by this actor; placed on this actor's thread unless `placement` says otherwise. */
   spawn<A2, M2, R2>(definition: ActorDefinition<unknown, M2, A2, R2>, options?: SpawnOptions<A2>): ActorRef<M2, R2>;
   /** Stops a child, or this actor when called without an argument. */

@@ -39,5 +39,9 @@ export {
   WorkerBootError,
   NoContextError,
   TestKitExpectationError,
+  AskAbortedError,
+  BehaviorStackOverflowError,
+  StashOverflowError,
+  MessageDiscardedError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

@@ -4,6 +4,7 @@
  */
 import type { ActorContext, ActorDefinition, SpawnOptions } from '../actor.js';
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
+import { NoContextError } from '../errors.js';
 import type { ActorRef, AskOptions } from '../ref.js';
 
 export const RUNNING = 0;
@@ -18,7 +19,8 @@ export interface CellHost {
   senderOf(cell: Cell): ActorRef | undefined;
   tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean;
   sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void>;
-  askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown>;
+  askFrom(cell: Cell, ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown>;
+  forward(cell: Cell, ref: ActorRef, message: unknown): void;
   watch(cell: Cell, ref: ActorRef): void;
   unwatch(cell: Cell, ref: ActorRef): void;
 }
@@ -60,6 +62,9 @@ export class Cell {
   curSenderThread = 0;
   curSenderId = 0;
   curReplied = false;
+  /** The message being handled, and whether a handler for it runs (until it settles). */
+  curMsg: unknown = undefined;
+  handling = false;
 
   constructor(
     host: CellHost,
@@ -119,7 +124,12 @@ class Context implements ActorContext<unknown, unknown> {
     return this.#host.sendFrom(this.#cell, ref, message);
   }
   ask<T>(ref: ActorRef<any, any>, message: unknown, options?: AskOptions): Promise<T> {
-    return this.#host.askFrom(this.#cell, ref, message, options?.timeoutMs) as Promise<T>;
+    return this.#host.askFrom(this.#cell, ref, message, options) as Promise<T>;
+  }
+  forward(ref: ActorRef<any, unknown>, ...message: [unknown?]): void {
+    const cell = this.#cell;
+    if (!cell.handling) throw new NoContextError('ctx.forward() outside a message handler (it forwards the message being handled)');
+    this.#host.forward(cell, ref, message.length === 0 ? cell.curMsg : message[0]);
   }
   watch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2> {
     this.#host.watch(this.#cell, ref as unknown as ActorRef);

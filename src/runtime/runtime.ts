@@ -24,7 +24,7 @@ import type { ResolvedConfig } from '../config.js';
 import type { DriverLink, Pumpable } from '../dispatch/pumpable.js';
 import { Placer } from '../dispatch/placement.js';
 import { ENTRY_TELL } from '../dispatch/mailbox.js';
-import { ActorRef, type RefRuntime } from '../ref.js';
+import { ActorRef, type AskOptions, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
 import type { Journal, RecoveredJournal } from '../transport/journal.js';
 import { maxRecordPayload } from '../transport/layout.js';
@@ -233,8 +233,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   send(ref: ActorRef, message: unknown): Promise<void> {
     return this.#sending.send(this.#turns.current, ref, message);
   }
-  ask(ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
-    return this.#sending.ask(this.#turns.current, ref, message, timeoutMs);
+  ask(ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
+    return this.#sending.ask(this.#turns.current, ref, message, options);
   }
   tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean {
     return this.#sending.tell(cell, ref, message);
@@ -242,8 +242,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void> {
     return this.#sending.send(cell, ref, message);
   }
-  askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
-    return this.#sending.ask(cell, ref, message, timeoutMs);
+  askFrom(cell: Cell, ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
+    return this.#sending.ask(cell, ref, message, options);
+  }
+  forward(cell: Cell, ref: ActorRef, message: unknown): void {
+    this.#sending.forward(cell, ref, message, this.senderOf(cell)?.name);
   }
   spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef {
     return this.#lifecycle.spawnChild(parent, def, options);
@@ -253,7 +256,9 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   }
   reply(cell: Cell, value: unknown): void {
     if (!cell.awaitingReply) {
-      this.#out.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
+      // Akka's `Sender.Tell(v)`: a reply to a tell from an actor (or a probe) is a message to that actor.
+      if (cell.curKind === ENTRY_TELL && cell.curSenderId !== 0) this.#sending.replyTo(cell, this.senderOf(cell)!, value);
+      else this.#out.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
       return;
     }
     cell.curReplied = true;

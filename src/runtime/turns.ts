@@ -86,6 +86,7 @@ export class Turns {
       cell.curSenderThread = mb.headSenderThread;
       cell.curSenderId = mb.headSenderId;
       cell.curReplied = false;
+      cell.curMsg = msg;
       const slot = mb.headSlot;
       mb.shift();
       this.backlog--;
@@ -103,22 +104,30 @@ export class Turns {
 
   #invoke(cell: Cell, msg: unknown, slot: number): void {
     this.#current = cell;
+    cell.handling = true;
     try {
       const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
       if (isThenable(r)) {
         this.track(cell, r, (err, failed) => {
           if (failed) this.#failed(cell, err, msg);
-          this.#journal.release(slot);
+          this.#handled(cell, slot);
         });
       } else {
-        this.#journal.release(slot);
+        this.#handled(cell, slot);
       }
     } catch (err) {
       this.#failed(cell, err, msg);
-      this.#journal.release(slot);
+      this.#handled(cell, slot);
     } finally {
       this.#current = undefined;
     }
+  }
+
+  /** The handler of the current message settled (or threw). */
+  #handled(cell: Cell, slot: number): void {
+    cell.handling = false;
+    cell.curMsg = undefined;
+    this.#journal.release(slot);
   }
 
   /**

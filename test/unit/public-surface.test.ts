@@ -24,6 +24,10 @@ const ERROR_CLASSES = [
   'WorkerBootError',
   'NoContextError',
   'TestKitExpectationError',
+  'AskAbortedError',
+  'BehaviorStackOverflowError',
+  'StashOverflowError',
+  'MessageDiscardedError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
