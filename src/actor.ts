@@ -4,6 +4,7 @@
  * has to carry across threads.
  */
 import type { PlacementStrategy } from './config.js';
+import { validateDefinitionOptions } from './definition-options.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
 import { validateStrategy, type SupervisorStrategy } from './supervision/strategy.js';
@@ -55,7 +56,24 @@ export interface ActorContext<M = unknown, R = unknown> {
   watch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2>;
   /** Stops watching `ref`: no `Terminated` for it arrives afterwards, even one already on its way. Returns `ref`. */
   unwatch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2>;
+
+  // ---- behaviors (become / unbecome): a change applies from the next message, also when made after an await
+  /** Replaces the current behavior (Akka.NET `Become`): a name of the definition's `behaviors`, 'receive', or a function. */
+  become(behavior: string | ReceiveFn<M, R>): void;
+  /** Pushes a behavior (`BecomeStacked`); past the definition's `maxBehaviorDepth` it throws BehaviorStackOverflowError. */
+  becomeStacked(behavior: string | ReceiveFn<M, R>): void;
+  /** Pops back to the previous behavior (`UnbecomeStacked`); at the bottom it stays on 'receive'. */
+  unbecome(): void;
+  /** The current behavior's name: 'receive' at first (and after a restart), '<anonymous>' for a function. */
+  readonly behavior: string;
 }
+
+// Declared as a method (bivariant in `state`, like `receive`), so that a definition with a typed state still fits
+// where ActorDefinition<unknown, ...> is expected.
+type BehaviorFn<S, M, R> = { bivariant(state: S, message: M, ctx: ActorContext<M, R>): Handled }['bivariant'];
+
+/** The shape of `receive`, and of a behavior given to `become` as a function. */
+export type ReceiveFn<M = unknown, R = unknown, S = any> = (state: S, message: M, ctx: ActorContext<M, R>) => Handled;
 
 /** What a watcher receives when an actor it watches stops (see `ActorContext.watch`). */
 export interface Terminated {
@@ -107,6 +125,17 @@ export interface ActorBehavior<S, M, A, R> {
    * times within 60 s per child, then stop (`defaultStrategy`).
    */
   supervisorStrategy?: SupervisorStrategy;
+  /**
+   * Behaviors that `ctx.become(name)` / `ctx.becomeStacked(name)` switch to, by name; each has the shape of
+   * `receive`. 'receive' names the definition's own `receive` and cannot be redefined here.
+   */
+  behaviors?: Record<string, BehaviorFn<S, M, R>>;
+  /** The most behaviors `becomeStacked` may push above `receive` (default 64): one more fails the actor. */
+  maxBehaviorDepth?: number;
+  /** The most messages `ctx.stash()` keeps (default 1000; `Infinity` allowed): one more fails the actor. */
+  stashCapacity?: number;
+  /** Messages for which this returns true do not restart the receive-timeout clock (Akka's NotInfluenceReceiveTimeout). */
+  notInfluenceReceiveTimeout?: (message: M) => boolean;
 }
 
 export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {
@@ -148,6 +177,7 @@ export function defineActor<S = undefined, M = unknown, A = undefined, R = unkno
       throw new InvalidArgumentError(`defineActor('${name}'): behavior.${hook} must be a function, got ${typeof fn}`);
     }
   }
+  validateDefinitionOptions(name, behavior);
   if (behavior.supervisorStrategy !== undefined) {
     validateStrategy(behavior.supervisorStrategy, `defineActor('${name}'): behavior.supervisorStrategy`);
   }

@@ -9,6 +9,7 @@ export type {
   ActorDefinition,
   Handled,
   Placement,
+  ReceiveFn,
   SpawnOptions,
 } from './actor.js';
 export { ActorRef } from './ref.js';

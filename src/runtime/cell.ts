@@ -2,10 +2,11 @@
  * ActorCell: everything the hosting thread keeps for one actor (state, mailbox, children, the message being
  * handled) and the ActorContext its handlers see. Only the hosting thread touches a cell.
  */
-import type { ActorContext, ActorDefinition, SpawnOptions } from '../actor.js';
+import type { ActorContext, ActorDefinition, ReceiveFn, SpawnOptions } from '../actor.js';
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
 import { NoContextError } from '../errors.js';
 import type { ActorRef, AskOptions } from '../ref.js';
+import { BehaviorStack } from './behaviors.js';
 
 export const RUNNING = 0;
 export const STOPPING = 1;
@@ -35,6 +36,8 @@ export class Cell {
   /** Children by their short name. */
   readonly children = new Map<string, ActorRef>();
   readonly ctx: ActorContext<any, any>;
+  /** become / unbecome: `current` is the function the next message goes to. */
+  readonly behaviors: BehaviorStack;
   state: unknown = undefined;
   status = RUNNING;
   /** In the ready queue. */
@@ -81,6 +84,7 @@ export class Cell {
     this.def = def;
     this.args = args;
     this.parent = parent;
+    this.behaviors = new BehaviorStack(def);
     this.ctx = new Context(host, this);
   }
 
@@ -138,5 +142,17 @@ class Context implements ActorContext<unknown, unknown> {
   unwatch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2> {
     this.#host.unwatch(this.#cell, ref as unknown as ActorRef);
     return ref;
+  }
+  become(behavior: string | ReceiveFn): void {
+    this.#cell.behaviors.become(behavior);
+  }
+  becomeStacked(behavior: string | ReceiveFn): void {
+    this.#cell.behaviors.becomeStacked(behavior, this.#cell.ref.name);
+  }
+  unbecome(): void {
+    this.#cell.behaviors.unbecome();
+  }
+  get behavior(): string {
+    return this.#cell.behaviors.name;
   }
 }

@@ -156,6 +156,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       sendSystem: (t, target, m) => out.sendSystem(t, target, m),
       report: (m) => out.report(m),
       stopCell: (cell) => stopping.stop(cell),
+      reincarnate: (cell) => cell.behaviors.reset(),
       resume: (cell) => {
         cell.suspended = false;
         if (cell.status === RUNNING && cell.mailbox.size > 0) turns.schedule(cell);

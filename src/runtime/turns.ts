@@ -106,7 +106,7 @@ export class Turns {
     this.#current = cell;
     cell.handling = true;
     try {
-      const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
+      const r = cell.behaviors.current(cell.state, msg, cell.ctx);
       if (isThenable(r)) {
         this.track(cell, r, (err, failed) => {
           if (failed) this.#failed(cell, err, msg);
