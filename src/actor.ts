@@ -7,6 +7,7 @@ import type { PlacementStrategy } from './config.js';
 import { validateDefinitionOptions } from './definition-options.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
+import type { TimerScheduler } from './runtime/timers.js';
 import { validateStrategy, type SupervisorStrategy } from './supervision/strategy.js';
 
 /** Where to put a new actor: a strategy, or an explicit thread (0 is the main thread, 1..N the workers). */
@@ -66,6 +67,36 @@ export interface ActorContext<M = unknown, R = unknown> {
   unbecome(): void;
   /** The current behavior's name: 'receive' at first (and after a restart), '<anonymous>' for a function. */
   readonly behavior: string;
+
+  // ---- stash: a stashed ask stays pending; ctx.reply after it is unstashed answers the original asker
+  /**
+   * Sets the message being handled aside, with its sender and pending reply; this handler no longer answers it.
+   * Throws StashOverflowError when `stashCapacity` messages are stashed (the actor fails: supervised).
+   */
+  stash(): void;
+  /** Puts the oldest stashed message in front of the mailbox. False when the stash is empty. */
+  unstash(): boolean;
+  /**
+   * Puts every stashed message (or those `filter` accepts) in front of the mailbox, in stash order, before
+   * everything still queued; the rest become 'stash-discarded' dead letters. Returns how many were put back.
+   */
+  unstashAll(filter?: (message: M) => boolean): number;
+  /** Empties the stash: its messages become 'stash-discarded' dead letters (asks: MessageDiscardedError); returns them. */
+  clearStash(): M[];
+  readonly stashSize: number;
+  readonly stashCapacity: number;
+
+  // ---- timers and receive timeout: both belong to this incarnation (cancelled on restart, stop, worker crash)
+  /** Keyed timers whose messages come to this actor through its own mailbox (see TimerScheduler). */
+  readonly timers: TimerScheduler<M>;
+  /**
+   * After this actor was idle for `ms` (counted from when its last influencing handler settled), it receives
+   * `{ type: 'ringmaster/receive-timeout' }` (see isReceiveTimeout), once per idle period. `null` turns it off.
+   */
+  setReceiveTimeout(ms: number | null): void;
+  readonly receiveTimeoutMs: number | null;
+  /** The clock timers and receive timeouts run on, in ms (`performance.now()` time). */
+  now(): number;
 }
 
 // Declared as a method (bivariant in `state`, like `receive`), so that a definition with a typed state still fits

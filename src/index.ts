@@ -2,6 +2,9 @@
 // export is a decision about the API, so it changes there too.
 export { ActorSystem } from './system.js';
 export { defineActor, isTerminated } from './actor.js';
+export { isReceiveTimeout } from './runtime/receive-timeout.js';
+export type { ReceiveTimeout } from './runtime/receive-timeout.js';
+export type { TimerScheduler, TimerOptions } from './runtime/timers.js';
 export type {
   Terminated,
   ActorBehavior,

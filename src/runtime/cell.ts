@@ -6,7 +6,11 @@ import type { ActorContext, ActorDefinition, ReceiveFn, SpawnOptions } from '../
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
 import { NoContextError } from '../errors.js';
 import type { ActorRef, AskOptions } from '../ref.js';
+import { DEFAULT_STASH_CAPACITY } from '../definition-options.js';
 import { BehaviorStack } from './behaviors.js';
+import { IdleClock, type ReceiveTimeoutHost } from './receive-timeout.js';
+import { Stash, type StashHost } from './stash.js';
+import { Timers, type TimerEntry, type TimerScheduler, type TimersHost } from './timers.js';
 
 export const RUNNING = 0;
 export const STOPPING = 1;
@@ -14,6 +18,8 @@ export const STOPPED = 2;
 
 /** The operations a context delegates to the runtime of its thread. */
 export interface CellHost {
+  /** Stash, timers and receive timeout (runtime/toolkit.ts). */
+  readonly toolkit: StashHost & TimersHost & ReceiveTimeoutHost;
   spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef;
   stopRef(from: Cell, ref: ActorRef): void;
   reply(cell: Cell, value: unknown): void;
@@ -68,6 +74,16 @@ export class Cell {
   /** The message being handled, and whether a handler for it runs (until it settles). */
   curMsg: unknown = undefined;
   handling = false;
+  /** The current message's journal slot, and whether its handler stashed it (then the slot stays live). */
+  curSlot = -1;
+  curStashed = false;
+  /** Created by the first ctx.stash(). */
+  stash: Stash | undefined;
+  /** Created on first use of ctx.timers; the tick being handled, if the current message is one. */
+  timers: Timers | undefined;
+  curTimer: TimerEntry | undefined;
+  /** Created by the first ctx.setReceiveTimeout(). */
+  idle: IdleClock | undefined;
 
   constructor(
     host: CellHost,
@@ -154,5 +170,43 @@ class Context implements ActorContext<unknown, unknown> {
   }
   get behavior(): string {
     return this.#cell.behaviors.name;
+  }
+
+  // ---- stash (stash.ts)
+  stash(): void {
+    const cell = this.#cell;
+    (cell.stash ??= new Stash(this.stashCapacity)).stash(cell, this.#host.toolkit);
+  }
+  unstash(): boolean {
+    return this.#cell.stash?.unstash(this.#cell, this.#host.toolkit) ?? false;
+  }
+  unstashAll(filter?: (message: unknown) => boolean): number {
+    const cell = this.#cell;
+    return (cell.stash ??= new Stash(this.stashCapacity)).unstashAll(cell, this.#host.toolkit, filter);
+  }
+  clearStash(): unknown[] {
+    return this.#cell.stash?.clear(this.#cell, this.#host.toolkit) ?? [];
+  }
+  get stashSize(): number {
+    return this.#cell.stash?.size ?? 0;
+  }
+  get stashCapacity(): number {
+    return this.#cell.def.behavior.stashCapacity ?? DEFAULT_STASH_CAPACITY;
+  }
+
+  // ---- timers (timers.ts) and receive timeout (receive-timeout.ts)
+  get timers(): TimerScheduler {
+    const cell = this.#cell;
+    return (cell.timers ??= new Timers(cell, this.#host.toolkit));
+  }
+  setReceiveTimeout(ms: number | null): void {
+    const cell = this.#cell;
+    (cell.idle ??= new IdleClock(cell, this.#host.toolkit)).set(ms);
+  }
+  get receiveTimeoutMs(): number | null {
+    return this.#cell.idle?.ms ?? null;
+  }
+  now(): number {
+    return this.#host.toolkit.now();
   }
 }

@@ -47,6 +47,7 @@ import { Sending } from './sending.js';
 import { Stopping } from './stopping.js';
 import { Supervision } from './supervision.js';
 import { SystemMessages } from './system-messages.js';
+import { Toolkit } from './toolkit.js';
 import { Turns } from './turns.js';
 import { DeathWatch } from './watch.js';
 
@@ -62,6 +63,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly config: ResolvedConfig;
   readonly mesh: Mesh | undefined;
   readonly asks = new PendingAsks();
+  /** Stash, timers and receive timeouts of this thread's actors (toolkit.ts). */
+  readonly toolkit: Toolkit;
   /** After close(), the API refuses new messages. */
   closed = false;
 
@@ -121,11 +124,13 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       kick,
     }));
     const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
+    this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, kick });
     const countActors = (delta: number): void => {
       if (mesh) addActorCount(mesh.controls[thread]!, delta);
     };
     const stopping = (this.#stopping = new Stopping({ actors, out, journal: j, turns, delivery }, {
       countActors,
+      beforeRemove: (cell) => this.toolkit.beforeRemove(cell),
       noteStop: (from, ref) => this.#sup.noteStop(from, ref),
       stopped: (cell) => {
         this.#sup.onStopped(cell);
@@ -156,7 +161,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       sendSystem: (t, target, m) => out.sendSystem(t, target, m),
       report: (m) => out.report(m),
       stopCell: (cell) => stopping.stop(cell),
-      reincarnate: (cell) => cell.behaviors.reset(),
+      reincarnate: (cell) => this.toolkit.reincarnate(cell),
       resume: (cell) => {
         cell.suspended = false;
         if (cell.status === RUNNING && cell.mailbox.size > 0) turns.schedule(cell);

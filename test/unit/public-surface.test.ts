@@ -39,6 +39,7 @@ describe('public surface', () => {
         'ActorSystem',
         'defineActor',
         'isTerminated',
+        'isReceiveTimeout',
         'ActorRef',
         'oneForOne',
         'allForOne',
