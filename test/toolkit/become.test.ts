@@ -86,7 +86,7 @@ describe('become after a worker crash', () => {
     const tk = systems.threads;
     const moody = await tk.system.spawn(Moody, { name: 'moody-crash', placement: { worker: 1 } });
     await moody.ask({ type: 'stack', to: 'happy' });
-    await tk.expectWorkerRestart({ worker: 1 }, () => moody.tell({ type: 'exit' }));
+    await tk.expectWorkerRestart({ worker: 1 }, () => moody.tell({ type: 'exit' }), { timeoutMs: 15_000 });
     expect(await moody.ask({ type: 'which' })).toEqual({ handledBy: 'receive', behavior: 'receive' });
   });
 });

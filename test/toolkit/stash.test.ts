@@ -117,7 +117,7 @@ describe('stash across a worker crash', () => {
     await tk.expectWorkerRestart({ worker: 1 }, () => {
       loader.tell({ type: 'exit' });
       loader.tell({ type: 'job', n: 6 }); // queued behind the crash: after the stash
-    });
+    }, { timeoutMs: 15_000 });
     loader.tell({ type: 'ready' });
     // Exact accounting: each of the six jobs handled once, in order, every ask answered, nothing else.
     await expectHandled(probe, [1, 2, 3, 4, 5, 6]);
@@ -130,7 +130,7 @@ describe('stash across a worker crash', () => {
     for (const n of [1, 2, 3]) loader.tell({ type: 'job', n });
     loader.tell({ type: 'rotate' }); // 1 is unstashed and stashed again: the stash is 2, 3, 1
     expect(await loader.ask({ type: 'size' })).toMatchObject({ size: 3 });
-    await tk.expectWorkerRestart({ worker: 2 }, () => loader.tell({ type: 'exit' }));
+    await tk.expectWorkerRestart({ worker: 2 }, () => loader.tell({ type: 'exit' }), { timeoutMs: 15_000 });
     loader.tell({ type: 'ready' });
     await expectHandled(probe, [2, 3, 1]);
   });

@@ -116,7 +116,7 @@ describe('timers and a worker crash', () => {
     const { probe, ticker } = await setup(tk, 'threads', 'crash')(1);
     ticker.tell({ type: 'rate', key: 'r', intervalMs: 20, tag: 'r' });
     await probe.expectMsg(expect.objectContaining({ tag: 'r' }));
-    await tk.expectWorkerRestart({ worker: 1 }, () => ticker.tell({ type: 'exit' }));
+    await tk.expectWorkerRestart({ worker: 1 }, () => ticker.tell({ type: 'exit' }), { timeoutMs: 15_000 });
     await probe.fishForMessage((m) => m.type === 'tick' && m.tag === 'rearmed');
     await probe.expectNoMsg(WINDOW_MS);
   });
