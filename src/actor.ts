@@ -4,8 +4,10 @@
  * has to carry across threads.
  */
 import type { PlacementStrategy } from './config.js';
+import { validateDefinitionOptions } from './definition-options.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
+import type { TimerScheduler } from './runtime/timers.js';
 import { validateStrategy, type SupervisorStrategy } from './supervision/strategy.js';
 
 /** Where to put a new actor: a strategy, or an explicit thread (0 is the main thread, 1..N the workers). */
@@ -25,8 +27,19 @@ export interface ActorContext<M = unknown, R = unknown> {
   readonly parent: ActorRef | undefined;
   /** The thread running this actor: 0 is the main thread, 1..N the workers. */
   readonly thread: number;
-  /** Answers the current message's `ask`. A reply to a `tell` goes to dead letters (nobody waits for it). */
+  /**
+   * Answers the current message: an `ask` settles with `value`; a `tell` from an actor (or a TestKit probe) makes
+   * `value` a message to that sender, from this actor (Akka's `Sender.Tell(value)`; it waits for ring room like
+   * `send`). A tell with no sender (from outside any actor, a timer, `Terminated`) has nobody to answer: `value`
+   * becomes a 'no-asker' dead letter, as does a second reply to an ask.
+   */
   reply(value: R): void;
+  /**
+   * Sends `message` (by default the message being handled) to `ref` with the original sender kept: `ref`'s
+   * `ctx.sender` is whoever sent this actor the message. An ask not answered yet moves on with it: `ref`'s
+   * `ctx.reply` answers the original asker, and this actor's no longer does. Only inside a message handler.
+   */
+  forward<M2>(ref: ActorRef<M2, unknown>, message?: M2): void;
   /** Spawns a child supervised by this actor; placed on this actor's thread unless `placement` says otherwise. */
   spawn<A2, M2, R2>(definition: ActorDefinition<unknown, M2, A2, R2>, options?: SpawnOptions<A2>): ActorRef<M2, R2>;
   /** Stops a child, or this actor when called without an argument. */
@@ -44,7 +57,54 @@ export interface ActorContext<M = unknown, R = unknown> {
   watch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2>;
   /** Stops watching `ref`: no `Terminated` for it arrives afterwards, even one already on its way. Returns `ref`. */
   unwatch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2>;
+
+  // ---- behaviors (become / unbecome): a change applies from the next message, also when made after an await
+  /** Replaces the current behavior (Akka.NET `Become`): a name of the definition's `behaviors`, 'receive', or a function. */
+  become(behavior: string | ReceiveFn<M, R>): void;
+  /** Pushes a behavior (`BecomeStacked`); past the definition's `maxBehaviorDepth` it throws BehaviorStackOverflowError. */
+  becomeStacked(behavior: string | ReceiveFn<M, R>): void;
+  /** Pops back to the previous behavior (`UnbecomeStacked`); at the bottom it stays on 'receive'. */
+  unbecome(): void;
+  /** The current behavior's name: 'receive' at first (and after a restart), '<anonymous>' for a function. */
+  readonly behavior: string;
+
+  // ---- stash: a stashed ask stays pending; ctx.reply after it is unstashed answers the original asker
+  /**
+   * Sets the message being handled aside, with its sender and pending reply; this handler no longer answers it.
+   * Throws StashOverflowError when `stashCapacity` messages are stashed (the actor fails: supervised).
+   */
+  stash(): void;
+  /** Puts the oldest stashed message in front of the mailbox. False when the stash is empty. */
+  unstash(): boolean;
+  /**
+   * Puts every stashed message (or those `filter` accepts) in front of the mailbox, in stash order, before
+   * everything still queued; the rest become 'stash-discarded' dead letters. Returns how many were put back.
+   */
+  unstashAll(filter?: (message: M) => boolean): number;
+  /** Empties the stash: its messages become 'stash-discarded' dead letters (asks: MessageDiscardedError); returns them. */
+  clearStash(): M[];
+  readonly stashSize: number;
+  readonly stashCapacity: number;
+
+  // ---- timers and receive timeout: both belong to this incarnation (cancelled on restart, stop, worker crash)
+  /** Keyed timers whose messages come to this actor through its own mailbox (see TimerScheduler). */
+  readonly timers: TimerScheduler<M>;
+  /**
+   * After this actor was idle for `ms` (counted from when its last influencing handler settled), it receives
+   * `{ type: 'ringmaster/receive-timeout' }` (see isReceiveTimeout), once per idle period. `null` turns it off.
+   */
+  setReceiveTimeout(ms: number | null): void;
+  readonly receiveTimeoutMs: number | null;
+  /** The clock timers and receive timeouts run on, in ms (`performance.now()` time). */
+  now(): number;
 }
+
+// Declared as a method (bivariant in `state`, like `receive`), so that a definition with a typed state still fits
+// where ActorDefinition<unknown, ...> is expected.
+type BehaviorFn<S, M, R> = { bivariant(state: S, message: M, ctx: ActorContext<M, R>): Handled }['bivariant'];
+
+/** The shape of `receive`, and of a behavior given to `become` as a function. */
+export type ReceiveFn<M = unknown, R = unknown, S = any> = (state: S, message: M, ctx: ActorContext<M, R>) => Handled;
 
 /** What a watcher receives when an actor it watches stops (see `ActorContext.watch`). */
 export interface Terminated {
@@ -96,6 +156,17 @@ export interface ActorBehavior<S, M, A, R> {
    * times within 60 s per child, then stop (`defaultStrategy`).
    */
   supervisorStrategy?: SupervisorStrategy;
+  /**
+   * Behaviors that `ctx.become(name)` / `ctx.becomeStacked(name)` switch to, by name; each has the shape of
+   * `receive`. 'receive' names the definition's own `receive` and cannot be redefined here.
+   */
+  behaviors?: Record<string, BehaviorFn<S, M, R>>;
+  /** The most behaviors `becomeStacked` may push above `receive` (default 64): one more fails the actor. */
+  maxBehaviorDepth?: number;
+  /** The most messages `ctx.stash()` keeps (default 1000; `Infinity` allowed): one more fails the actor. */
+  stashCapacity?: number;
+  /** Messages for which this returns true do not restart the receive-timeout clock (Akka's NotInfluenceReceiveTimeout). */
+  notInfluenceReceiveTimeout?: (message: M) => boolean;
 }
 
 export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {
@@ -137,6 +208,7 @@ export function defineActor<S = undefined, M = unknown, A = undefined, R = unkno
       throw new InvalidArgumentError(`defineActor('${name}'): behavior.${hook} must be a function, got ${typeof fn}`);
     }
   }
+  validateDefinitionOptions(name, behavior);
   if (behavior.supervisorStrategy !== undefined) {
     validateStrategy(behavior.supervisorStrategy, `defineActor('${name}'): behavior.supervisorStrategy`);
   }

@@ -21,7 +21,11 @@ export type ErrorCode =
   | 'ERR_WORKER_STALLED'
   | 'ERR_NO_CONTEXT'
   | 'ERR_MODULE_LOAD'
-  | 'ERR_TESTKIT_EXPECTATION';
+  | 'ERR_TESTKIT_EXPECTATION'
+  | 'ERR_ASK_ABORTED'
+  | 'ERR_BEHAVIOR_STACK_OVERFLOW'
+  | 'ERR_STASH_OVERFLOW'
+  | 'ERR_MESSAGE_DISCARDED';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -134,6 +138,52 @@ export class MailboxFullError extends RingmasterError {
       'ERR_MAILBOX_FULL',
       `the ring to actor '${target}' is full and overflow is 'fail'; slow down, use 'await ref.send(msg)', or choose overflow 'backpressure'`,
     );
+  }
+}
+
+export class AskAbortedError extends RingmasterError {
+  constructor(
+    readonly target: string,
+    reason: unknown,
+  ) {
+    super(
+      'ERR_ASK_ABORTED',
+      `ask to '${target}' was aborted by its AbortSignal${reason === undefined ? '' : `: ${describe(reason)}`}; a reply that still comes is a dead letter`,
+      reason === undefined ? undefined : { cause: reason },
+    );
+  }
+}
+
+export class BehaviorStackOverflowError extends RingmasterError {
+  constructor(
+    readonly actor: string,
+    readonly maxDepth: number,
+  ) {
+    super(
+      'ERR_BEHAVIOR_STACK_OVERFLOW',
+      `actor '${actor}' pushed more than maxBehaviorDepth (${maxDepth}) behaviors with ctx.becomeStacked; match every becomeStacked with an unbecome, use ctx.become to replace the current behavior, or raise maxBehaviorDepth in its definition`,
+    );
+  }
+}
+
+export class StashOverflowError extends RingmasterError {
+  constructor(
+    readonly actor: string,
+    readonly capacity: number,
+  ) {
+    super(
+      'ERR_STASH_OVERFLOW',
+      `actor '${actor}' cannot stash another message: its stash holds stashCapacity (${capacity}) messages; unstash before stashing more, or raise stashCapacity in its definition`,
+    );
+  }
+}
+
+export class MessageDiscardedError extends RingmasterError {
+  constructor(
+    readonly target: string,
+    how: string,
+  ) {
+    super('ERR_MESSAGE_DISCARDED', `actor '${target}' discarded the message from its stash (${how}) without handling it`);
   }
 }
 

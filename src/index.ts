@@ -2,6 +2,9 @@
 // export is a decision about the API, so it changes there too.
 export { ActorSystem } from './system.js';
 export { defineActor, isTerminated } from './actor.js';
+export { isReceiveTimeout } from './runtime/receive-timeout.js';
+export type { ReceiveTimeout } from './runtime/receive-timeout.js';
+export type { TimerScheduler, TimerOptions } from './runtime/timers.js';
 export type {
   Terminated,
   ActorBehavior,
@@ -9,6 +12,7 @@ export type {
   ActorDefinition,
   Handled,
   Placement,
+  ReceiveFn,
   SpawnOptions,
 } from './actor.js';
 export { ActorRef } from './ref.js';
@@ -39,5 +43,9 @@ export {
   WorkerBootError,
   NoContextError,
   TestKitExpectationError,
+  AskAbortedError,
+  BehaviorStackOverflowError,
+  StashOverflowError,
+  MessageDiscardedError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

@@ -21,7 +21,8 @@ export type DeadLetterReason =
   | 'mailbox-full' // overflow 'drop' and the ring was full
   | 'system-shutdown' // sent after shutdown began, or still queued when it finished
   | 'ask-timed-out' // a reply that arrived after its ask had timed out
-  | 'no-asker' // ctx.reply to a message that was a tell
+  | 'no-asker' // ctx.reply to a message that was a tell with no sender
+  | 'stash-discarded' // dropped from a stash by ctx.clearStash() or the filter of ctx.unstashAll(filter)
   | 'worker-crashed'; // lost with a worker that died
 
 export type SystemMessage =

@@ -9,12 +9,17 @@ import { NoContextError } from './errors.js';
 export interface RefRuntime {
   tell(ref: ActorRef, message: unknown): boolean;
   send(ref: ActorRef, message: unknown): Promise<void>;
-  ask(ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown>;
+  ask(ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown>;
 }
 
 export interface AskOptions {
   /** Milliseconds to wait for the reply before rejecting with AskTimeoutError; must be > 0. */
   timeoutMs?: number;
+  /**
+   * Gives up waiting when the signal aborts: the ask rejects with AskAbortedError (already aborted: at once, and
+   * nothing is sent). The message itself is not recalled; a reply that still comes is a dead letter.
+   */
+  signal?: AbortSignal;
 }
 
 export class ActorRef<M = unknown, R = unknown> {
@@ -52,7 +57,7 @@ export class ActorRef<M = unknown, R = unknown> {
 
   /** Sends and waits for the actor's `ctx.reply`. Rejects with a typed error: timeout, actor stopped or failed. */
   ask<T = R>(message: M, options?: AskOptions): Promise<T> {
-    return this.#runtime('ask').ask(this, message, options?.timeoutMs) as Promise<T>;
+    return this.#runtime('ask').ask(this, message, options) as Promise<T>;
   }
 
   equals(other: ActorRef<unknown, unknown> | undefined): boolean {

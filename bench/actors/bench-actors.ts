@@ -93,3 +93,6 @@ export const BenchHasher = defineActor('bench.Hasher', {
     ctx.reply(cpuWork(msg.rounds, msg.seed));
   },
 });
+
+// The toolkit-overhead scenario's counters (receive timeout, become), in a module of their own.
+export { BenchTimeoutCounter, BenchBecomeCounter } from './toolkit-actors.js';

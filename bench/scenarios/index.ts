@@ -24,6 +24,7 @@ import { idleCost } from './idle-cost.js';
 import { layers } from './layers.js';
 import { oneWay } from './one-way.js';
 import { sameWorker } from './same-worker.js';
+import { toolkitOverhead } from './toolkit-overhead.js';
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
 export const ringmasterScenarios: readonly Scenario[] = [
@@ -53,7 +54,9 @@ const baselines: readonly Scenario[] = [
 ];
 
 /** Every scenario, baselines first: `withNeeds` keeps this order, so a baseline runs before what is compared with it. */
-export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios];
+// toolkit-overhead runs only when named (`--scenario toolkit-overhead`): it measures the toolkit's cost per message,
+// not the transport, and would lengthen every default run by three same-worker figures.
+export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;

@@ -9,6 +9,12 @@ export const ENTRY_TELL = 0;
 export const ENTRY_ASK = 1;
 /** A graceful stop (PoisonPill): processed in order, after the messages queued before it. */
 export const ENTRY_POISON = 2;
+/** Kinds from here on are made by the actor's own thread and never reported as dead letters when it stops. */
+export const ENTRY_INTERNAL = 3;
+/** A tick of one of the actor's timers (the message is the timer's entry, checked when dequeued). */
+export const ENTRY_TIMER = 3;
+/** The actor's receive timeout (the message is when it was queued, checked when dequeued). */
+export const ENTRY_RECEIVE_TIMEOUT = 4;
 
 /** The entry has no journal record: its thread keeps no journal (the main thread). */
 export const NO_SLOT = -1;
@@ -62,6 +68,19 @@ export class Mailbox {
   }
   get headSlot(): number {
     return this.#slot[this.#head]!;
+  }
+
+  /** Puts an entry before the head: an unstashed message goes first (Akka's prepend). */
+  unshift(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+    if (this.#size === this.#cap) this.#grow();
+    const i = (this.#head = (this.#head - 1) & this.#mask);
+    this.#msgs[i] = msg;
+    this.#kinds[i] = kind;
+    this.#corr[i] = corr;
+    this.#senderThread[i] = senderThread;
+    this.#senderId[i] = senderId;
+    this.#slot[i] = slot;
+    this.#size++;
   }
 
   shift(): void {

@@ -2,9 +2,15 @@
  * ActorCell: everything the hosting thread keeps for one actor (state, mailbox, children, the message being
  * handled) and the ActorContext its handlers see. Only the hosting thread touches a cell.
  */
-import type { ActorContext, ActorDefinition, SpawnOptions } from '../actor.js';
+import type { ActorContext, ActorDefinition, ReceiveFn, SpawnOptions } from '../actor.js';
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
+import { NoContextError } from '../errors.js';
 import type { ActorRef, AskOptions } from '../ref.js';
+import { DEFAULT_STASH_CAPACITY } from '../definition-options.js';
+import { BehaviorStack } from './behaviors.js';
+import { IdleClock, type ReceiveTimeoutHost } from './receive-timeout.js';
+import { Stash, type StashHost } from './stash.js';
+import { Timers, type TimerEntry, type TimerScheduler, type TimersHost } from './timers.js';
 
 export const RUNNING = 0;
 export const STOPPING = 1;
@@ -12,13 +18,16 @@ export const STOPPED = 2;
 
 /** The operations a context delegates to the runtime of its thread. */
 export interface CellHost {
+  /** Stash, timers and receive timeout (runtime/toolkit.ts). */
+  readonly toolkit: StashHost & TimersHost & ReceiveTimeoutHost;
   spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef;
   stopRef(from: Cell, ref: ActorRef): void;
   reply(cell: Cell, value: unknown): void;
   senderOf(cell: Cell): ActorRef | undefined;
   tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean;
   sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void>;
-  askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown>;
+  askFrom(cell: Cell, ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown>;
+  forward(cell: Cell, ref: ActorRef, message: unknown): void;
   watch(cell: Cell, ref: ActorRef): void;
   unwatch(cell: Cell, ref: ActorRef): void;
 }
@@ -33,6 +42,8 @@ export class Cell {
   /** Children by their short name. */
   readonly children = new Map<string, ActorRef>();
   readonly ctx: ActorContext<any, any>;
+  /** become / unbecome: `current` is the function the next message goes to. */
+  readonly behaviors: BehaviorStack;
   state: unknown = undefined;
   status = RUNNING;
   /** In the ready queue. */
@@ -60,6 +71,19 @@ export class Cell {
   curSenderThread = 0;
   curSenderId = 0;
   curReplied = false;
+  /** The message being handled, and whether a handler for it runs (until it settles). */
+  curMsg: unknown = undefined;
+  handling = false;
+  /** The current message's journal slot, and whether its handler stashed it (then the slot stays live). */
+  curSlot = -1;
+  curStashed = false;
+  /** Created by the first ctx.stash(). */
+  stash: Stash | undefined;
+  /** Created on first use of ctx.timers; the tick being handled, if the current message is one. */
+  timers: Timers | undefined;
+  curTimer: TimerEntry | undefined;
+  /** Created by the first ctx.setReceiveTimeout(). */
+  idle: IdleClock | undefined;
 
   constructor(
     host: CellHost,
@@ -76,6 +100,7 @@ export class Cell {
     this.def = def;
     this.args = args;
     this.parent = parent;
+    this.behaviors = new BehaviorStack(def);
     this.ctx = new Context(host, this);
   }
 
@@ -119,7 +144,12 @@ class Context implements ActorContext<unknown, unknown> {
     return this.#host.sendFrom(this.#cell, ref, message);
   }
   ask<T>(ref: ActorRef<any, any>, message: unknown, options?: AskOptions): Promise<T> {
-    return this.#host.askFrom(this.#cell, ref, message, options?.timeoutMs) as Promise<T>;
+    return this.#host.askFrom(this.#cell, ref, message, options) as Promise<T>;
+  }
+  forward(ref: ActorRef<any, unknown>, ...message: [unknown?]): void {
+    const cell = this.#cell;
+    if (!cell.handling) throw new NoContextError('ctx.forward() outside a message handler (it forwards the message being handled)');
+    this.#host.forward(cell, ref, message.length === 0 ? cell.curMsg : message[0]);
   }
   watch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2> {
     this.#host.watch(this.#cell, ref as unknown as ActorRef);
@@ -128,5 +158,55 @@ class Context implements ActorContext<unknown, unknown> {
   unwatch<M2, R2>(ref: ActorRef<M2, R2>): ActorRef<M2, R2> {
     this.#host.unwatch(this.#cell, ref as unknown as ActorRef);
     return ref;
+  }
+  become(behavior: string | ReceiveFn): void {
+    this.#cell.behaviors.become(behavior);
+  }
+  becomeStacked(behavior: string | ReceiveFn): void {
+    this.#cell.behaviors.becomeStacked(behavior, this.#cell.ref.name);
+  }
+  unbecome(): void {
+    this.#cell.behaviors.unbecome();
+  }
+  get behavior(): string {
+    return this.#cell.behaviors.name;
+  }
+
+  // ---- stash (stash.ts)
+  stash(): void {
+    const cell = this.#cell;
+    (cell.stash ??= new Stash(this.stashCapacity)).stash(cell, this.#host.toolkit);
+  }
+  unstash(): boolean {
+    return this.#cell.stash?.unstash(this.#cell, this.#host.toolkit) ?? false;
+  }
+  unstashAll(filter?: (message: unknown) => boolean): number {
+    const cell = this.#cell;
+    return (cell.stash ??= new Stash(this.stashCapacity)).unstashAll(cell, this.#host.toolkit, filter);
+  }
+  clearStash(): unknown[] {
+    return this.#cell.stash?.clear(this.#cell, this.#host.toolkit) ?? [];
+  }
+  get stashSize(): number {
+    return this.#cell.stash?.size ?? 0;
+  }
+  get stashCapacity(): number {
+    return this.#cell.def.behavior.stashCapacity ?? DEFAULT_STASH_CAPACITY;
+  }
+
+  // ---- timers (timers.ts) and receive timeout (receive-timeout.ts)
+  get timers(): TimerScheduler {
+    const cell = this.#cell;
+    return (cell.timers ??= new Timers(cell, this.#host.toolkit));
+  }
+  setReceiveTimeout(ms: number | null): void {
+    const cell = this.#cell;
+    (cell.idle ??= new IdleClock(cell, this.#host.toolkit)).set(ms);
+  }
+  get receiveTimeoutMs(): number | null {
+    return this.#cell.idle?.ms ?? null;
+  }
+  now(): number {
+    return this.#host.toolkit.now();
   }
 }

@@ -45,6 +45,11 @@ export class Journaling {
     if (slot >= 0) this.journal!.start(slot);
   }
 
+  /** The record in `slot` was stashed (the `seq`th stash of this thread): it stays live, and comes back first. */
+  stash(slot: number, seq: number): void {
+    if (slot >= 0) this.journal!.stash(slot, seq);
+  }
+
   /** The record in `slot` is handled: its journal space may be reused (or its at-risk count dropped). */
   release(slot: number): void {
     if (slot >= 0) this.journal!.done(slot);

@@ -62,6 +62,8 @@ export class Outbound {
   readonly #dead = new Map<number, unknown>();
   /** Reused for every record written directly (the transport reads it synchronously). */
   readonly #header: RecordHeader = recordHeader();
+  /** Names of other actors announced to each thread for forwards (see announceFor). */
+  readonly #announcedFor: Set<number>[] = [];
 
   constructor(
     thread: number,
@@ -94,7 +96,8 @@ export class Outbound {
   /**
    * Routes one record with payload `payload` to actor `id` (named `name`, for reports) on `thread`. When the ring
    * is full, `queue` decides: true keeps the record in this thread's outbox (in order) until there is room, false
-   * refuses it and keeps nothing. `done` runs once the record is delivered.
+   * refuses it and keeps nothing. `done` runs once the record is delivered. The sender is `from` (none when
+   * undefined) unless `senderId`/`senderThread` say otherwise (a forward keeps the original sender).
    */
   post(
     kind: number,
@@ -106,26 +109,28 @@ export class Outbound {
     payload: Encoded,
     done: (() => void) | undefined,
     queue: boolean,
+    senderId: number = from?.id ?? 0,
+    senderThread: number = this.#thread,
   ): Posted {
     if (thread === this.#thread) {
       const msg = this.#codec.decode(payload.bytes, payload.start, payload.end - payload.start);
       if (kind === K_SYSTEM) this.#host.onSystem(msg as SystemMessage, thread, id, corr, NO_SLOT);
       else {
-        const h = this.#fill(kind, id, from, corr);
+        const h = this.#fill(kind, id, senderId, senderThread, corr);
         const slot = this.#journal.append(h, -1, 0, payload.bytes, payload.start, payload.end);
-        this.#host.deliver(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, from?.id ?? 0, thread, corr, slot);
+        this.#host.deliver(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, senderId, senderThread, corr, slot);
       }
       done?.();
       return 'local';
     }
     const transport = this.#transport;
     if (transport === undefined || !transport.reaches(thread) || this.#dead.has(thread)) {
-      this.#undeliverable(kind, thread, name, from, corr, payload, transport !== undefined && transport.reaches(thread));
+      this.#undeliverable(kind, thread, name, from, corr, senderThread, payload, transport !== undefined && transport.reaches(thread));
       done?.();
       return 'undeliverable';
     }
     const outbox = this.#outboxes[thread]!;
-    const h = this.#fill(kind, id, from, corr);
+    const h = this.#fill(kind, id, senderId, senderThread, corr);
     if (outbox.size === 0) {
       const offered = transport.offer(thread, h, payload.bytes, payload.start, payload.end);
       if (TRACING) mark(kind === K_REPLY || kind === K_REPLY_ERROR ? STEP.replied : STEP.posted);
@@ -143,26 +148,30 @@ export class Outbound {
     return 'queued';
   }
 
-  #fill(kind: number, id: number, from: Cell | undefined, corr: number): RecordHeader {
+  #fill(kind: number, id: number, senderId: number, senderThread: number, corr: number): RecordHeader {
     const h = this.#header;
     h.kind = kind;
     h.targetHi = idHi(id);
     h.targetLo = idLo(id);
-    h.senderHi = from === undefined ? 0 : idHi(from.id);
-    h.senderLo = from === undefined ? 0 : idLo(from.id);
+    h.senderHi = idHi(senderId);
+    h.senderLo = idLo(senderId);
+    h.senderThread = senderThread;
     h.corr = corr;
     return h;
   }
 
   /** No live thread hosts the target: a dead letter, and an ask (or acknowledged system request) fails at once. */
-  #undeliverable(kind: number, thread: number, name: string, from: Cell | undefined, corr: number, payload: Encoded, died: boolean): void {
+  #undeliverable(kind: number, thread: number, name: string, from: Cell | undefined, corr: number, asker: number, payload: Encoded, died: boolean): void {
     if (kind === K_TELL || kind === K_ASK) {
       const msg = this.#codec.decode(payload.bytes, payload.start, payload.end - payload.start);
       if (died) this.deadLetter('worker-crashed', name, msg, from?.ref.name ?? null, this.#dead.get(thread));
       else this.deadLetter('actor-stopped', name, msg, from?.ref.name ?? null);
     }
     if ((kind === K_ASK || kind === K_SYSTEM) && corr !== 0) {
-      this.#asks.reject(corr, died ? new WorkerCrashedError(thread, this.#dead.get(thread)) : new ActorStoppedError(name));
+      const err = died ? new WorkerCrashedError(thread, this.#dead.get(thread)) : new ActorStoppedError(name);
+      // A forwarded ask belongs to the thread of its original asker.
+      if (asker !== this.#thread) this.reply(asker, corr, err, true);
+      else this.#asks.reject(corr, err);
     }
   }
 
@@ -213,6 +222,18 @@ export class Outbound {
     this.sendSystem(thread, undefined, { type: 'name', id: from.id, name: from.ref.name });
   }
 
+  /**
+   * Tells `thread` the name of actor `id` of `ofThread` before a message forwarded on its behalf (the original
+   * sender of a forward may never have written to that thread itself). Once per (actor, thread).
+   */
+  announceFor(id: number, ofThread: number, name: string, thread: number): void {
+    if (thread === this.#thread || thread === ofThread || this.#transport === undefined) return;
+    const seen = (this.#announcedFor[thread] ??= new Set());
+    if (seen.has(id)) return;
+    seen.add(id);
+    this.sendSystem(thread, undefined, { type: 'name', id, name });
+  }
+
   deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null, error?: unknown): void {
     const m: SystemMessage = { type: 'dead-letter', reason, target, message, sender };
     if (error !== undefined) m.error = serializeError(error);
@@ -260,7 +281,11 @@ export class Outbound {
         this.#journal.atRisk(-1); // no longer held here: reported below instead
         const msg = this.#codec.decode(o.bytes, 0, o.bytes.length);
         this.deadLetter('worker-crashed', `#${idFrom(o.targetHi, o.targetLo)}`, msg, null, cause);
-        if (o.kind === K_ASK && o.corr !== 0) this.#asks.reject(o.corr, new WorkerCrashedError(thread, cause));
+        if (o.kind === K_ASK && o.corr !== 0) {
+          const err = new WorkerCrashedError(thread, cause);
+          if (o.senderThread !== this.#thread) this.reply(o.senderThread, o.corr, err, true);
+          else this.#asks.reject(o.corr, err);
+        }
       }
       o.done?.();
     }

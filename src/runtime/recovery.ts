@@ -2,7 +2,8 @@
  * Where crash recovery lives: a replacement worker's first act, before it reads any ring. It re-creates the actors
  * its dead predecessor hosted (same ids, names and parents), queues their messages again in the order they were
  * taken, settles the message each was handling when the worker died (a 'worker-crashed' dead letter and
- * WorkerCrashedError, or a redelivery for `redeliverOnCrash` actors), and resumes every incoming ring just after
+ * WorkerCrashedError, or a redelivery for `redeliverOnCrash` actors), queues the messages they had stashed first
+ * (in stash order), and resumes every incoming ring just after
  * the last record the predecessor took. Everything it replays is journaled again for the next replacement.
  *
  * Contract: called once, on the replacement worker's thread, by its Runtime.
@@ -12,7 +13,7 @@ import { WorkerCrashedError } from '../errors.js';
 import { K_ASK, K_SYSTEM, type SystemMessage } from '../protocol.js';
 import type { Codec } from '../transport/codec.js';
 import type { RecoveredJournal, RecoveredRecord } from '../transport/journal.js';
-import { JS_STARTED } from '../transport/layout.js';
+import { JS_STARTED, JS_STASHED } from '../transport/layout.js';
 import type { Mesh } from '../transport/mesh.js';
 import type { ActorTable } from './actors.js';
 import type { PendingAsks } from './asks.js';
@@ -60,9 +61,18 @@ export function recover(p: RecoveryParts, rec: RecoveredJournal, cause: Error): 
       p.system.handle(m, r.senderThread, id, r.corr, rejournal(r));
     }
   });
+  // Stashed messages next, in stash order: they were accepted, and they were ahead of everything still queued.
+  const stashed = rec.records.map((r, i) => ({ r, i })).filter(({ r }) => r.kind !== K_SYSTEM && r.state >= JS_STASHED);
+  stashed.sort((a, b) => a.r.state - b.r.state);
+  for (const { r, i } of stashed) {
+    const senderId = idFrom(r.senderHi, r.senderLo);
+    counts.messages++;
+    p.delivery.deliver(idFrom(r.targetHi, r.targetLo), r.kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, decoded[i], senderId, r.senderThread, r.corr, rejournal(r));
+  }
   rec.records.forEach((r, i) => {
     const msg = decoded[i];
     const id = idFrom(r.targetHi, r.targetLo);
+    if (r.kind !== K_SYSTEM && r.state >= JS_STASHED) return;
     if (r.kind === K_SYSTEM) {
       if ((msg as SystemMessage).type !== 'spawn') p.system.handle(msg as SystemMessage, r.senderThread, id, r.corr, rejournal(r));
       return;

@@ -24,7 +24,7 @@ import type { ResolvedConfig } from '../config.js';
 import type { DriverLink, Pumpable } from '../dispatch/pumpable.js';
 import { Placer } from '../dispatch/placement.js';
 import { ENTRY_TELL } from '../dispatch/mailbox.js';
-import { ActorRef, type RefRuntime } from '../ref.js';
+import { ActorRef, type AskOptions, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
 import type { Journal, RecoveredJournal } from '../transport/journal.js';
 import { maxRecordPayload } from '../transport/layout.js';
@@ -47,6 +47,7 @@ import { Sending } from './sending.js';
 import { Stopping } from './stopping.js';
 import { Supervision } from './supervision.js';
 import { SystemMessages } from './system-messages.js';
+import { Toolkit } from './toolkit.js';
 import { Turns } from './turns.js';
 import { DeathWatch } from './watch.js';
 
@@ -62,6 +63,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly config: ResolvedConfig;
   readonly mesh: Mesh | undefined;
   readonly asks = new PendingAsks();
+  /** Stash, timers and receive timeouts of this thread's actors (toolkit.ts). */
+  readonly toolkit: Toolkit;
   /** After close(), the API refuses new messages. */
   closed = false;
 
@@ -121,11 +124,13 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       kick,
     }));
     const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
+    this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, kick });
     const countActors = (delta: number): void => {
       if (mesh) addActorCount(mesh.controls[thread]!, delta);
     };
     const stopping = (this.#stopping = new Stopping({ actors, out, journal: j, turns, delivery }, {
       countActors,
+      beforeRemove: (cell) => this.toolkit.beforeRemove(cell),
       noteStop: (from, ref) => this.#sup.noteStop(from, ref),
       stopped: (cell) => {
         this.#sup.onStopped(cell);
@@ -156,6 +161,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       sendSystem: (t, target, m) => out.sendSystem(t, target, m),
       report: (m) => out.report(m),
       stopCell: (cell) => stopping.stop(cell),
+      reincarnate: (cell) => this.toolkit.reincarnate(cell),
       resume: (cell) => {
         cell.suspended = false;
         if (cell.status === RUNNING && cell.mailbox.size > 0) turns.schedule(cell);
@@ -233,8 +239,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   send(ref: ActorRef, message: unknown): Promise<void> {
     return this.#sending.send(this.#turns.current, ref, message);
   }
-  ask(ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
-    return this.#sending.ask(this.#turns.current, ref, message, timeoutMs);
+  ask(ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
+    return this.#sending.ask(this.#turns.current, ref, message, options);
   }
   tellFrom(cell: Cell, ref: ActorRef, message: unknown): boolean {
     return this.#sending.tell(cell, ref, message);
@@ -242,8 +248,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   sendFrom(cell: Cell, ref: ActorRef, message: unknown): Promise<void> {
     return this.#sending.send(cell, ref, message);
   }
-  askFrom(cell: Cell, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
-    return this.#sending.ask(cell, ref, message, timeoutMs);
+  askFrom(cell: Cell, ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
+    return this.#sending.ask(cell, ref, message, options);
+  }
+  forward(cell: Cell, ref: ActorRef, message: unknown): void {
+    this.#sending.forward(cell, ref, message, this.senderOf(cell)?.name);
   }
   spawnChild(parent: Cell, def: ActorDefinition<any, any, any, any>, options: SpawnOptions<unknown> | undefined): ActorRef {
     return this.#lifecycle.spawnChild(parent, def, options);
@@ -253,7 +262,9 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   }
   reply(cell: Cell, value: unknown): void {
     if (!cell.awaitingReply) {
-      this.#out.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
+      // Akka's `Sender.Tell(v)`: a reply to a tell from an actor (or a probe) is a message to that actor.
+      if (cell.curKind === ENTRY_TELL && cell.curSenderId !== 0) this.#sending.replyTo(cell, this.senderOf(cell)!, value);
+      else this.#out.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
       return;
     }
     cell.curReplied = true;

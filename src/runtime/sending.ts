@@ -12,9 +12,9 @@
  */
 import type { OverflowPolicy } from '../config.js';
 import type { AskPath } from '../dispatch/pumpable.js';
-import { InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
+import { AskAbortedError, InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
 import { K_ASK, K_TELL } from '../protocol.js';
-import type { ActorRef } from '../ref.js';
+import type { ActorRef, AskOptions } from '../ref.js';
 import type { Codec } from '../transport/codec.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 import type { PendingAsks } from './asks.js';
@@ -91,26 +91,73 @@ export class Sending {
     }
   }
 
-  ask(from: Cell | undefined, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
+  ask(from: Cell | undefined, ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
     if (TRACING) mark(STEP.asked);
     try {
+      const timeoutMs = options?.timeoutMs;
+      const signal = options?.signal;
       const t = timeoutMs ?? this.#askTimeoutMs;
       if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
         throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
       }
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new InvalidArgumentError(`ask signal must be an AbortSignal, got ${typeof signal}`);
+      }
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`ask to '${ref.name}'`);
+      if (signal?.aborted) {
+        this.#codec.encode(message); // bad input is still a thrown error
+        throw new AskAbortedError(ref.name, signal.reason);
+      }
       if (from !== undefined) this.#out.announce(from, ref.thread);
       const payload = this.#codec.encode(message);
       const { corr, promise } = this.#asks.create(ref.name, t, ref.thread);
+      if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
       this.#journal.lastCorr = corr;
       const posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
       if (from === undefined && ref.thread !== this.#thread) {
         this.#host.askedAcross(posted === 'sent' ? 'awake' : posted === 'woke' ? 'woken' : 'other');
+      } else {
+        this.#host.kick();
       }
-      else this.#host.kick();
       return promise;
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** An aborted signal rejects the ask; the listener goes once the ask has settled either way. */
+  #onAbort(signal: AbortSignal, corr: number, target: string, promise: Promise<unknown>): void {
+    const abort = (): void => {
+      this.#asks.reject(corr, new AskAbortedError(target, signal.reason));
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    const remove = (): void => signal.removeEventListener('abort', abort);
+    promise.then(remove, remove);
+  }
+
+  /**
+   * `ctx.reply(v)` to a tell from an actor: `v` goes to that actor as a message from `from` (Akka's
+   * `Sender.Tell(v)`). It waits for ring room like `send`: a reply is never refused for room.
+   */
+  replyTo(from: Cell, ref: ActorRef, message: unknown): void {
+    this.#out.announce(from, ref.thread);
+    const payload = this.#codec.encode(message);
+    this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, true);
+  }
+
+  /**
+   * `ctx.forward(ref, msg)`: sends as the sender of the message `from` is handling (none stays none). An ask not
+   * yet answered travels on as an ask with its correlation id, so the new target's `ctx.reply` answers the
+   * original asker, and `from` no longer does. Waits for ring room like `send`.
+   */
+  forward(from: Cell, ref: ActorRef, message: unknown, senderName: string | undefined): void {
+    const senderId = from.curSenderId;
+    const senderThread = from.curSenderThread;
+    if (senderId !== 0 && senderName !== undefined) this.#out.announceFor(senderId, senderThread, senderName, ref.thread);
+    const payload = this.#codec.encode(message);
+    const asking = from.awaitingReply;
+    if (asking) from.curReplied = true;
+    const kind = asking ? K_ASK : K_TELL;
+    this.#out.post(kind, ref.thread, ref.id, ref.name, from, asking ? from.curCorr : 0, payload, undefined, true, senderId, senderThread);
   }
 }

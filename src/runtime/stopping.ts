@@ -21,6 +21,11 @@ export interface StoppingHost {
   countActors(delta: number): void;
   /** `from` stops `ref`: a restart in preRestart waits for the children it stops. */
   noteStop(from: Cell, ref: ActorRef): void;
+  /**
+   * The actor is being removed: its timers and receive timeout are cancelled, its stashed messages become dead
+   * letters (before what is still queued: they are older).
+   */
+  beforeRemove(cell: Cell): void;
   /** A local actor is being removed: supervision and death watch forget it (and notify watchers). */
   stopped(cell: Cell): void;
 }
@@ -116,10 +121,12 @@ export class Stopping {
   #remove(cell: Cell): void {
     this.#actors.remove(cell);
     this.#host.countActors(-1);
+    this.#host.beforeRemove(cell);
     const mb = cell.mailbox;
     while (mb.size > 0) {
       const kind = mb.headKind;
-      if (kind !== ENTRY_POISON) {
+      // Poison pills, timer ticks and receive timeouts are the actor's own: cancelled with it, nobody to tell.
+      if (kind < ENTRY_POISON) {
         this.#delivery.undeliverable(kind === ENTRY_ASK, cell.ref.name, mb.headMsg, mb.headSenderId, mb.headSenderThread, mb.headCorr);
       }
       this.#journal.release(mb.headSlot);

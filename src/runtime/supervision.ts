@@ -30,6 +30,8 @@ export interface SupervisorHost {
   /** A report for the main thread's event stream. */
   report(m: SystemMessage): void;
   stopCell(cell: Cell): void;
+  /** Just before the fresh state is built: the toolkit's per-incarnation parts start over (behaviors, stash, timers). */
+  reincarnate(cell: Cell): void;
   /** Clears `suspended` and schedules the actor if it has messages. */
   resume(cell: Cell): void;
   /** Waits for a hook's promise with the actor marked busy; `done` gets the rejection (or undefined). */
@@ -238,6 +240,7 @@ export class Supervision {
       this.#reportFailed(cell.ref, err instanceof Error ? err : new Error(String(err)), 'stop');
       this.#host.stopCell(cell);
     };
+    this.#host.reincarnate(cell);
     try {
       cell.state = b.init ? b.init(cell.args) : undefined;
     } catch (err) {

@@ -8,12 +8,14 @@
  * promise (receive, preStart, postRestart, postStop, supervision hooks): it keeps `asyncInFlight`, which the
  * driver reads to know that continuations are pending in the event loop.
  */
-import { ENTRY_POISON } from '../dispatch/mailbox.js';
+import { ENTRY_POISON, ENTRY_RECEIVE_TIMEOUT, ENTRY_TIMER } from '../dispatch/mailbox.js';
 import { Queue } from '../dispatch/queue.js';
 import { ActorFailedError } from '../errors.js';
 import { RUNNING, STOPPING, type Cell } from './cell.js';
 import type { Journaling } from './journaling.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
+import { RECEIVE_TIMEOUT } from './receive-timeout.js';
+import type { TimerEntry } from './timers.js';
 
 /** What turns need from the rest of their runtime. */
 export interface TurnsHost {
@@ -81,20 +83,34 @@ export class Turns {
     let n = this.#throughput;
     while (n-- > 0 && mb.size > 0 && !cell.busy && !cell.suspended && cell.status === RUNNING) {
       const kind = mb.headKind;
-      const msg = mb.headMsg;
+      let msg = mb.headMsg;
       cell.curKind = kind;
       cell.curCorr = mb.headCorr;
       cell.curSenderThread = mb.headSenderThread;
       cell.curSenderId = mb.headSenderId;
       cell.curReplied = false;
       const slot = mb.headSlot;
+      cell.curSlot = slot;
       mb.shift();
       this.backlog--;
-      if (kind === ENTRY_POISON) {
-        this.#journal.release(slot);
-        this.#host.stop(cell);
-        break;
+      if (kind >= ENTRY_POISON) {
+        if (kind === ENTRY_POISON) {
+          this.#journal.release(slot);
+          this.#host.stop(cell);
+          break;
+        }
+        // A timer tick or a receive timeout: delivered only if still wanted (a cancelled timer's tick never is).
+        if (kind === ENTRY_TIMER) {
+          const tick = msg as TimerEntry;
+          if (!cell.timers!.take(tick)) continue;
+          cell.curTimer = tick;
+          msg = tick.message();
+        } else {
+          if (cell.idle === undefined || !cell.idle.take(msg as number)) continue;
+          msg = { type: RECEIVE_TIMEOUT };
+        }
       }
+      cell.curMsg = msg;
       // STARTED in the journal: if the worker dies now, this message is the one reported lost (or redelivered).
       this.#journal.start(slot);
       this.#invoke(cell, msg, slot);
@@ -105,22 +121,39 @@ export class Turns {
   #invoke(cell: Cell, msg: unknown, slot: number): void {
     this.#current = cell;
     if (TRACING) mark(STEP.receive);
+    cell.handling = true;
     try {
-      const r = cell.def.behavior.receive(cell.state, msg, cell.ctx);
+      const r = cell.behaviors.current(cell.state, msg, cell.ctx);
       if (isThenable(r)) {
         this.track(cell, r, (err, failed) => {
           if (failed) this.#failed(cell, err, msg);
-          this.#journal.release(slot);
+          this.#handled(cell, slot);
         });
       } else {
-        this.#journal.release(slot);
+        this.#handled(cell, slot);
       }
     } catch (err) {
       this.#failed(cell, err, msg);
-      this.#journal.release(slot);
+      this.#handled(cell, slot);
     } finally {
       this.#current = undefined;
     }
+  }
+
+  /** The handler of the current message settled (or threw). */
+  #handled(cell: Cell, slot: number): void {
+    cell.handling = false;
+    const tick = cell.curTimer;
+    if (tick !== undefined) {
+      cell.curTimer = undefined;
+      cell.timers!.handled(tick);
+    }
+    const idle = cell.idle;
+    if (idle !== undefined && idle.ms !== null && cell.curKind !== ENTRY_RECEIVE_TIMEOUT && influences(cell, cell.curMsg)) idle.activity();
+    cell.curMsg = undefined;
+    // A stashed message keeps its journal record until it is finally handled or dead-lettered (stash.ts).
+    if (cell.curStashed) cell.curStashed = false;
+    else this.#journal.release(slot);
   }
 
   /**
@@ -177,6 +210,17 @@ export class Turns {
       this.#host.replyError(cell.curSenderThread, cell.curCorr, new ActorFailedError(cell.ref.name, err));
     }
     this.#host.onFailure(cell, err, msg);
+  }
+}
+
+/** False for a message the definition's notInfluenceReceiveTimeout accepts (a throw there counts as influencing). */
+function influences(cell: Cell, msg: unknown): boolean {
+  const f = cell.def.behavior.notInfluenceReceiveTimeout;
+  if (f === undefined) return true;
+  try {
+    return f(msg) !== true;
+  } catch {
+    return true;
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { EventOf, EventStream, SystemEvent, SystemEventType } from '../events.js';
-import { describeError, expectationFailed, show, type ExpectOptions } from './format.js';
+import { describeError, expectationFailed, matchesPattern, show, type ExpectOptions } from './format.js';
 import { checkMs, deadline, effectiveTimeout } from './timing.js';
 
 /** How an actor failure's error is matched: its message contains the string, the RegExp matches `Name: message`, or a predicate. */
@@ -25,6 +25,11 @@ export type EventExpectation = {
     count?: number;
     /** Only events for which this returns true count. */
     match?: (event: EventOf<T>) => boolean;
+    /**
+     * Only events that contain this object pattern count (vitest's toMatchObject: nested objects match partly,
+     * asymmetric matchers such as `expect.stringMatching` are allowed): `{ reason: 'no-asker', message: { n: 1 } }`.
+     */
+    pattern?: Partial<Record<keyof EventOf<T>, unknown>>;
   } & (T extends 'actor-failed' | 'actor-restarted' | 'actor-started' | 'actor-stopped' ? { /** The actor's name. */ actor?: string } : {}) &
     (T extends 'actor-failed' | 'actor-restarted' ? { error?: ErrorMatcher } : {}) &
     (T extends 'worker-exited' | 'worker-restarted' | 'worker-abandoned' ? { /** The worker's thread number (1..N). */ worker?: number } : {}) &
@@ -107,7 +112,8 @@ export async function expectEvents<T>(
   }
 }
 
-function accepts(spec: EventExpectation, e: SystemEvent): boolean {
+export function accepts(spec: EventExpectation, e: SystemEvent): boolean {
+  if (e.type !== spec.type) return false;
   const s = spec as EventExpectation & { actor?: string; error?: ErrorMatcher; worker?: number; target?: string };
   if (s.actor !== undefined && (e as { actor?: string }).actor !== s.actor) return false;
   if (s.worker !== undefined && (e as { worker?: number }).worker !== s.worker) return false;
@@ -115,6 +121,7 @@ function accepts(spec: EventExpectation, e: SystemEvent): boolean {
   if (s.error !== undefined) {
     if ((e.type !== 'actor-failed' && e.type !== 'actor-restarted') || !errorMatches(s.error, e.error)) return false;
   }
+  if (s.pattern !== undefined && !matchesPattern(e, s.pattern)) return false;
   if (s.match !== undefined) {
     try {
       return (s.match as (e: SystemEvent) => boolean)(e) === true;
@@ -136,7 +143,12 @@ function errorMatches(m: ErrorMatcher, err: Error): boolean {
 }
 
 function describeSpec(t: Tally): string {
-  const s = t.spec as EventExpectation & { actor?: string; error?: ErrorMatcher; worker?: number; target?: string };
+  return `${t.count === 0 ? 'no' : `exactly ${t.count}`} ${describeEvent(t.spec)}`;
+}
+
+/** One expectation in words: `'dead-letter' event(s) with target 'a', the pattern { reason: 'no-asker' }`. */
+export function describeEvent(spec: EventExpectation): string {
+  const s = spec as EventExpectation & { actor?: string; error?: ErrorMatcher; worker?: number; target?: string };
   const parts: string[] = [];
   if (s.actor !== undefined) parts.push(`actor '${s.actor}'`);
   if (s.target !== undefined) parts.push(`target '${s.target}'`);
@@ -150,8 +162,9 @@ function describeSpec(t: Tally): string {
           : `an error for which ${s.error.name || 'the predicate'} returns true`,
     );
   }
+  if (s.pattern !== undefined) parts.push(`the pattern ${show(s.pattern)}`);
   if (s.match !== undefined) parts.push('match(event) true');
-  return `${t.count === 0 ? 'no' : `exactly ${t.count}`} '${s.type}' event(s)${parts.length ? ` with ${parts.join(', ')}` : ''}`;
+  return `'${s.type}' event(s)${parts.length ? ` with ${parts.join(', ')}` : ''}`;
 }
 
 function describeTally(t: Tally): string {
@@ -165,7 +178,7 @@ function describeTally(t: Tally): string {
   return lines.join('\n');
 }
 
-function showEvent(e: SystemEvent): string {
+export function showEvent(e: SystemEvent): string {
   if (e.type === 'actor-failed' || e.type === 'actor-restarted') return show({ ...e, error: describeError(e.error) });
   if ((e.type === 'worker-exited' || e.type === 'worker-restarted') && e.error !== null) return show({ ...e, error: describeError(e.error) });
   if (e.type === 'dead-letter' && e.error !== undefined) return show({ ...e, error: describeError(e.error) });

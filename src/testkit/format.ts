@@ -54,6 +54,17 @@ export function matches(actual: unknown, sender: ActorRef | undefined, expected:
   }
 }
 
+/** True when `actual` contains the object pattern `pattern` (vitest's toMatchObject, asymmetric matchers allowed). */
+export function matchesPattern(actual: unknown, pattern: unknown): boolean {
+  privateExpect ??= createExpect();
+  try {
+    privateExpect(actual).toMatchObject(pattern as object);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Describes an expectation: a value as inspected, a predicate by its source (shortened). */
 export function describeExpected(expected: unknown): string {
   if (typeof expected === 'function') {

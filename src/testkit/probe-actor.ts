@@ -19,8 +19,10 @@ import type { Arrival } from './format.js';
 
 /** One message the probe actor received, as the inbox keeps it. */
 export interface Delivery extends Arrival {
-  /** Answers the message if it was an ask (a reply to a tell becomes a 'no-asker' dead letter, as in any actor). */
+  /** Answers the message, as `ctx.reply` does in any actor. */
   reply(value: unknown): void;
+  /** Forwards it with its original sender, as `ctx.forward` does. */
+  forward(target: ActorRef, message: unknown): void;
   /** Lets the probe actor go on to its next message. Idempotent. */
   release(): void;
 }
@@ -136,11 +138,11 @@ export const ProbeActor = defineActor('ringmaster.TestProbe', {
       const reply = (): void => {
         throw new InvalidArgumentError('probe.reply(): the probe is stopped; it no longer answers asks');
       };
-      inbox.deliver({ message, sender, reply, release: () => {} });
+      inbox.deliver({ message, sender, reply, forward: reply, release: () => {} });
       return;
     }
     return new Promise<void>((resolve) => {
-      inbox.deliver({ message, sender, reply: (v) => ctx.reply(v), release: resolve });
+      inbox.deliver({ message, sender, reply: (v) => ctx.reply(v), forward: (t, m) => ctx.forward(t, m), release: resolve });
     });
   },
 });

@@ -260,8 +260,8 @@ export class TestProbe<M = any, R = any> {
 
   /**
    * Answers the last message received, when it was an ask. It must come before the next expectation on this
-   * probe (which moves the probe to its next message). A reply to a message that was a tell goes to dead letters
-   * (reason 'no-asker'), as `ctx.reply` does in any actor.
+   * probe (which moves the probe to its next message). A reply to a tell from an actor is a message to that actor;
+   * a reply to a tell with no sender goes to dead letters (reason 'no-asker'), as `ctx.reply` does in any actor.
    */
   reply(value: R): void {
     const d = this.#held;
@@ -279,10 +279,24 @@ export class TestProbe<M = any, R = any> {
   }
 
   /**
-   * Sends `message` (by default the last message received) to `target`, with the probe as the sender.
-   * Unlike Akka's forward, the original sender is not kept: ringmaster sends only as the actor that sends.
+   * Sends `message` (by default the last message received) to `target` with its original sender kept, as Akka's
+   * forward does: `target`'s `ctx.sender` is whoever sent the probe that message, and when it was an ask not yet
+   * answered, `target`'s `ctx.reply` answers the original asker. Like `reply`, it moves the probe past the message.
+   * After `reply` (nothing held any more) the message goes with the probe as the sender.
    */
   forward(target: ActorRef<any, unknown>, message?: unknown): Promise<void> {
+    const d = this.#held;
+    if (d !== undefined) {
+      this.#held = undefined;
+      try {
+        d.forward(target, message === undefined ? d.message : message);
+      } catch (err) {
+        return Promise.reject(err);
+      } finally {
+        d.release();
+      }
+      return Promise.resolve();
+    }
     if (message === undefined) {
       if (this.#last === undefined) {
         return Promise.reject(new InvalidArgumentError(`probe '${this.name}'.forward(): no message received yet, and none given`));

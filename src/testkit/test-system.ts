@@ -11,6 +11,7 @@ import { ActorRef } from '../ref.js';
 import { ActorSystem } from '../system.js';
 import type { SystemOptions } from '../config.js';
 import { expectEvents, type ErrorMatcher, type EventExpectation } from './events.js';
+import { expectEventsInOrder } from './ordered-events.js';
 import { expectationFailed, type ExpectOptions } from './format.js';
 import { registerShutdown, type Scope } from './lifecycle.js';
 import { ProbeActor, dropInbox, openInbox } from './probe-actor.js';
@@ -139,6 +140,16 @@ export class TestSystem implements ProbeHost {
    */
   expectEvents<T>(expected: EventExpectation | readonly EventExpectation[], block: () => T | Promise<T>, options?: ExpectOptions): Promise<Awaited<T>> {
     return expectEvents(this.system.events, expected, block, options, this);
+  }
+
+  /**
+   * Runs `block` and expects events matching `expected` **in this order**, one event each (others may come in
+   * between); fails at once on an event that matches a later expectation first. Expectations take `pattern`
+   * (an object pattern, as toMatchObject) like those of expectEvents:
+   * `await tk.expectEventsInOrder([{ type: 'actor-stopped', actor: 'p/c' }, { type: 'actor-stopped', actor: 'p' }], () => system.stop(p))`.
+   */
+  expectEventsInOrder<T>(expected: readonly EventExpectation[], block: () => T | Promise<T>, options?: ExpectOptions): Promise<Awaited<T>> {
+    return expectEventsInOrder(this.system.events, expected, block, options, this);
   }
 
   /** Expects exactly `count` dead letters (matching `match` / `target` when given) during or shortly after `block`. */

@@ -24,6 +24,7 @@ import {
   JS_DONE,
   JS_QUEUED,
   JS_STARTED,
+  JS_STASHED,
   J_CONSUMED,
   J_HEAD,
   J_LAST_CORR,
@@ -116,6 +117,11 @@ export class Journal {
   /** The record's handler began (or, for a spawn record, the spawn was acknowledged). */
   start(slot: number): void {
     this.#i32[this.#word(this.#slotPos[slot]!) + JR_STATE] = JS_STARTED;
+  }
+
+  /** The record was stashed, as the `seq`th stash on this thread (see JS_STASHED); it stays live. */
+  stash(slot: number, seq: number): void {
+    this.#i32[this.#word(this.#slotPos[slot]!) + JR_STATE] = JS_STASHED + (seq & 0x3fffffff);
   }
 
   /** The record is handled: its space can be reused once the records before it are done too. */
@@ -219,7 +225,7 @@ export class Journal {
 
 /** A live record read back from a dead worker's journal: its header, state, and a private copy of its payload. */
 export interface RecoveredRecord extends RecordHeader {
-  /** JS_QUEUED or JS_STARTED. */
+  /** JS_QUEUED, JS_STARTED, or JS_STASHED + the stash sequence number. */
   state: number;
   payload: Uint8Array;
 }

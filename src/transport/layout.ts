@@ -137,6 +137,12 @@ export const JOURNAL_RECORD_HEADER_BYTES = JOURNAL_RECORD_HEADER_WORDS * 4;
 export const JS_QUEUED = 0;
 export const JS_STARTED = 1;
 export const JS_DONE = 2;
+/**
+ * Stashed by its actor (`ctx.stash()`): live, and delivered first by a replacement. The state word holds
+ * JS_STASHED + the stash sequence number, so a replacement restores the stash order (which an unstash and a
+ * re-stash can make differ from the journal order).
+ */
+export const JS_STASHED = 16;
 
 /** Bytes one journal record of `payloadBytes` occupies. */
 export function journalRecordBytes(payloadBytes: number): number {

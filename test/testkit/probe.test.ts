@@ -139,13 +139,24 @@ describe('replying, forwarding and sending as the probe', () => {
     expect(probe.ref.equals(await probe.ask<unknown, unknown, ActorRef>(echo, { type: 'who' }))).toBe(true);
   });
 
-  it('forward sends the last message received on, with the probe as the sender', async () => {
+  it('forward sends the last message received on with its original sender kept', async () => {
+    const sender = await tk.probe();
     const probe = await tk.probe();
     const echo = await tk.system.spawn(Echo, { name: 'echo-forward', placement: { worker: 1 } });
-    probe.ref.tell({ type: 'bounce', value: 'round trip' });
+    sender.tell(probe.ref, { type: 'bounce', value: 'round trip' });
     await probe.expectMsgType('bounce');
     await probe.forward(echo);
-    await probe.expectMsg('round trip');
+    await sender.expectMsg('round trip');
+  });
+
+  it('forward after reply sends the last message with the probe as the sender', async () => {
+    const probe = await tk.probe();
+    const echo = await tk.system.spawn(Echo, { name: 'echo-forward-after-reply', placement: { worker: 2 } });
+    probe.ref.tell({ type: 'bounce', value: 'again' });
+    await probe.expectMsgType('bounce');
+    probe.reply('ignored'); // a tell from outside: a 'no-asker' dead letter, and the probe holds nothing now
+    await probe.forward(echo);
+    await probe.expectMsg('again');
   });
 });
 

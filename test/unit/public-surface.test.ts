@@ -24,6 +24,10 @@ const ERROR_CLASSES = [
   'WorkerBootError',
   'NoContextError',
   'TestKitExpectationError',
+  'AskAbortedError',
+  'BehaviorStackOverflowError',
+  'StashOverflowError',
+  'MessageDiscardedError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
@@ -35,6 +39,7 @@ describe('public surface', () => {
         'ActorSystem',
         'defineActor',
         'isTerminated',
+        'isReceiveTimeout',
         'ActorRef',
         'oneForOne',
         'allForOne',
