@@ -10,10 +10,14 @@ const STOP = -1;
 const REQ = 0;
 const REP = 16;
 const words = new Int32Array(workerData.buffer);
-const keepAlive = setInterval(() => {}, 1000);
+// The same safety net as the engine's drivers (src/dispatch/driver.ts): the wait has no timeout, and an interval
+// notifies it once a second, so a wake-up lost for any reason costs at most a second, never the run.
+const keepAlive = setInterval(() => Atomics.notify(words, REQ), 1000);
 
-parentPort.postMessage('ready');
+// Read the counter before saying ready: read after, a first request could already have moved it, and the worker
+// would wait for a change that has already happened.
 let seen = Atomics.load(words, REQ);
+parentPort.postMessage('ready');
 for (;;) {
   const r = process.env.FLOOR_TIMEOUT ? Atomics.waitAsync(words, REQ, seen, Number(process.env.FLOOR_TIMEOUT)) : Atomics.waitAsync(words, REQ, seen);
   if (r.async) await r.value;
