@@ -30,13 +30,17 @@ export class Inbound implements RecordSink {
   readonly #delivery: Delivery;
   readonly #system: SystemMessages;
   readonly #out: Outbound;
+  /** Whether a user message for this actor must stay in its ring for now (intake.ts). */
+  readonly #hold: (targetId: number) => boolean;
 
   constructor(
     thread: number,
     transport: Transport,
     codec: Codec,
     parts: { journal: Journaling; asks: PendingAsks; delivery: Delivery; system: SystemMessages; out: Outbound },
+    hold: (targetId: number) => boolean,
   ) {
+    this.#hold = hold;
     this.#thread = thread;
     this.#transport = transport;
     this.#codec = codec;
@@ -52,9 +56,13 @@ export class Inbound implements RecordSink {
     return this.#transport.drain(this, DRAIN_BATCH);
   }
 
-  /** One record taken from thread `from`'s ring; `position` is the ring position just past it. */
-  onRecord(r: ReceivedRecord, bytes: Buffer, from: number, position: number): void {
+  /**
+   * One record from thread `from`'s ring; `position` is the ring position just past it. False when it is left in
+   * the ring: a user message for a busy actor whose mailbox is at its limit (backpressure, intake.ts).
+   */
+  onRecord(r: ReceivedRecord, bytes: Buffer, from: number, position: number): boolean {
     const kind = r.kind;
+    if ((kind === K_TELL || kind === K_ASK) && this.#hold(idFrom(r.targetHi, r.targetLo))) return false;
     let value: unknown;
     try {
       value = this.#codec.decodeShared(bytes, r.payloadStart, r.payloadLength);
@@ -62,7 +70,7 @@ export class Inbound implements RecordSink {
       // Cannot happen with well-formed records; report rather than kill the loop.
       console.error(`ringmaster: thread ${this.#thread} could not decode a record of kind ${kind}`, err);
       this.#journal.consumed(from, position);
-      return;
+      return true;
     }
     let slot = NO_SLOT;
     // Messages for actors, and the system messages that change which actors exist, are journaled before they are
@@ -83,16 +91,17 @@ export class Inbound implements RecordSink {
           r.corr,
           slot,
         );
-        return;
+        return true;
       case K_REPLY:
         if (!this.#asks.resolve(r.corr, value)) this.#out.deadLetter('ask-timed-out', '(reply)', value, null);
-        return;
+        return true;
       case K_REPLY_ERROR:
         this.#asks.reject(r.corr, deserializeError(value as SerializedError));
-        return;
+        return true;
       case K_SYSTEM:
         this.#system.handle(value as SystemMessage, r.senderThread, idFrom(r.targetHi, r.targetLo), r.corr, slot);
-        return;
+        return true;
     }
+    return true;
   }
 }

@@ -38,6 +38,7 @@ import { RUNNING, type Cell, type CellHost } from './cell.js';
 import { DeadThreads } from './dead-threads.js';
 import { Delivery } from './delivery.js';
 import { Inbound } from './inbound.js';
+import { holdInRing, mailboxFull } from './intake.js';
 import { Journaling, UNJOURNALED, NO_SLOT } from './journaling.js';
 import { Lifecycle } from './lifecycle.js';
 import { Outbound, type MainHooks, type Outgoing } from './outbound.js';
@@ -109,6 +110,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     ));
     this.#sending = new Sending(thread, config, codec, { out, asks, journal: j }, {
       isClosed: () => this.closed,
+      localFull: (id) => mailboxFull(actors.get(id)),
       askedAcross: (woke) => (this.#driver?.afterAsk ? this.#driver.afterAsk(woke) : this.kick()),
       kick,
     });
@@ -176,7 +178,12 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     }));
     const dead = (this.#dead = new DeadThreads(codec, { actors, asks, out, watch, stopping }));
     this.#system = new SystemMessages({ actors, lifecycle, stopping, sup, watch, out, journal: j }, { threadDead: (t, cause) => dead.markDead(t, cause) });
-    this.#inbound = transport === undefined ? undefined : new Inbound(thread, transport, codec, { journal: j, asks, delivery, system: this.#system, out });
+    this.#inbound =
+      transport === undefined
+        ? undefined
+        : new Inbound(thread, transport, codec, { journal: j, asks, delivery, system: this.#system, out }, (id) =>
+            holdInRing(actors.get(id), asks.size, out.outboxed),
+          );
   }
 
   // ------------------------------------------------------------------ the driver's view (Pumpable)

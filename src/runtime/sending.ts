@@ -2,7 +2,7 @@
  * tell, send and ask, from the application's code or from an actor: the checks and policies in front of routing
  * (runtime/outbound.ts). A message is encoded exactly once, here; bad input throws before anything is sent.
  *
- * - tell: a full ring follows the `overflow` policy ('backpressure': false, 'drop': a dead letter and false,
+ * - tell: a full ring, or a mailbox on this thread at its limit (intake.ts), follows the `overflow` policy ('backpressure': false, 'drop': a dead letter and false,
  *   'fail': MailboxFullError). Returns true when the message was accepted.
  * - send: waits in this thread's outbox for room; never refused for room.
  * - ask: like send, plus a pending ask that settles with the reply or a typed error.
@@ -23,6 +23,8 @@ import type { Outbound } from './outbound.js';
 export interface SendingHost {
   /** After shutdown began: the API refuses messages from outside the actors. */
   isClosed(): boolean;
+  /** Whether actor `id` of this thread has a mailbox at its limit (a tell to it meets the overflow policy). */
+  localFull(id: number): boolean;
   /** An ask from outside any actor went into a ring; `woke` says whether the target thread had to be woken. */
   askedAcross(woke: boolean): void;
   kick(): void;
@@ -63,7 +65,8 @@ export class Sending {
     }
     if (from !== undefined) this.#out.announce(from, ref.thread);
     const payload = this.#codec.encode(message);
-    if (this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
+    const full = ref.thread === this.#thread && this.#host.localFull(ref.id);
+    if (!full && this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
     switch (this.#overflow) {
       case 'backpressure':
         return false;

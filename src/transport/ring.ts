@@ -125,6 +125,14 @@ export class RingReader {
     return true;
   }
 
+  /**
+   * Leaves the record `record` describes in the ring: the next `next()` describes it again, and `release` does
+   * not free it (a consumer that cannot take it yet: backpressure).
+   */
+  unread(): void {
+    this.#pending = 0;
+  }
+
   /** The ring position just past the record `record` describes (what `release` would publish). */
   get end(): number {
     return (this.#head + this.#pending) | 0;
