@@ -22,7 +22,8 @@ export type DeadLetterReason =
   | 'system-shutdown' // sent after shutdown began, or still queued when it finished
   | 'ask-timed-out' // a reply that arrived after its ask had timed out
   | 'no-asker' // ctx.reply to a message that was a tell
-  | 'worker-crashed'; // lost with a worker that died
+  | 'worker-crashed' // lost with a worker that died
+  | 'undecodable'; // its bytes encoded but could not be decoded by the receiver (a Map with object keys)
 
 export type SystemMessage =
   | {

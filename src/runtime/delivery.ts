@@ -51,6 +51,13 @@ export class Delivery {
     for (const m of list) this.deliver(id, m.entry, m.msg, m.senderId, m.senderThread, m.corr, m.slot);
   }
 
+  /** A message whose bytes could not be decoded: an 'undecodable' dead letter, and its ask fails with `error`. */
+  undecodable(id: number, isAsk: boolean, note: string, senderId: number, senderThread: number, corr: number, error: Error): void {
+    const name = this.#actors.get(id)?.ref.name ?? this.#actors.tombstone(id) ?? `#${id}`;
+    this.#out.deadLetter('undecodable', name, note, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error);
+    if (isAsk && corr !== 0) this.#out.reply(senderThread, corr, error, true);
+  }
+
   /** A message its actor will never handle: a dead letter, and an ask answered with ActorStoppedError. */
   undeliverable(isAsk: boolean, name: string, msg: unknown, senderId: number, senderThread: number, corr: number): void {
     this.#out.deadLetter('actor-stopped', name, msg, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread));

@@ -56,6 +56,23 @@ export class Inbound implements RecordSink {
     return this.#transport.drain(this, DRAIN_BATCH);
   }
 
+  #undecodable(r: ReceivedRecord, err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const note = `(${r.payloadLength} bytes that could not be decoded: ${error.message})`;
+    switch (r.kind) {
+      case K_TELL:
+      case K_ASK:
+        this.#delivery.undecodable(idFrom(r.targetHi, r.targetLo), r.kind === K_ASK, note, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, error);
+        return;
+      case K_REPLY:
+      case K_REPLY_ERROR:
+        this.#asks.reject(r.corr, error);
+        return;
+      default:
+        this.#out.deadLetter('undecodable', '(system)', note, null, error);
+    }
+  }
+
   /**
    * One record from thread `from`'s ring; `position` is the ring position just past it. False when it is left in
    * the ring: a user message for a busy actor whose mailbox is at its limit (backpressure, intake.ts).
@@ -67,9 +84,9 @@ export class Inbound implements RecordSink {
     try {
       value = this.#codec.decodeShared(bytes, r.payloadStart, r.payloadLength);
     } catch (err) {
-      // Cannot happen with well-formed records; report rather than kill the loop.
-      console.error(`ringmaster: thread ${this.#thread} could not decode a record of kind ${kind}`, err);
+      // Bytes that encoded but do not decode (a Map with object keys): reported, and an ask settles at once.
       this.#journal.consumed(from, position);
+      this.#undecodable(r, err);
       return true;
     }
     let slot = NO_SLOT;

@@ -103,7 +103,14 @@ export class Sending {
       const payload = this.#codec.encode(message);
       const { corr, promise } = this.#asks.create(ref.name, t, ref.thread);
       this.#journal.lastCorr = corr;
-      const posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
+      let posted;
+      try {
+        posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
+      } catch (err) {
+        // Refused on the way (a local delivery that cannot decode it): the ask settles now, with that error.
+        this.#asks.reject(corr, err as Error);
+        return promise;
+      }
       if (from === undefined && ref.thread !== this.#thread) this.#host.askedAcross(posted !== 'sent');
       else this.#host.kick();
       return promise;
