@@ -182,8 +182,19 @@ export class NoContextError extends RingmasterError {
 }
 
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
+  if (cause instanceof Error) return `${String(cause.name)}: ${String(cause.message)}`;
+  return safeString(cause);
+}
+
+/**
+ * Any thrown value as an Error, never throwing itself: an Error is returned as it is; anything else (a string, a
+ * symbol, undefined, an object without a prototype or whose toString throws) becomes an Error whose message
+ * describes it and whose `cause` is the value.
+ */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const err = new Error(typeof thrown === 'string' ? thrown : `a non-Error value was thrown: ${safeString(thrown)}`, { cause: thrown });
+  return err;
 }
 
 // ---- crossing threads ----
@@ -216,11 +227,20 @@ export function serializeError(err: unknown, depth = 0): SerializedError {
   return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
 }
 
+/** A description of any value that never throws (a value's own toString or toJSON may). */
 function safeString(v: unknown): string {
   try {
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  } catch {
+    if (typeof v === 'object' && v !== null) {
+      const json = JSON.stringify(v);
+      if (json !== undefined) return json;
+    }
     return String(v);
+  } catch {
+    try {
+      return Object.prototype.toString.call(v);
+    } catch {
+      return '(a value that cannot be described)';
+    }
   }
 }
 

@@ -7,7 +7,7 @@
  * the journal is written in that order.
  */
 import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
-import { deserializeError, type SerializedError } from '../errors.js';
+import { deserializeError, toError, type SerializedError } from '../errors.js';
 import { K_ASK, K_REPLY, K_REPLY_ERROR, K_SYSTEM, K_TELL, type SystemMessage } from '../protocol.js';
 import type { Codec } from '../transport/codec.js';
 import type { ReceivedRecord, RecordSink, Transport } from '../transport/transport.js';
@@ -57,7 +57,7 @@ export class Inbound implements RecordSink {
   }
 
   #undecodable(r: ReceivedRecord, err: unknown): void {
-    const error = err instanceof Error ? err : new Error(String(err));
+    const error = toError(err);
     const note = `(${r.payloadLength} bytes that could not be decoded: ${error.message})`;
     switch (r.kind) {
       case K_TELL:
