@@ -23,6 +23,7 @@ import type { ActorDefinition, SpawnOptions } from '../actor.js';
 import type { ResolvedConfig } from '../config.js';
 import type { DriverLink, Pumpable } from '../dispatch/pumpable.js';
 import { Placer } from '../dispatch/placement.js';
+import { toError } from '../errors.js';
 import { ENTRY_TELL } from '../dispatch/mailbox.js';
 import { ActorRef, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
@@ -263,8 +264,16 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       this.#out.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
       return;
     }
+    try {
+      this.#out.reply(cell.curSenderThread, cell.curCorr, value, false);
+    } catch (err) {
+      // A reply that cannot be sent (unencodable, over maxMessageBytes) still settles the ask, with that error,
+      // and the handler sees it at the call.
+      cell.curReplied = true;
+      this.#out.reply(cell.curSenderThread, cell.curCorr, toError(err), true);
+      throw err;
+    }
     cell.curReplied = true;
-    this.#out.reply(cell.curSenderThread, cell.curCorr, value, false);
   }
   watch(cell: Cell, ref: ActorRef): void {
     this.#watch.watch(cell, ref);
@@ -320,6 +329,10 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   /** Records still waiting for ring room (shutdown settles what waits on them). */
   takeOutboxes(): Outgoing[] {
     return this.#out.takeAll();
+  }
+  /** After shutdown: what still waits for ring room becomes dead letters with `reason`. */
+  abandonOutboxes(reason: 'system-shutdown'): void {
+    this.#out.abandon(reason);
   }
   /** Refs of every actor this thread hosts without a parent (top-level actors). */
   topLevel(): ActorRef[] {
