@@ -10,7 +10,7 @@
  *
  * Contract: one Sending per Runtime, used only by its thread.
  */
-import type { OverflowPolicy } from '../config.js';
+import { MAX_TIMER_MS, type OverflowPolicy } from '../config.js';
 import { InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
 import { K_ASK, K_TELL } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
@@ -94,9 +94,11 @@ export class Sending {
 
   ask(from: Cell | undefined, ref: ActorRef, message: unknown, timeoutMs: number | undefined): Promise<unknown> {
     try {
-      const t = timeoutMs ?? this.#askTimeoutMs;
-      if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
-        throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
+      const t = timeoutMs === undefined ? this.#askTimeoutMs : timeoutMs;
+      if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > MAX_TIMER_MS) {
+        throw new InvalidArgumentError(
+          `ask timeoutMs must be a number of milliseconds > 0 and at most ${MAX_TIMER_MS} (2^31 - 1), got ${String(timeoutMs)}; leave it out for askTimeoutMs`,
+        );
       }
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`ask to '${ref.name}'`);
       if (from !== undefined) this.#out.announce(from, ref.thread);
