@@ -22,7 +22,7 @@ import { ActorRef, type RefRuntime } from '../ref.js';
 import type { Codec } from '../transport/codec.js';
 import type { ActorTable } from './actors.js';
 import { Cell, RUNNING, type CellHost } from './cell.js';
-import { childName, validateActorName } from './names.js';
+import { childName, validateActorName, validateActorPath } from './names.js';
 import type { Stopping } from './stopping.js';
 import type { Delivery } from './delivery.js';
 import { counterOf, idHi, idLo, makeId, originOf } from './ids.js';
@@ -103,9 +103,10 @@ export class Lifecycle {
     }
     const known = findDefinition(def.name);
     if (known === undefined) throw new UnknownDefinitionError(def.name, knownDefinitions());
+    if (options?.name !== undefined) validateActorName(options.name);
     const short = options?.name ?? `$${parent ? ++parent.childSeq : this.#nextLocal + 1}`;
-    validateActorName(short);
     const name = parent ? `${parent.ref.name}/${short}` : short;
+    validateActorPath(name);
     if (parent?.children.has(short)) throw new NameTakenError(name);
     const placement = options?.placement ?? (parent ? 'local' : this.#defaultPlacement);
     const thread = this.#placer.place(placement!, name, this.#thread);
