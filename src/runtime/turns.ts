@@ -13,6 +13,7 @@ import { Queue } from '../dispatch/queue.js';
 import { ActorFailedError } from '../errors.js';
 import { RUNNING, STOPPING, type Cell } from './cell.js';
 import type { Journaling } from './journaling.js';
+import { isDiscardedTerminated } from './watch.js';
 
 /** What turns need from the rest of their runtime. */
 export interface TurnsHost {
@@ -89,6 +90,10 @@ export class Turns {
       const slot = mb.headSlot;
       mb.shift();
       this.backlog--;
+      if (cell.curSenderId === 0 && isDiscardedTerminated(msg)) {
+        this.#journal.release(slot); // unwatched after it was queued (watch.ts)
+        continue;
+      }
       if (kind === ENTRY_POISON) {
         this.#journal.release(slot);
         this.#host.stop(cell);
