@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'ERR_WORKER_STALLED'
   | 'ERR_NO_CONTEXT'
   | 'ERR_MODULE_LOAD'
-  | 'ERR_TESTKIT_EXPECTATION';
+  | 'ERR_TESTKIT_EXPECTATION'
+  | 'ERR_CORRUPT_MEMORY';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -169,6 +170,16 @@ export class WorkerBootError extends RingmasterError {
     cause: unknown,
   ) {
     super('ERR_WORKER_BOOT', `worker ${worker} failed to start: ${describe(cause)}`, { cause });
+  }
+}
+
+/** Shared memory (a ring, a journal) holds a record that cannot be: a length or position out of its bounds. */
+export class CorruptMemoryError extends RingmasterError {
+  constructor(what: string, detail: string) {
+    super(
+      'ERR_CORRUPT_MEMORY',
+      `${what} is corrupt: ${detail}. Something other than ringmaster wrote into its SharedArrayBuffer; the records after this point cannot be trusted`,
+    );
   }
 }
 

@@ -39,5 +39,6 @@ export {
   WorkerBootError,
   NoContextError,
   TestKitExpectationError,
+  CorruptMemoryError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

@@ -24,6 +24,7 @@ const ERROR_CLASSES = [
   'WorkerBootError',
   'NoContextError',
   'TestKitExpectationError',
+  'CorruptMemoryError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
