@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'ERR_NO_CONTEXT'
   | 'ERR_MODULE_LOAD'
   | 'ERR_TESTKIT_EXPECTATION'
-  | 'ERR_CORRUPT_MEMORY';
+  | 'ERR_CORRUPT_MEMORY'
+  | 'ERR_JOURNAL_FULL';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -179,6 +180,22 @@ export class CorruptMemoryError extends RingmasterError {
     super(
       'ERR_CORRUPT_MEMORY',
       `${what} is corrupt: ${detail}. Something other than ringmaster wrote into its SharedArrayBuffer; the records after this point cannot be trusted`,
+    );
+  }
+}
+
+/**
+ * A worker could not journal an actor's spawn record: its journal (4 × ringBytes, shared with the messages it has
+ * queued) is full, so after a crash the actor could not come back. The spawn is refused instead.
+ */
+export class JournalFullError extends RingmasterError {
+  constructor(
+    readonly worker: number,
+    readonly actorName: string,
+  ) {
+    super(
+      'ERR_JOURNAL_FULL',
+      `cannot spawn '${actorName}' on worker ${worker}: its journal is full (it holds the spawn record of every actor the worker hosts and the messages queued there), so the actor could not survive a crash; raise ringBytes, spread actors over more workers, or stop some`,
     );
   }
 }

@@ -40,5 +40,6 @@ export {
   NoContextError,
   TestKitExpectationError,
   CorruptMemoryError,
+  JournalFullError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

@@ -25,6 +25,7 @@ const ERROR_CLASSES = [
   'NoContextError',
   'TestKitExpectationError',
   'CorruptMemoryError',
+  'JournalFullError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
