@@ -14,6 +14,13 @@ export type OverflowPolicy = 'backpressure' | 'drop' | 'fail';
 
 export const defaultWorkers = (): number => Math.max(1, availableParallelism() - 1);
 
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The largest ringBytes: a worker's journal (4 × ringBytes) must stay within Int32 positions. */
+export const MAX_RING_BYTES = 1 << 28;
+/** The shortest stallTimeoutMs the watchdog can resolve (it looks every stallTimeoutMs / 4, at least 20 ms). */
+export const MIN_STALL_TIMEOUT_MS = 100;
+
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 
 /**
@@ -22,6 +29,8 @@ const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
  * after a crash cannot afford.
  */
 function buildSchema(z: typeof Zod) {
+  const timerMessage = { message: `must be at most ${MAX_TIMER_MS} ms (2^31 - 1, the longest delay a timer takes)` };
+  const ms = () => z.number().max(MAX_TIMER_MS, timerMessage);
   const moduleRef = z.union([z.instanceof(URL), z.string().min(1)]);
   return z
     .object({
@@ -33,7 +42,7 @@ function buildSchema(z: typeof Zod) {
         .number()
         .int()
         .min(4096)
-        .max(1 << 30)
+        .max(MAX_RING_BYTES, { message: `must be at most ${MAX_RING_BYTES} (2^28: each worker's journal is 4 × ringBytes)` })
         .refine(isPowerOfTwo, { message: 'must be a power of two (for example 262144 or 1048576)' })
         .default(1 << 20),
       waitStrategy: z.enum(['spin', 'park', 'hybrid']).default('hybrid'),
@@ -41,16 +50,16 @@ function buildSchema(z: typeof Zod) {
       placement: z.enum(['hash', 'round-robin', 'least-loaded']).default('hash'),
       overflow: z.enum(['backpressure', 'drop', 'fail']).default('backpressure'),
       maxMessageBytes: z.number().int().min(64).default(64 * 1024),
-      askTimeoutMs: z.number().int().positive().default(5000),
-      shutdownTimeoutMs: z.number().int().positive().default(10_000),
+      askTimeoutMs: ms().int().positive().default(5000),
+      shutdownTimeoutMs: ms().int().positive().default(10_000),
       workerRestart: z
         .object({
           maxRestarts: z.number().int().min(0).default(5),
-          withinMs: z.number().int().positive().default(60_000),
+          withinMs: ms().int().positive().default(60_000),
           backoff: z
             .object({
-              minMs: z.number().min(0).default(10),
-              maxMs: z.number().min(0).default(5_000),
+              minMs: ms().min(0).default(10),
+              maxMs: ms().min(0).default(5_000),
               jitter: z.number().min(0).max(1).default(0.2),
             })
             .strict()
@@ -61,13 +70,19 @@ function buildSchema(z: typeof Zod) {
         })
         .strict()
         .prefault({}),
-      stallTimeoutMs: z.number().int().min(0).default(10_000),
+      stallTimeoutMs: ms()
+        .int()
+        .min(0)
+        .refine((v) => v <= 0 || v >= MIN_STALL_TIMEOUT_MS, {
+          message: `must be 0 (no watchdog) or at least ${MIN_STALL_TIMEOUT_MS} ms: the watchdog cannot tell a shorter stall from its own timer's jitter`,
+        })
+        .default(10_000),
       resourceLimits: z
         .object({
           maxOldGenerationSizeMb: z.number().positive().optional(),
           maxYoungGenerationSizeMb: z.number().positive().optional(),
           codeRangeSizeMb: z.number().positive().optional(),
-          stackSizeMb: z.number().positive().optional(),
+          stackSizeMb: z.number().positive().max(1024, { message: 'must be at most 1024 MB (a thread stack; Node uses 4 by default)' }).optional(),
         })
         .strict()
         .optional(),
@@ -76,11 +91,11 @@ function buildSchema(z: typeof Zod) {
         .object({
           strategy: z.enum(['restart', 'stop']).default('restart'),
           maxRetries: z.number().int().min(0).default(10),
-          withinMs: z.number().positive().default(60_000),
+          withinMs: ms().positive().default(60_000),
           backoff: z
             .object({
-              minMs: z.number().min(0),
-              maxMs: z.number().min(0),
+              minMs: ms().min(0),
+              maxMs: ms().min(0),
               jitter: z.number().min(0).max(1).optional(),
             })
             .strict()

@@ -25,7 +25,10 @@ export type ErrorCode =
   | 'ERR_ASK_ABORTED'
   | 'ERR_BEHAVIOR_STACK_OVERFLOW'
   | 'ERR_STASH_OVERFLOW'
-  | 'ERR_MESSAGE_DISCARDED';
+  | 'ERR_MESSAGE_DISCARDED'
+
+  | 'ERR_CORRUPT_MEMORY'
+  | 'ERR_JOURNAL_FULL';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -222,6 +225,32 @@ export class WorkerBootError extends RingmasterError {
   }
 }
 
+/** Shared memory (a ring, a journal) holds a record that cannot be: a length or position out of its bounds. */
+export class CorruptMemoryError extends RingmasterError {
+  constructor(what: string, detail: string) {
+    super(
+      'ERR_CORRUPT_MEMORY',
+      `${what} is corrupt: ${detail}. Something other than ringmaster wrote into its SharedArrayBuffer; the records after this point cannot be trusted`,
+    );
+  }
+}
+
+/**
+ * A worker could not journal an actor's spawn record: its journal (4 × ringBytes, shared with the messages it has
+ * queued) is full, so after a crash the actor could not come back. The spawn is refused instead.
+ */
+export class JournalFullError extends RingmasterError {
+  constructor(
+    readonly worker: number,
+    readonly actorName: string,
+  ) {
+    super(
+      'ERR_JOURNAL_FULL',
+      `cannot spawn '${actorName}' on worker ${worker}: its journal is full (it holds the spawn record of every actor the worker hosts and the messages queued there), so the actor could not survive a crash; raise ringBytes, spread actors over more workers, or stop some`,
+    );
+  }
+}
+
 export class NoContextError extends RingmasterError {
   constructor(what: string) {
     super(
@@ -232,8 +261,19 @@ export class NoContextError extends RingmasterError {
 }
 
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
+  if (cause instanceof Error) return `${String(cause.name)}: ${String(cause.message)}`;
+  return safeString(cause);
+}
+
+/**
+ * Any thrown value as an Error, never throwing itself: an Error is returned as it is; anything else (a string, a
+ * symbol, undefined, an object without a prototype or whose toString throws) becomes an Error whose message
+ * describes it and whose `cause` is the value.
+ */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const err = new Error(typeof thrown === 'string' ? thrown : `a non-Error value was thrown: ${safeString(thrown)}`, { cause: thrown });
+  return err;
 }
 
 // ---- crossing threads ----
@@ -266,11 +306,20 @@ export function serializeError(err: unknown, depth = 0): SerializedError {
   return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
 }
 
+/** A description of any value that never throws (a value's own toString or toJSON may). */
 function safeString(v: unknown): string {
   try {
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  } catch {
+    if (typeof v === 'object' && v !== null) {
+      const json = JSON.stringify(v);
+      if (json !== undefined) return json;
+    }
     return String(v);
+  } catch {
+    try {
+      return Object.prototype.toString.call(v);
+    } catch {
+      return '(a value that cannot be described)';
+    }
   }
 }
 

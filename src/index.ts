@@ -47,5 +47,7 @@ export {
   BehaviorStackOverflowError,
   StashOverflowError,
   MessageDiscardedError,
+  CorruptMemoryError,
+  JournalFullError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';

@@ -23,7 +23,8 @@ export type DeadLetterReason =
   | 'ask-timed-out' // a reply that arrived after its ask had timed out
   | 'no-asker' // ctx.reply to a message that was a tell with no sender
   | 'stash-discarded' // dropped from a stash by ctx.clearStash() or the filter of ctx.unstashAll(filter)
-  | 'worker-crashed'; // lost with a worker that died
+  | 'worker-crashed' // lost with a worker that died
+  | 'undecodable'; // its bytes encoded but could not be decoded by the receiver (a Map with object keys)
 
 export type SystemMessage =
   | {

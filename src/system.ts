@@ -135,6 +135,8 @@ export class ActorSystem {
   /** Stops an actor (children first, then postStop); resolves once it has stopped. */
   stop<M, R>(ref: ActorRef<M, R>): Promise<void> {
     const r = ref as unknown as ActorRef;
+    // After shutdown every actor is stopped, and no thread is left to answer.
+    if (this.#finished) return Promise.resolve();
     const { corr, promise } = this.#rt.asks.create(r.name, this.config.shutdownTimeoutMs, r.thread);
     this.#rt.sendSystem(r.thread, r, { type: 'stop' }, corr);
     this.#driver.kick();
@@ -157,6 +159,9 @@ export class ActorSystem {
     return this.#shutdown;
   }
 
+  /** Set once shutdown() has finished: the threads are gone. */
+  #finished = false;
+
   async #doShutdown(): Promise<void> {
     const rt = this.#rt;
     rt.closed = true;
@@ -175,7 +180,8 @@ export class ActorSystem {
     await this.#supervisor?.stopAll();
     // Workers are gone but their last records (dead letters, reports) are still in shared memory.
     for (let i = 0; i < 4 && rt.pump(); i++);
-    for (const o of rt.takeOutboxes()) o.done?.();
+    rt.abandonOutboxes('system-shutdown');
+    this.#finished = true;
     this.#driver.stop();
   }
 

@@ -4,6 +4,8 @@
  */
 import type { Placement } from '../actor.js';
 import { InvalidArgumentError } from '../errors.js';
+
+const STRATEGIES: ReadonlySet<unknown> = new Set(['local', 'hash', 'round-robin', 'least-loaded']);
 import { actorCount } from '../transport/wait.js';
 
 /** FNV-1a over the name's UTF-16 code units: stable across runs, threads and Node versions. */
@@ -37,6 +39,12 @@ export class Placer {
         );
       }
       return w;
+    }
+    if (!STRATEGIES.has(placement)) {
+      // Checked before inline mode places everything on thread 0: a bad placement is refused in both modes.
+      throw new InvalidArgumentError(
+        `placement must be 'hash', 'round-robin', 'least-loaded', 'local' or { worker: n }, got ${JSON.stringify(placement)}`,
+      );
     }
     if (n === 0) return 0;
     switch (placement) {

@@ -16,6 +16,11 @@ const SLICE_MS = 2;
 const MIN_SPIN = 256;
 /** A park shorter than this means the work came back quickly: the spin budget grows (see WorkerDriver.run). */
 const SHORT_PARK_MS = 0.2;
+/**
+ * Empty rounds polled through the event loop while handlers await, before the worker parks anyway (a settling
+ * handler, or a message its continuation sends on this thread, kicks it out of the park).
+ */
+const AWAITING_POLL_ROUNDS = 64;
 
 export class WorkerDriver extends Driver {
   /**
@@ -30,6 +35,9 @@ export class WorkerDriver extends Driver {
   get spinBudget(): number {
     return this.#budget;
   }
+
+  /** Empty rounds in a row polled through the event loop while handlers await (see AWAITING_POLL_ROUNDS). */
+  #awaitingRounds = 0;
 
   /** When the current park began (0: not parked since the last run). */
   #parkedAt = 0;
@@ -55,6 +63,7 @@ export class WorkerDriver extends Driver {
     let rounds = 0;
     for (;;) {
       if (rt.pump()) {
+        this.#awaitingRounds = 0;
         if (spins > 0 && this.#budget < this.spinIterations) this.#budget = Math.min(this.spinIterations, this.#budget * 2);
         spins = 0;
         // Async handlers resume in microtasks, which run only once we return to the event loop.
@@ -68,12 +77,15 @@ export class WorkerDriver extends Driver {
       }
       if (spinForever || spins < this.#budget) {
         spins++;
-        if (rt.asyncInFlight > 0 || (spinForever && (spins & 4095) === 0)) {
+        if (rt.asyncInFlight > 0 && !spinForever && ++this.#awaitingRounds > AWAITING_POLL_ROUNDS) {
+          // Handlers await something slow (a timer, I/O): park instead of polling through the event loop, which
+          // cost a whole core for as long as they waited. A settling handler kicks the driver out of its park.
+          this.#awaitingRounds = 0;
+        } else if (rt.asyncInFlight > 0 || (spinForever && (spins & 4095) === 0)) {
           // Spinning here would starve the pending handlers (or timers): poll through the event loop.
           this.schedule();
           return;
-        }
-        continue;
+        } else continue;
       }
       if (this.spinIterations > 0) this.#budget = Math.max(Math.min(MIN_SPIN, this.spinIterations), this.#budget >> 1);
       if (this.park()) {

@@ -31,6 +31,8 @@ export class ActorTable {
   /** Highest spawn counter seen per origin thread, to tell "not spawned yet" from "gone". */
   readonly #spawnSeen: number[] = [];
   readonly #early = new Map<number, EarlyMessage[]>();
+  /** When the first message held for each id arrived (performance.now()). */
+  readonly #earlySince = new Map<number, number>();
 
   constructor(thread: number, threads: number) {
     this.#thread = thread;
@@ -88,21 +90,41 @@ export class ActorTable {
     return true;
   }
 
-  /** An id spawned by another thread whose spawn request has not reached this thread yet. */
-  notSpawnedYet(id: number): boolean {
+  /**
+   * An id spawned by another thread whose spawn request has not reached this thread yet. With `fromThread`, the
+   * thread a message for it came from: a message from the id's own origin thread travels behind the spawn request
+   * (same ring, same outbox, in order), so if the spawn has not arrived, it never will: the id is forged or stale.
+   */
+  notSpawnedYet(id: number, fromThread = -1): boolean {
     const origin = originOf(id);
-    return origin !== this.#thread && origin < this.#spawnSeen.length && counterOf(id) > this.#spawnSeen[origin]!;
+    return origin !== this.#thread && origin !== fromThread && origin < this.#spawnSeen.length && counterOf(id) > this.#spawnSeen[origin]!;
   }
 
-  holdEarly(id: number, m: EarlyMessage): void {
+  holdEarly(id: number, m: EarlyMessage, now = 0): void {
     let list = this.#early.get(id);
-    if (list === undefined) this.#early.set(id, (list = []));
+    if (list === undefined) {
+      this.#early.set(id, (list = []));
+      this.#earlySince.set(id, now);
+    }
     list.push(m);
+  }
+  /** Whether messages are held for actors whose spawn has not arrived. */
+  get holdingEarly(): boolean {
+    return this.#early.size > 0;
+  }
+  /** The ids whose messages have been held since before `before` (their spawn request is not coming). */
+  heldSince(before: number): number[] {
+    const out: number[] = [];
+    for (const [id, since] of this.#earlySince) if (since < before) out.push(id);
+    return out;
   }
   /** The messages held for `id`, in order, and forgets them. */
   takeEarly(id: number): EarlyMessage[] | undefined {
     const list = this.#early.get(id);
-    if (list !== undefined) this.#early.delete(id);
+    if (list !== undefined) {
+      this.#early.delete(id);
+      this.#earlySince.delete(id);
+    }
     return list;
   }
 }

@@ -14,17 +14,27 @@ import type { Journaling } from './journaling.js';
 import type { Outbound } from './outbound.js';
 import type { Turns } from './turns.js';
 
+/**
+ * How long messages are held for an id whose spawn request has not arrived, before they are reported as for an
+ * actor that does not exist (a ref forged, or stale from another system): a real spawn request is at most one
+ * ring (or one outbox) behind them.
+ */
+export const EARLY_HOLD_MS = 30_000;
+
 export class Delivery {
   readonly #actors: ActorTable;
   readonly #turns: Turns;
   readonly #out: Outbound;
   readonly #journal: Journaling;
+  readonly #holdMs: number;
+  #sweep: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(actors: ActorTable, turns: Turns, out: Outbound, journal: Journaling) {
+  constructor(actors: ActorTable, turns: Turns, out: Outbound, journal: Journaling, holdMs = EARLY_HOLD_MS) {
     this.#actors = actors;
     this.#turns = turns;
     this.#out = out;
     this.#journal = journal;
+    this.#holdMs = holdMs;
   }
 
   deliver(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
@@ -35,8 +45,9 @@ export class Delivery {
       this.#turns.schedule(cell);
       return;
     }
-    if (cell === undefined && this.#actors.notSpawnedYet(id)) {
-      this.#actors.holdEarly(id, { entry, msg, senderId, senderThread, corr, slot });
+    if (cell === undefined && this.#actors.notSpawnedYet(id, senderThread)) {
+      this.#actors.holdEarly(id, { entry, msg, senderId, senderThread, corr, slot }, performance.now());
+      this.#armSweep();
       return;
     }
     const name = cell?.ref.name ?? this.#actors.tombstone(id) ?? `#${id}`;
@@ -44,11 +55,39 @@ export class Delivery {
     this.#journal.release(slot);
   }
 
+  /** A timer (not keeping the process alive) that reports what has been held too long. */
+  #armSweep(): void {
+    if (this.#sweep !== undefined) return;
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined;
+      this.expireEarly(performance.now());
+    }, this.#holdMs);
+    this.#sweep.unref();
+  }
+
+  /** Reports, as for an actor that does not exist, what has waited longer than the hold for a spawn. */
+  expireEarly(now: number): void {
+    for (const id of this.#actors.heldSince(now - this.#holdMs + 1)) {
+      for (const m of this.#actors.takeEarly(id) ?? []) {
+        this.undeliverable(m.entry === ENTRY_ASK, `#${id}`, m.msg, m.senderId, m.senderThread, m.corr);
+        this.#journal.release(m.slot);
+      }
+    }
+    if (this.#actors.holdingEarly) this.#armSweep();
+  }
+
   /** The spawn request for `id` was handled (the actor exists now, or failed to start): deliver what waited. */
   releaseEarly(id: number): void {
     const list = this.#actors.takeEarly(id);
     if (list === undefined) return;
     for (const m of list) this.deliver(id, m.entry, m.msg, m.senderId, m.senderThread, m.corr, m.slot);
+  }
+
+  /** A message whose bytes could not be decoded: an 'undecodable' dead letter, and its ask fails with `error`. */
+  undecodable(id: number, isAsk: boolean, note: string, senderId: number, senderThread: number, corr: number, error: Error): void {
+    const name = this.#actors.get(id)?.ref.name ?? this.#actors.tombstone(id) ?? `#${id}`;
+    this.#out.deadLetter('undecodable', name, note, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error);
+    if (isAsk && corr !== 0) this.#out.reply(senderThread, corr, error, true);
   }
 
   /** A message its actor will never handle: a dead letter, and an ask answered with ActorStoppedError. */

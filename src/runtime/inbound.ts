@@ -7,7 +7,7 @@
  * the journal is written in that order.
  */
 import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
-import { deserializeError, type SerializedError } from '../errors.js';
+import { deserializeError, toError, type SerializedError } from '../errors.js';
 import { K_ASK, K_REPLY, K_REPLY_ERROR, K_SYSTEM, K_TELL, type SystemMessage } from '../protocol.js';
 import type { Codec } from '../transport/codec.js';
 import type { ReceivedRecord, RecordSink, Transport } from '../transport/transport.js';
@@ -31,13 +31,17 @@ export class Inbound implements RecordSink {
   readonly #delivery: Delivery;
   readonly #system: SystemMessages;
   readonly #out: Outbound;
+  /** Whether a user message for this actor must stay in its ring for now (intake.ts). */
+  readonly #hold: (targetId: number) => boolean;
 
   constructor(
     thread: number,
     transport: Transport,
     codec: Codec,
     parts: { journal: Journaling; asks: PendingAsks; delivery: Delivery; system: SystemMessages; out: Outbound },
+    hold: (targetId: number) => boolean,
   ) {
+    this.#hold = hold;
     this.#thread = thread;
     this.#transport = transport;
     this.#codec = codec;
@@ -53,18 +57,39 @@ export class Inbound implements RecordSink {
     return this.#transport.drain(this, DRAIN_BATCH);
   }
 
-  /** One record taken from thread `from`'s ring; `position` is the ring position just past it. */
-  onRecord(r: ReceivedRecord, bytes: Buffer, from: number, position: number): void {
+  #undecodable(r: ReceivedRecord, err: unknown): void {
+    const error = toError(err);
+    const note = `(${r.payloadLength} bytes that could not be decoded: ${error.message})`;
+    switch (r.kind) {
+      case K_TELL:
+      case K_ASK:
+        this.#delivery.undecodable(idFrom(r.targetHi, r.targetLo), r.kind === K_ASK, note, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, error);
+        return;
+      case K_REPLY:
+      case K_REPLY_ERROR:
+        this.#asks.reject(r.corr, error);
+        return;
+      default:
+        this.#out.deadLetter('undecodable', '(system)', note, null, error);
+    }
+  }
+
+  /**
+   * One record from thread `from`'s ring; `position` is the ring position just past it. False when it is left in
+   * the ring: a user message for a busy actor whose mailbox is at its limit (backpressure, intake.ts).
+   */
+  onRecord(r: ReceivedRecord, bytes: Buffer, from: number, position: number): boolean {
     const kind = r.kind;
+    if ((kind === K_TELL || kind === K_ASK) && this.#hold(idFrom(r.targetHi, r.targetLo))) return false;
     if (TRACING) mark(STEP.taken);
     let value: unknown;
     try {
       value = this.#codec.decodeShared(bytes, r.payloadStart, r.payloadLength);
     } catch (err) {
-      // Cannot happen with well-formed records; report rather than kill the loop.
-      console.error(`ringmaster: thread ${this.#thread} could not decode a record of kind ${kind}`, err);
+      // Bytes that encoded but do not decode (a Map with object keys): reported, and an ask settles at once.
       this.#journal.consumed(from, position);
-      return;
+      this.#undecodable(r, err);
+      return true;
     }
     let slot = NO_SLOT;
     // Messages for actors, and the system messages that change which actors exist, are journaled before they are
@@ -85,16 +110,17 @@ export class Inbound implements RecordSink {
           r.corr,
           slot,
         );
-        return;
+        return true;
       case K_REPLY:
         if (!this.#asks.resolve(r.corr, value)) this.#out.deadLetter('ask-timed-out', '(reply)', value, null);
-        return;
+        return true;
       case K_REPLY_ERROR:
         this.#asks.reject(r.corr, deserializeError(value as SerializedError));
-        return;
+        return true;
       case K_SYSTEM:
         this.#system.handle(value as SystemMessage, r.senderThread, idFrom(r.targetHi, r.targetLo), r.corr, slot);
-        return;
+        return true;
     }
+    return true;
   }
 }

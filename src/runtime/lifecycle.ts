@@ -15,6 +15,7 @@ import {
   NameTakenError,
   SystemStoppedError,
   UnknownDefinitionError,
+  JournalFullError,
   serializeError,
 } from '../errors.js';
 import { K_SYSTEM, type SystemMessage } from '../protocol.js';
@@ -22,11 +23,11 @@ import { ActorRef, type RefRuntime } from '../ref.js';
 import type { Codec } from '../transport/codec.js';
 import type { ActorTable } from './actors.js';
 import { Cell, RUNNING, type CellHost } from './cell.js';
-import { childName, validateActorName } from './names.js';
+import { childName, validateActorName, validateActorPath } from './names.js';
 import type { Stopping } from './stopping.js';
 import type { Delivery } from './delivery.js';
 import { counterOf, idHi, idLo, makeId, originOf } from './ids.js';
-import { NO_SLOT, type Journaling } from './journaling.js';
+import { NO_SLOT, UNJOURNALED, type Journaling } from './journaling.js';
 import type { Outbound } from './outbound.js';
 import { isThenable, type Turns } from './turns.js';
 
@@ -103,9 +104,10 @@ export class Lifecycle {
     }
     const known = findDefinition(def.name);
     if (known === undefined) throw new UnknownDefinitionError(def.name, knownDefinitions());
+    if (options?.name !== undefined) validateActorName(options.name);
     const short = options?.name ?? `$${parent ? ++parent.childSeq : this.#nextLocal + 1}`;
-    validateActorName(short);
     const name = parent ? `${parent.ref.name}/${short}` : short;
+    validateActorPath(name);
     if (parent?.children.has(short)) throw new NameTakenError(name);
     const placement = options?.placement ?? (parent ? 'local' : this.#defaultPlacement);
     const thread = this.#placer.place(placement!, name, this.#thread);
@@ -121,6 +123,10 @@ export class Lifecycle {
         const p = this.#codec.encode(request, this.#systemLimit);
         const h = { kind: K_SYSTEM, targetHi: idHi(id), targetLo: idLo(id), senderHi: 0, senderLo: 0, senderThread: this.#thread, corr: ackCorr };
         slot = this.#journal.append(h, -1, 0, p.bytes, p.start, p.end);
+        if (slot === UNJOURNALED) {
+          this.#journal.release(slot);
+          throw new JournalFullError(this.#thread, name);
+        }
       }
       this.create(ref, known, args, parent?.ref, (err) => this.#acknowledge(name, err, this.#thread, ackCorr), slot);
     } else {
@@ -139,7 +145,11 @@ export class Lifecycle {
   onSpawnRequest(m: Extract<SystemMessage, { type: 'spawn' }>, fromThread: number, id: number, corr: number, slot: number, recovered?: Error): void {
     if (this.#actors.noteSpawn(id)) this.#journal.setSpawnSeen(originOf(id), counterOf(id));
     const def = findDefinition(m.definition);
-    if (def === undefined) {
+    if (slot === UNJOURNALED) {
+      // Not in the journal: a replacement after a crash could not re-create it. Refused, never silently at risk.
+      this.#acknowledge(m.name, new JournalFullError(this.#thread, m.name), fromThread, corr);
+      this.#journal.release(slot);
+    } else if (def === undefined) {
       this.#acknowledge(m.name, new UnknownDefinitionError(m.definition, knownDefinitions()), fromThread, corr);
       this.#journal.release(slot);
     } else {

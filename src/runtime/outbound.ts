@@ -121,6 +121,9 @@ export class Outbound {
         this.#host.deliver(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, senderId, senderThread, corr, slot);
       }
       done?.();
+      // Sent from outside a pump (an async handler's continuation, the application's code): make sure one comes,
+      // even if this thread's driver is parked.
+      this.#host.kick();
       return 'local';
     }
     const transport = this.#transport;
@@ -286,6 +289,25 @@ export class Outbound {
           if (o.senderThread !== this.#thread) this.reply(o.senderThread, o.corr, err, true);
           else this.#asks.reject(o.corr, err);
         }
+      }
+      o.done?.();
+    }
+  }
+
+  /**
+   * Shutdown is over and the threads are gone: what still waits for ring room will never be sent. Messages become
+   * dead letters with `reason`, and whoever waits on a record (a send) is released.
+   */
+  abandon(reason: DeadLetterReason): void {
+    for (const o of this.takeAll()) {
+      if (o.kind === K_TELL || o.kind === K_ASK) {
+        let msg: unknown;
+        try {
+          msg = this.#codec.decode(o.bytes, 0, o.bytes.length);
+        } catch (err) {
+          msg = `(undecodable: ${(err as Error).message})`;
+        }
+        this.deadLetter(reason, `#${idFrom(o.targetHi, o.targetLo)}`, msg, null);
       }
       o.done?.();
     }

@@ -23,6 +23,7 @@ import type { ActorDefinition, SpawnOptions } from '../actor.js';
 import type { ResolvedConfig } from '../config.js';
 import type { DriverLink, Pumpable } from '../dispatch/pumpable.js';
 import { Placer } from '../dispatch/placement.js';
+import { toError } from '../errors.js';
 import { ENTRY_TELL } from '../dispatch/mailbox.js';
 import { ActorRef, type AskOptions, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
@@ -38,6 +39,7 @@ import { RUNNING, type Cell, type CellHost } from './cell.js';
 import { DeadThreads } from './dead-threads.js';
 import { Delivery } from './delivery.js';
 import { Inbound } from './inbound.js';
+import { holdInRing, mailboxFull } from './intake.js';
 import { Journaling, UNJOURNALED, NO_SLOT } from './journaling.js';
 import { Lifecycle } from './lifecycle.js';
 import { Outbound, type MainHooks, type Outgoing } from './outbound.js';
@@ -112,6 +114,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     ));
     this.#sending = new Sending(thread, config, codec, { out, asks, journal: j }, {
       isClosed: () => this.closed,
+      localFull: (id) => mailboxFull(actors.get(id)),
       askedAcross: (to) => (this.#driver?.afterAsk ? this.#driver.afterAsk(to) : this.kick()),
       kick,
     });
@@ -182,7 +185,12 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     }));
     const dead = (this.#dead = new DeadThreads(codec, { actors, asks, out, watch, stopping }));
     this.#system = new SystemMessages({ actors, lifecycle, stopping, sup, watch, out, journal: j }, { threadDead: (t, cause) => dead.markDead(t, cause) });
-    this.#inbound = transport === undefined ? undefined : new Inbound(thread, transport, codec, { journal: j, asks, delivery, system: this.#system, out });
+    this.#inbound =
+      transport === undefined
+        ? undefined
+        : new Inbound(thread, transport, codec, { journal: j, asks, delivery, system: this.#system, out }, (id) =>
+            holdInRing(actors.get(id), asks.size, out.outboxed),
+          );
   }
 
   // ------------------------------------------------------------------ the driver's view (Pumpable)
@@ -267,8 +275,16 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       else this.#out.deadLetter('no-asker', cell.ref.name, value, cell.ref.name);
       return;
     }
+    try {
+      this.#out.reply(cell.curSenderThread, cell.curCorr, value, false);
+    } catch (err) {
+      // A reply that cannot be sent (unencodable, over maxMessageBytes) still settles the ask, with that error,
+      // and the handler sees it at the call.
+      cell.curReplied = true;
+      this.#out.reply(cell.curSenderThread, cell.curCorr, toError(err), true);
+      throw err;
+    }
     cell.curReplied = true;
-    this.#out.reply(cell.curSenderThread, cell.curCorr, value, false);
   }
   watch(cell: Cell, ref: ActorRef): void {
     this.#watch.watch(cell, ref);
@@ -324,6 +340,10 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   /** Records still waiting for ring room (shutdown settles what waits on them). */
   takeOutboxes(): Outgoing[] {
     return this.#out.takeAll();
+  }
+  /** After shutdown: what still waits for ring room becomes dead letters with `reason`. */
+  abandonOutboxes(reason: 'system-shutdown'): void {
+    this.#out.abandon(reason);
   }
   /** Refs of every actor this thread hosts without a parent (top-level actors). */
   topLevel(): ActorRef[] {

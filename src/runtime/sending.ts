@@ -2,7 +2,7 @@
  * tell, send and ask, from the application's code or from an actor: the checks and policies in front of routing
  * (runtime/outbound.ts). A message is encoded exactly once, here; bad input throws before anything is sent.
  *
- * - tell: a full ring follows the `overflow` policy ('backpressure': false, 'drop': a dead letter and false,
+ * - tell: a full ring, or a mailbox on this thread at its limit (intake.ts), follows the `overflow` policy ('backpressure': false, 'drop': a dead letter and false,
  *   'fail': MailboxFullError). Returns true when the message was accepted.
  * - send: waits in this thread's outbox for room; never refused for room.
  * - ask: like send, plus a pending ask that settles with the reply or a typed error.
@@ -10,7 +10,7 @@
  *
  * Contract: one Sending per Runtime, used only by its thread.
  */
-import type { OverflowPolicy } from '../config.js';
+import { MAX_TIMER_MS, type OverflowPolicy } from '../config.js';
 import type { AskPath } from '../dispatch/pumpable.js';
 import { AskAbortedError, InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
 import { K_ASK, K_TELL } from '../protocol.js';
@@ -25,6 +25,8 @@ import type { Outbound } from './outbound.js';
 export interface SendingHost {
   /** After shutdown began: the API refuses messages from outside the actors. */
   isClosed(): boolean;
+  /** Whether actor `id` of this thread has a mailbox at its limit (a tell to it meets the overflow policy). */
+  localFull(id: number): boolean;
   /** An ask from outside any actor went to another thread, by `to` (see DriverLink.afterAsk). */
   askedAcross(to: AskPath): void;
   kick(): void;
@@ -65,7 +67,8 @@ export class Sending {
     }
     if (from !== undefined) this.#out.announce(from, ref.thread);
     const payload = this.#codec.encode(message);
-    if (this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
+    const full = ref.thread === this.#thread && this.#host.localFull(ref.id);
+    if (!full && this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
     switch (this.#overflow) {
       case 'backpressure':
         return false;
@@ -96,9 +99,11 @@ export class Sending {
     try {
       const timeoutMs = options?.timeoutMs;
       const signal = options?.signal;
-      const t = timeoutMs ?? this.#askTimeoutMs;
-      if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
-        throw new InvalidArgumentError(`ask timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}`);
+      const t = timeoutMs === undefined ? this.#askTimeoutMs : timeoutMs;
+      if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > MAX_TIMER_MS) {
+        throw new InvalidArgumentError(
+          `ask timeoutMs must be a number of milliseconds > 0 and at most ${MAX_TIMER_MS} (2^31 - 1), got ${String(timeoutMs)}; leave it out for askTimeoutMs`,
+        );
       }
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new InvalidArgumentError(`ask signal must be an AbortSignal, got ${typeof signal}`);
@@ -113,7 +118,14 @@ export class Sending {
       const { corr, promise } = this.#asks.create(ref.name, t, ref.thread);
       if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
       this.#journal.lastCorr = corr;
-      const posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
+      let posted;
+      try {
+        posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
+      } catch (err) {
+        // Refused on the way (a local delivery that cannot decode it): the ask settles now, with that error.
+        this.#asks.reject(corr, err as Error);
+        return promise;
+      }
       if (from === undefined && ref.thread !== this.#thread) {
         this.#host.askedAcross(posted === 'sent' ? 'awake' : posted === 'woke' ? 'woken' : 'other');
       } else {

@@ -14,7 +14,7 @@
  * already consumed. A stop while a restart is pending wins (the restart is abandoned).
  */
 import type { ActorBehavior, Handled } from '../actor.js';
-import { serializeError } from '../errors.js';
+import { serializeError, toError } from '../errors.js';
 import type { SystemMessage } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
 import { RestartTracker } from '../supervision/restarts.js';
@@ -92,7 +92,7 @@ export class Supervision {
 
   /** A handler of `cell` threw `error` while handling `message` (undefined for an escalation). */
   onFailure(cell: Cell, error: unknown, message: unknown): void {
-    const err = error instanceof Error ? error : new Error(String(error), { cause: error });
+    const err = toError(error);
     if (cell.status !== RUNNING) {
       // Failing while stopping (an async handler that rejected late): the stop goes on.
       this.#reportFailed(cell.ref, err, 'stop');
@@ -237,7 +237,7 @@ export class Supervision {
     s.restartError = undefined;
     const b = cell.def.behavior as AnyBehavior;
     const giveUp = (err: unknown): void => {
-      this.#reportFailed(cell.ref, err instanceof Error ? err : new Error(String(err)), 'stop');
+      this.#reportFailed(cell.ref, toError(err), 'stop');
       this.#host.stopCell(cell);
     };
     this.#host.reincarnate(cell);

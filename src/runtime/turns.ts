@@ -16,6 +16,7 @@ import type { Journaling } from './journaling.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 import { RECEIVE_TIMEOUT } from './receive-timeout.js';
 import type { TimerEntry } from './timers.js';
+import { isDiscardedTerminated } from './watch.js';
 
 /** What turns need from the rest of their runtime. */
 export interface TurnsHost {
@@ -93,6 +94,10 @@ export class Turns {
       cell.curSlot = slot;
       mb.shift();
       this.backlog--;
+      if (cell.curSenderId === 0 && isDiscardedTerminated(msg)) {
+        this.#journal.release(slot); // unwatched after it was queued (watch.ts)
+        continue;
+      }
       if (kind >= ENTRY_POISON) {
         if (kind === ENTRY_POISON) {
           this.#journal.release(slot);
@@ -163,16 +168,12 @@ export class Turns {
   track(cell: Cell, p: PromiseLike<unknown>, done: (err: unknown, failed: boolean) => void): void {
     cell.busy = true;
     this.#asyncInFlight++;
-    const settle = (err: unknown, failed: boolean): void => {
+    this.#once(p, (err, failed) => {
       this.#asyncInFlight--;
       cell.busy = false;
       done(err, failed);
       this.afterHandler(cell);
-    };
-    p.then(
-      () => settle(undefined, false),
-      (err: unknown) => settle(err, true),
-    );
+    });
   }
 
   /**
@@ -181,18 +182,32 @@ export class Turns {
    */
   await(p: PromiseLike<unknown>, done: (err: unknown, failed: boolean) => void): void {
     this.#asyncInFlight++;
-    p.then(
-      () => {
-        this.#asyncInFlight--;
-        done(undefined, false);
-        this.#host.kick();
-      },
-      (err: unknown) => {
-        this.#asyncInFlight--;
-        done(err, true);
-        this.#host.kick();
-      },
-    );
+    this.#once(p, (err, failed) => {
+      this.#asyncInFlight--;
+      done(err, failed);
+      this.#host.kick();
+    });
+  }
+
+  /**
+   * Calls `settle` exactly once for `p`: a handler may return any thenable, and one whose `then` calls back twice
+   * (or both callbacks) would otherwise count a settled handler twice, and one whose `then` throws never.
+   */
+  #once(p: PromiseLike<unknown>, settle: (err: unknown, failed: boolean) => void): void {
+    let settled = false;
+    const once = (err: unknown, failed: boolean): void => {
+      if (settled) return;
+      settled = true;
+      settle(err, failed);
+    };
+    try {
+      p.then(
+        () => once(undefined, false),
+        (err: unknown) => once(err, true),
+      );
+    } catch (err) {
+      once(err, true);
+    }
   }
 
   /** What follows a settled handler: a restart waiting for it, the end of a stop, or the actor's next turn. */

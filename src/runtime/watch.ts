@@ -24,7 +24,18 @@ export interface WatchHost {
   deliver(cell: Cell, message: Terminated): void;
 }
 
+/**
+ * Terminated messages delivered to a mailbox whose watcher unwatched before handling them: skipped when their turn
+ * comes (Akka: after unwatch, no Terminated for that actor is received, even one already queued).
+ */
+const discarded = new WeakSet<object>();
+export function isDiscardedTerminated(msg: unknown): boolean {
+  return typeof msg === 'object' && msg !== null && discarded.has(msg);
+}
+
 export class DeathWatch {
+  /** Per watcher: the Terminated messages queued in its mailbox and not handled yet, by watched id. */
+  readonly #queued = new WeakMap<Cell, Map<number, object>>();
   readonly #host: WatchHost;
   /** Per watched actor: its watchers by id. */
   readonly #watchers = new WeakMap<Cell, Map<number, ActorRef>>();
@@ -48,6 +59,11 @@ export class DeathWatch {
   }
 
   unwatch(watcher: Cell, target: ActorRef): void {
+    const queued = this.#queued.get(watcher)?.get(target.id);
+    if (queued !== undefined) {
+      discarded.add(queued);
+      this.#queued.get(watcher)!.delete(target.id);
+    }
     if (this.#watching.get(watcher)?.delete(target.id) === true) {
       this.#host.sendSystem(target.thread, target, { type: 'unwatch', watcher: watcher.ref });
     }
@@ -88,7 +104,11 @@ export class DeathWatch {
     const cell = this.#host.cell(watcherId);
     if (cell === undefined || cell.status !== RUNNING) return;
     if (this.#watching.get(cell)?.delete(actor.id) !== true) return; // unwatched meanwhile
-    this.#host.deliver(cell, { type: TERMINATED, actor });
+    const message: Terminated = { type: TERMINATED, actor };
+    let queued = this.#queued.get(cell);
+    if (queued === undefined) this.#queued.set(cell, (queued = new Map()));
+    queued.set(actor.id, message);
+    this.#host.deliver(cell, message);
   }
 
   /** The spawn request of `id` arrived (or failed): answer the watch requests that waited for it. */

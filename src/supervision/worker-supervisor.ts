@@ -30,6 +30,8 @@ export interface WorkerSupervisorHooks {
 
 /** Silence allowed to a parked worker: it wakes (and beats) at least once per second. */
 const PARKED_STALL_MS = 2500;
+/** How long shutdown waits for a worker to end its loop when asked, before terminating it. */
+const EXIT_GRACE_MS = 1000;
 
 type SlotState = 'booting' | 'up' | 'waiting' | 'dead';
 
@@ -110,9 +112,16 @@ export class WorkerSupervisor {
     return this.#slots[thread - 1]?.state === 'up';
   }
 
+  /** The stats of every running worker that answers; one that dies before answering is left out (comlink never rejects). */
   async stats(): Promise<WorkerStats[]> {
     const up = this.#slots.filter((s) => s.state === 'up' && s.handle !== undefined);
-    return Promise.all(up.map((s) => s.handle!.control.stats()));
+    const answers = await Promise.all(
+      up.map((s) => {
+        const h = s.handle!;
+        return Promise.race([h.control.stats().catch(() => undefined), h.exited.then(() => undefined)]);
+      }),
+    );
+    return answers.filter((a): a is WorkerStats => a !== undefined);
   }
 
   /** Shutdown: no more restarts; asks every running worker to finish its loop, then terminates them all. */
@@ -121,12 +130,18 @@ export class WorkerSupervisor {
     clearInterval(this.#watchdog);
     for (const s of this.#slots) clearTimeout(s.timer);
     // A comlink call to a dead worker never settles: race each exit call with the worker's own exit.
-    await Promise.all(
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(
       this.#slots.map((s) => {
         const h = s.handle;
         return s.state === 'up' && h ? Promise.race([h.control.exit().catch(() => {}), h.exited]) : undefined;
       }),
-    );
+    ).then(() => clearTimeout(grace), () => clearTimeout(grace)),
+      // A worker stuck in a synchronous loop never answers: terminate it after a grace period (terminate stops
+      // even a spinning worker).
+      new Promise<void>((resolve) => (grace = setTimeout(resolve, EXIT_GRACE_MS))),
+    ]);
     await this.terminateAll();
   }
 

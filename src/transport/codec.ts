@@ -71,6 +71,18 @@ const rejectFunction = (fn: unknown): never => {
   throw new MessageEncodeError(`it contains a function${name}`);
 };
 
+/**
+ * What msgpackr throws for bytes it cannot turn back into a value, as a MessageEncodeError. The one known way a
+ * message encodes but does not decode: a Map with keys that are not strings or numbers (msgpack maps arrive as
+ * plain objects, whose keys are strings).
+ */
+function undecodable(err: unknown): MessageEncodeError {
+  if (err instanceof MessageEncodeError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  const hint = /property type/i.test(msg) ? 'it contains a Map with a key that is not a string or a number (a Map arrives as a plain object); use string keys or an array of pairs' : `it could not be decoded (${msg})`;
+  return new MessageEncodeError(hint, err);
+}
+
 export class Codec {
   readonly #packr: Packr;
   readonly #maxBytes: number;
@@ -147,6 +159,8 @@ export class Codec {
     decodingOwner = this.#owner;
     try {
       return this.#packr.unpack(source, w);
+    } catch (err) {
+      throw undecodable(err);
     } finally {
       decodingOwner = outer;
     }

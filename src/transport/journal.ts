@@ -14,6 +14,7 @@
  * bytes are capped at a quarter of the capacity, which keeps room for that copy and makes it cheap (each compaction
  * copies at most a quarter while at least half the capacity of appends separates two compactions).
  */
+import { CorruptMemoryError } from '../errors.js';
 import {
   JOURNAL_HEADER_BYTES,
   JOURNAL_RECORD_HEADER_BYTES,
@@ -261,8 +262,11 @@ export function recoverJournal(sab: SharedArrayBuffer, threads: number): Recover
   const seen = new Set<number>();
   const tail = i32[J_TAIL]!;
   let p = i32[J_HEAD]!;
+  const corrupt = (detail: string): CorruptMemoryError => new CorruptMemoryError('a worker journal', detail);
+  if (((tail - p) | 0) < 0 || ((tail - p) | 0) > capacity) throw corrupt(`head ${p} and tail ${tail} are ${(tail - p) | 0} bytes apart`);
   while (p !== tail) {
     p = skipPad(i32, JOURNAL_HEADER_BYTES, capacity, p);
+    if (((tail - p) | 0) <= 0) throw corrupt(`a pad at ${p} jumps past the tail ${tail}`);
     const w = (JOURNAL_HEADER_BYTES + (p & mask)) >> 2;
     // A record journaled just before the consumed position was stored still counts as consumed.
     const src = i32[w + JR_SRC_THREAD]!;
@@ -271,6 +275,8 @@ export function recoverJournal(sab: SharedArrayBuffer, threads: number): Recover
     const slot = i32[w + JR_SLOT]!;
     const state = i32[w + JR_STATE]!;
     const length = i32[w + REC_LENGTH]!;
+    const size = length < 0 || length > capacity ? -1 : journalRecordBytes(length);
+    if (size < 0 || size > ((tail - p) | 0) || (p & mask) + size > capacity) throw corrupt(`record of length ${length} at ${p}`);
     if (state !== JS_DONE && !seen.has(slot)) {
       seen.add(slot);
       const header = recordHeader();

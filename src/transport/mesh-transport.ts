@@ -43,7 +43,10 @@ export class MeshTransport implements Transport {
       const from = readerFrom[i]!;
       let n = 0;
       while (n < max && reader.next()) {
-        sink.onRecord(reader.record, reader.bytes, from, reader.end);
+        if (!sink.onRecord(reader.record, reader.bytes, from, reader.end)) {
+          reader.unread();
+          break;
+        }
         n++;
       }
       if (n > 0) {

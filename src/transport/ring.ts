@@ -12,6 +12,7 @@
  * (header words, payload, PAD) is record.ts's, shared with the journal.
  */
 import { RECORD_HEADER_BYTES, RING_HEAD, RING_HEADER_BYTES, RING_TAIL, maxRecordPayload, recordBytes } from './layout.js';
+import { CorruptMemoryError } from '../errors.js';
 import { placeRecord, readRecord, recordHeader, skipPad, spaceNeeded, writeRecord, type RecordHeader } from './record.js';
 
 /** The record a RingReader is at: its header, and where its payload lies. Reused: never hold on to it. */
@@ -114,15 +115,30 @@ export class RingReader {
         return false;
       }
     }
+    const available = (this.#tail - head) | 0;
     head = skipPad(this.#i32, RING_HEADER_BYTES, this.capacity, head);
     const at = RING_HEADER_BYTES + (head & this.#mask);
     const r = this.record;
     const length = readRecord(this.#i32, at >> 2, r);
+    // Every read is bounded by what the producer published: a corrupt length or tail is an error, never a read
+    // past the tail (nor a loop over garbage).
+    const left = (this.#tail - head) | 0;
+    if (available > this.capacity || left <= 0 || length < 0 || length > this.capacity || recordBytes(length) > left || (head & this.#mask) + recordBytes(length) > this.capacity) {
+      throw new CorruptMemoryError('a ring', `record of length ${length} at position ${head}, ${available} bytes published`);
+    }
     r.payloadStart = at + RECORD_HEADER_BYTES;
     r.payloadLength = length;
     this.#head = head;
     this.#pending = recordBytes(length);
     return true;
+  }
+
+  /**
+   * Leaves the record `record` describes in the ring: the next `next()` describes it again, and `release` does
+   * not free it (a consumer that cannot take it yet: backpressure).
+   */
+  unread(): void {
+    this.#pending = 0;
   }
 
   /** The ring position just past the record `record` describes (what `release` would publish). */

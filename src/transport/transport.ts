@@ -19,9 +19,13 @@ export type ReceivedRecord = RecordView;
 /** What became of an offered record: written (and whether its receiver had to be woken), or refused for room. */
 export type Offered = 'sent' | 'woke' | 'full';
 
-/** Where a transport hands the records it takes; `position` is the source's position just past the record. */
+/**
+ * Where a transport hands the records it takes; `position` is the source's position just past the record. A sink
+ * that answers `false` did not take the record: it stays at the head of its source, which is not drained further
+ * in this call (the receiver cannot take it yet, and the sender meets a full ring: backpressure).
+ */
 export interface RecordSink {
-  onRecord(record: ReceivedRecord, bytes: Buffer, from: number, position: number): void;
+  onRecord(record: ReceivedRecord, bytes: Buffer, from: number, position: number): boolean;
 }
 
 export interface Transport {

@@ -151,4 +151,47 @@ describe('Turns', () => {
     w.turns.runReady();
     expect(w.log).toEqual(['1']);
   });
+
+  describe('handlers that return a misbehaving thenable', () => {
+    /** A thenable that calls `then`'s callbacks as `misbehave` says, synchronously. */
+    const thenable = (misbehave: (ok: (v?: unknown) => void, fail: (e: unknown) => void) => void) => ({
+      then(ok: (v?: unknown) => void, fail: (e: unknown) => void) {
+        misbehave(ok, fail);
+      },
+    });
+
+    it.each([
+      ['that fulfils twice', (ok: (v?: unknown) => void) => (ok(1), ok(2))],
+      ['that fulfils and then rejects', (ok: (v?: unknown) => void, fail: (e: unknown) => void) => (ok(1), fail(new Error('late')))],
+      ['that rejects twice', (_ok: unknown, fail: (e: unknown) => void) => (fail(new Error('a')), fail(new Error('b')))],
+    ])('counts a thenable %s as one settled handler, and the actor takes its next message once', (_, misbehave) => {
+      const w = world(10);
+      const a = w.actor('a', (_s, m) => {
+        w.log.push(String(m));
+        return m === 1 ? thenable(misbehave as never) : undefined;
+      });
+      w.tell(a, 1);
+      w.tell(a, 2);
+      w.turns.runReady();
+      w.turns.runReady();
+      expect(w.turns.asyncInFlight).toBe(0);
+      expect(a.busy).toBe(false);
+      expect(w.log).toEqual(['1', '2']);
+      expect(w.failures.length).toBeLessThanOrEqual(1);
+    });
+
+    it('treats a thenable whose then throws as a failed handler, leaving the actor not busy', () => {
+      const w = world(10);
+      const a = w.actor('a', () => ({
+        then() {
+          throw new Error('then threw');
+        },
+      }));
+      w.tell(a, 1);
+      w.turns.runReady();
+      expect(w.turns.asyncInFlight).toBe(0);
+      expect(a.busy).toBe(false);
+      expect(w.failures.map((f) => (f.err as Error).message)).toEqual(['then threw']);
+    });
+  });
 });

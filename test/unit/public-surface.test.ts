@@ -28,6 +28,8 @@ const ERROR_CLASSES = [
   'BehaviorStackOverflowError',
   'StashOverflowError',
   'MessageDiscardedError',
+  'CorruptMemoryError',
+  'JournalFullError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
