@@ -40,14 +40,7 @@ export class Mailbox {
   /** `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED. */
   push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
-    const i = (this.#head + this.#size) & this.#mask;
-    this.#msgs[i] = msg;
-    this.#kinds[i] = kind;
-    this.#corr[i] = corr;
-    this.#senderThread[i] = senderThread;
-    this.#senderId[i] = senderId;
-    this.#slot[i] = slot;
-    this.#size++;
+    this.#put((this.#head + this.#size) & this.#mask, kind, msg, senderId, senderThread, corr, slot);
   }
 
   // Fields of the head entry: read them, then shift().
@@ -73,7 +66,10 @@ export class Mailbox {
   /** Puts an entry before the head: an unstashed message goes first (Akka's prepend). */
   unshift(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
-    const i = (this.#head = (this.#head - 1) & this.#mask);
+    this.#put((this.#head = (this.#head - 1) & this.#mask), kind, msg, senderId, senderThread, corr, slot);
+  }
+
+  #put(i: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     this.#msgs[i] = msg;
     this.#kinds[i] = kind;
     this.#corr[i] = corr;

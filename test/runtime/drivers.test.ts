@@ -76,13 +76,19 @@ describe('WorkerDriver', () => {
   });
 });
 
+/** A main-thread driver over a fake runtime, parked with nothing to do. */
+async function parkedMain(): Promise<{ rt: FakeRuntime; d: MainDriver }> {
+  const rt = new FakeRuntime();
+  const d = new MainDriver(rt, 'hybrid', 1000);
+  drivers.push(d);
+  d.kick();
+  await until(() => Atomics.load(rt.control, CTL_PARKED) === 1, 'the main thread parked');
+  return { rt, d };
+}
+
 describe('MainDriver', () => {
   it('stays parked after an ask that had to wake its target, and pumps once the reply rings it', async () => {
-    const rt = new FakeRuntime();
-    const d = new MainDriver(rt, 'hybrid', 1000);
-    drivers.push(d);
-    d.kick();
-    await until(() => Atomics.load(rt.control, CTL_PARKED) === 1, 'the main thread parked');
+    const { rt, d } = await parkedMain();
     const before = rt.pumps;
     rt.pendingAsks = 1;
     d.afterAsk('woken');
@@ -98,11 +104,7 @@ describe('MainDriver', () => {
   });
 
   it('leaves its park and polls after an ask that reached a thread already awake', async () => {
-    const rt = new FakeRuntime();
-    const d = new MainDriver(rt, 'hybrid', 1000);
-    drivers.push(d);
-    d.kick();
-    await until(() => Atomics.load(rt.control, CTL_PARKED) === 1, 'the main thread parked');
+    const { rt, d } = await parkedMain();
     const before = rt.pumps;
     rt.pendingAsks = 1;
     d.afterAsk('awake');
