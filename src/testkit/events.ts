@@ -12,7 +12,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventOf, EventStream, SystemEvent, SystemEventType } from '../events.js';
 import { describeError, expectationFailed, matchesPattern, show, type ExpectOptions } from './format.js';
-import { checkMs, deadline, effectiveTimeout } from './timing.js';
+import { Waiter, checkMs, deadline, effectiveTimeout } from './timing.js';
 
 /** How an actor failure's error is matched: its message contains the string, the RegExp matches `Name: message`, or a predicate. */
 export type ErrorMatcher = string | RegExp | ((error: Error) => boolean);
@@ -66,28 +66,21 @@ export async function expectEvents<T>(
     return { spec, count, seen: [], others: [] };
   });
   const timeoutMs = effectiveTimeout(options?.timeoutMs, defaults.timeoutMs);
-  let wake: (() => void) | undefined;
+  const waiter = new Waiter();
   const unsubscribe = events.subscribe((e) => {
     for (const t of tallies) {
       if (e.type !== t.spec.type) continue;
       if (accepts(t.spec, e)) t.seen.push(e);
       else if (t.others.length < 20) t.others.push(e);
     }
-    wake?.();
+    waiter.notify();
   });
   const start = performance.now();
   try {
     const value = await block();
     const end = start + timeoutMs;
     // Wait until every count is reached (or exceeded: that fails below without waiting longer).
-    while (tallies.some((t) => t.count > 0 && t.seen.length < t.count)) {
-      const left = end - performance.now();
-      if (left <= 0) break;
-      const limit = deadline(left);
-      await Promise.race([limit.promise, new Promise<void>((resolve) => (wake = resolve))]);
-      limit.cancel();
-      wake = undefined;
-    }
+    await waiter.until(() => !tallies.some((t) => t.count > 0 && t.seen.length < t.count), end);
     if (tallies.some((t) => t.count === 0)) {
       const quiet = deadline(checkMs('noMsgMs', defaults.noMsgMs, true));
       await quiet.promise;

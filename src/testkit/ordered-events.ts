@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { EventStream, SystemEvent } from '../events.js';
 import { accepts, describeEvent, showEvent, type EventExpectation } from './events.js';
 import { expectationFailed, show, type ExpectOptions } from './format.js';
-import { deadline, effectiveTimeout } from './timing.js';
+import { Waiter, effectiveTimeout } from './timing.js';
 
 export async function expectEventsInOrder<T>(
   events: EventStream,
@@ -35,7 +35,7 @@ export async function expectEventsInOrder<T>(
   const timeoutMs = effectiveTimeout(options?.timeoutMs, defaults.timeoutMs);
   const met: SystemEvent[] = [];
   let outOfOrder: { event: SystemEvent; index: number } | undefined;
-  let wake: (() => void) | undefined;
+  const waiter = new Waiter();
   const unsubscribe = events.subscribe((e) => {
     if (outOfOrder !== undefined || met.length === expected.length) return;
     if (accepts(expected[met.length]!, e)) met.push(e);
@@ -47,20 +47,13 @@ export async function expectEventsInOrder<T>(
         }
       }
     }
-    wake?.();
+    waiter.notify();
   });
   const start = performance.now();
   try {
     const value = await block();
     const end = start + timeoutMs;
-    while (outOfOrder === undefined && met.length < expected.length) {
-      const left = end - performance.now();
-      if (left <= 0) break;
-      const limit = deadline(left);
-      await Promise.race([limit.promise, new Promise<void>((resolve) => (wake = resolve))]);
-      limit.cancel();
-      wake = undefined;
-    }
+    await waiter.until(() => outOfOrder !== undefined || met.length >= expected.length, end);
     if (outOfOrder !== undefined || met.length < expected.length) {
       const next = met.length;
       throw expectationFailed({

@@ -218,3 +218,26 @@ async function settleBy<T>(assertion: () => T | Promise<T>, end: number, attempt
     }),
   );
 }
+
+/**
+ * Waits for a condition that event subscribers make true: `until(done, end)` resolves once `done()` holds, checked
+ * again each time a subscriber calls `notify()`, or once `end` (performance.now()) has passed. No polling.
+ */
+export class Waiter {
+  #wake: (() => void) | undefined;
+
+  notify(): void {
+    this.#wake?.();
+  }
+
+  async until(done: () => boolean, end: number): Promise<void> {
+    while (!done()) {
+      const left = end - performance.now();
+      if (left <= 0) return;
+      const limit = deadline(left);
+      await Promise.race([limit.promise, new Promise<void>((resolve) => (this.#wake = resolve))]);
+      limit.cancel();
+      this.#wake = undefined;
+    }
+  }
+}
