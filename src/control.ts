@@ -41,6 +41,12 @@ export interface WorkerStats {
   parks: number;
   /** Empty polling rounds the worker allows itself before parking now (adaptive, at most spinIterations). */
   spinBudget: number;
+  /**
+   * Spins the spin gate stopped or refused (src/dispatch/spin-gate.ts), by reason: more of the system's threads
+   * wanting a CPU than the machine has (`crowded`), a thread of the system preempted lately (`contended`), this
+   * worker's own spin preempted (`preempted`). All 0 with `waitStrategy: 'spin'` or `'park'`.
+   */
+  spinStops: { crowded: number; contended: number; preempted: number };
 }
 
 /** What a worker exposes to the main thread. */

@@ -48,6 +48,7 @@ exposeControl(
       asyncInFlight: rt?.asyncInFlight ?? 0,
       parks: driver?.parks ?? 0,
       spinBudget: driver?.spinBudget ?? 0,
+      spinStops: driver?.spinStops ?? { crowded: 0, contended: 0, preempted: 0 },
     }),
     exit: () => {
       driver?.stop();

@@ -15,11 +15,7 @@ export const piscinaServiceBaseline: Scenario = {
 
   async run(options: ScenarioOptions): Promise<ScenarioResult> {
     const threads = options.engine.workers ?? DEFAULT_BENCH_WORKERS;
-    const pool = new Piscina({
-      filename: baselineWorker('piscina-service.mjs').href,
-      minThreads: threads,
-      maxThreads: threads,
-    });
+    const pool = hashPool(threads);
     try {
       return await measureService(
         options,
@@ -27,11 +23,19 @@ export const piscinaServiceBaseline: Scenario = {
         threads,
         'pool.run(hash task)',
         (seed) => pool.run({ rounds: WORK_ROUNDS, seed }),
-        { atomics: pool.options.atomics ?? 'sync' },
-        setReferenceSaturation,
+        { config: { atomics: pool.options.atomics ?? 'sync' }, onSaturation: setReferenceSaturation },
       );
     } finally {
       await pool.destroy();
     }
   },
 };
+
+/** piscina with `threads` threads running the service's request (`bench/lib/cpu-work.mjs`); also used by `contended`. */
+export function hashPool(threads: number): Piscina {
+  return new Piscina({
+    filename: baselineWorker('piscina-service.mjs').href,
+    minThreads: threads,
+    maxThreads: threads,
+  });
+}

@@ -7,6 +7,8 @@
  * The worker counts one-way messages and acknowledges each round once it has them all, so the
  * figure is what the receiver got, not what the sender queued.
  */
+import type { Worker } from 'node:worker_threads';
+import type { LatencySummary } from '../lib/histogram.js';
 import { measureThroughput, sampleLatencyAsync } from '../lib/measure.js';
 import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { ReplySlot, WorkerGroup } from '../lib/workers.js';
@@ -18,6 +20,29 @@ const BATCH_SIZE = 256;
 /** Messages per throughput round: a few tens of milliseconds of sending, so the backlog stays bounded. */
 const SINGLES_PER_ROUND = 10_000;
 const BATCHES_PER_ROUND = 100;
+
+/** One round trip: `{type:'get'}` to `worker`, resolved by its reply (what the `'message'` listener settles). */
+const roundTrip =
+  (worker: Worker, replies: ReplySlot<unknown>) =>
+  (): Promise<unknown> => {
+    const reply = replies.wait();
+    worker.postMessage(GET);
+    return reply;
+  };
+
+/** The round trip alone, on a worker of its own: also measured by the `contended` scenario. */
+export async function postMessageRoundTrip(options: ScenarioOptions): Promise<LatencySummary> {
+  const group = new WorkerGroup();
+  try {
+    const worker = group.spawn(baselineWorker('post-message.mjs'));
+    const replies = new ReplySlot<unknown>();
+    worker.on('message', (message: unknown) => replies.settle(message));
+    group.onFailure((error) => replies.fail(error));
+    return await sampleLatencyAsync(options, roundTrip(worker, replies));
+  } finally {
+    await group.terminate();
+  }
+}
 
 export const postMessageBaseline: Scenario = {
   name: 'post-message',
@@ -34,11 +59,7 @@ export const postMessageBaseline: Scenario = {
       const measurements: Measurement[] = [];
 
       options.progress('round trip');
-      const latency = await sampleLatencyAsync(options, () => {
-        const reply = replies.wait();
-        worker.postMessage(GET);
-        return reply;
-      });
+      const latency = await sampleLatencyAsync(options, roundTrip(worker, replies));
       measurements.push({
         kind: 'latency',
         what: "round trip {type:'get'} -> number",

@@ -37,12 +37,15 @@ export async function runScenario(
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const base = (wallMs: number) => ({
-    name: scenario.name,
-    description: scenario.description,
-    wallMs,
-    otherCpu: otherCpuSince(cpuAtStart),
-  });
+  const base = (wallMs: number, imposedCpu = 0) => {
+    const other = otherCpuSince(cpuAtStart);
+    return {
+      name: scenario.name,
+      description: scenario.description,
+      wallMs,
+      otherCpu: other === null ? null : Math.max(0, other - imposedCpu),
+    };
+  };
   try {
     const result: ScenarioResult | 'timeout' = await Promise.race([
       scenario.run({
@@ -62,7 +65,7 @@ export async function runScenario(
     }
     if (result.leftRunning !== undefined) progress(`LEFT THREADS RUNNING: ${result.leftRunning}`);
     progress(`done in ${(wallMs / 1000).toFixed(1)} s`);
-    return { outcome: { ...base(wallMs), status: 'ok', result }, leftRunning: result.leftRunning !== undefined };
+    return { outcome: { ...base(wallMs, result.imposedCpu), status: 'ok', result }, leftRunning: result.leftRunning !== undefined };
   } catch (error) {
     const wallMs = performance.now() - started;
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

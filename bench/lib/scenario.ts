@@ -115,6 +115,12 @@ export interface ScenarioResult {
    * later figure and keep the process alive, and exits explicitly.
    */
   readonly leftRunning?: string;
+  /**
+   * CPUs' worth of load the scenario put on the machine on purpose, from another process (the `contended`
+   * scenario's hog): the CLI subtracts it from what other processes used, so that the report's "machine was not
+   * idle" warning speaks only of load nobody asked for.
+   */
+  readonly imposedCpu?: number;
 }
 
 /** What a scenario throws when it failed and could not stop the threads it started either. */

@@ -187,19 +187,33 @@ export async function openLoop(
 }
 
 /** Saturation, then the ladder: the measurements and notes of one service. */
+export interface ServiceRun {
+  /** Shown beside every figure. */
+  readonly config?: Measurement['config'];
+  /** Told this service's saturation (piscina's sets the run's rates: `setReferenceSaturation`). */
+  readonly onSaturation?: (perSecond: number) => void;
+  /** The fractions of the reference to run the open loop at; LADDER unless given. */
+  readonly ladder?: readonly number[];
+  /**
+   * The saturation the rates are fractions of, when the caller measured it itself (the `contended` scenario,
+   * against piscina under the same hog); the run's piscina-service saturation otherwise.
+   */
+  readonly reference?: { readonly perSecond: number; readonly note: string };
+}
+
 export async function measureService(
   budget: Budget,
   progress: (line: string) => void,
   threads: number,
   label: string,
   request: (seed: number) => Promise<unknown>,
-  config: Measurement['config'] = {},
-  onSaturation?: (perSecond: number) => void,
-): Promise<{ measurements: Measurement[]; notes: string[] }> {
+  run: ServiceRun = {},
+): Promise<{ measurements: Measurement[]; notes: string[]; saturation: number }> {
+  const config = run.config ?? {};
   progress(`saturation: closed loop, ${SATURATION_WINDOW_PER_THREAD * threads} outstanding`);
   const saturation = await measureSaturation(budget, threads, request);
-  onSaturation?.(saturation.perSecond);
-  const reference = ladderReference(saturation.perSecond);
+  run.onSaturation?.(saturation.perSecond);
+  const reference = run.reference ?? ladderReference(saturation.perSecond);
   const measurements: Measurement[] = [
     {
       kind: 'throughput',
@@ -212,7 +226,7 @@ export async function measureService(
     },
   ];
   const rows: string[] = [];
-  for (const fraction of LADDER) {
+  for (const fraction of run.ladder ?? LADDER) {
     const rate = fraction * reference.perSecond;
     progress(`open loop at ${rate.toFixed(0)} requests/s (${Math.round(fraction * 100)}% of saturation)`);
     const figure = await openLoop(budget, rate, request);
@@ -240,6 +254,7 @@ export async function measureService(
   }
   return {
     measurements,
+    saturation: saturation.perSecond,
     notes: [
       `${reference.note} (${formatRate(reference.perSecond)}/s)`,
       `latency from each request's intended send time (open loop); ${rows.join('; ')}`,

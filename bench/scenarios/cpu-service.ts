@@ -5,7 +5,7 @@
  * then open-loop rates that are fractions of piscina's saturation in the same run (`bench/lib/service.ts`),
  * beside `piscina-service` doing the same work on the same number of threads.
  */
-import type { ActorRef } from '../../src/index.js';
+import type { ActorRef, ActorSystem } from '../../src/index.js';
 import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
 import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
@@ -26,36 +26,47 @@ export const cpuService: Scenario = {
     options.progress('starting the actor system');
     return withSystem(options.engine, async (system) => {
       const workers = system.config.workers;
-      const pool: ActorRef<HasherMsg, number>[] = [];
-      for (let i = 0; i < workers; i++) {
-        pool.push(await system.spawn(BenchHasher, { name: `hasher-${i}`, placement: 'round-robin' }));
-      }
-      const threads = new Set(pool.map((ref) => ref.thread));
-      const outstanding = pool.map(() => 0);
-      let next = 0;
-      const request = async (seed: number): Promise<number> => {
-        // Least outstanding first; among equals, take turns.
-        let pick = next;
-        for (let k = 1; k < pool.length; k++) {
-          const j = (next + k) % pool.length;
-          if (outstanding[j]! < outstanding[pick]!) pick = j;
-        }
-        next = (pick + 1) % pool.length;
-        outstanding[pick]!++;
-        try {
-          return await pool[pick]!.ask({ type: 'hash', rounds: WORK_ROUNDS, seed }, { timeoutMs: ASK_TIMEOUT_MS });
-        } finally {
-          outstanding[pick]!--;
-        }
-      };
+      const { request, notes: placement } = await hasherPool(system);
       const result = await measureService(options, options.progress, workers, 'ask(hash)', request, {
-        ...engineConfig(system.config),
+        config: engineConfig(system.config),
       });
-      const notes = [...result.notes];
-      if (threads.size < pool.length) {
-        notes.push(`WARNING: round-robin placement put ${pool.length} actors on only ${threads.size} thread(s)`);
-      }
-      return { measurements: result.measurements, notes };
+      return { measurements: result.measurements, notes: [...result.notes, ...placement] };
     });
   },
 };
+
+/**
+ * One hasher per worker and the front end's routing: each request goes to the actor with the fewest requests
+ * outstanding (among equals, in turn). Also used by the `contended` scenario.
+ */
+export async function hasherPool(
+  system: ActorSystem,
+): Promise<{ request: (seed: number) => Promise<number>; notes: string[] }> {
+  const workers = system.config.workers;
+  const pool: ActorRef<HasherMsg, number>[] = [];
+  for (let i = 0; i < workers; i++) {
+    pool.push(await system.spawn(BenchHasher, { name: `hasher-${i}`, placement: 'round-robin' }));
+  }
+  const threads = new Set(pool.map((ref) => ref.thread));
+  const outstanding = pool.map(() => 0);
+  let next = 0;
+  const request = async (seed: number): Promise<number> => {
+    let pick = next;
+    for (let k = 1; k < pool.length; k++) {
+      const j = (next + k) % pool.length;
+      if (outstanding[j]! < outstanding[pick]!) pick = j;
+    }
+    next = (pick + 1) % pool.length;
+    outstanding[pick]!++;
+    try {
+      return await pool[pick]!.ask({ type: 'hash', rounds: WORK_ROUNDS, seed }, { timeoutMs: ASK_TIMEOUT_MS });
+    } finally {
+      outstanding[pick]!--;
+    }
+  };
+  const notes =
+    threads.size < pool.length
+      ? [`WARNING: round-robin placement put ${pool.length} actors on only ${threads.size} thread(s)`]
+      : [];
+  return { request, notes };
+}

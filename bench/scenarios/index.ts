@@ -17,6 +17,7 @@ import type { Scenario } from '../lib/scenario.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';
+import { contended } from './contended.js';
 import { cpuService } from './cpu-service.js';
 import { crashRecovery } from './crash-recovery.js';
 import { fanOut } from './fan-out.js';
@@ -38,6 +39,7 @@ export const ringmasterScenarios: readonly Scenario[] = [
   cpuService,
   idleCost,
   crashRecovery,
+  contended,
 ];
 
 /** The alternatives ringmaster is compared with, and the floors (shared-word, in-thread). */

@@ -9,10 +9,12 @@
  *
  * Contract: one Driver per thread, used only by that thread.
  */
+import { availableParallelism } from 'node:os';
 import type { WaitStrategy } from '../config.js';
 import { Parker } from '../transport/wait.js';
 import { CTL_DOORBELL } from '../transport/layout.js';
 import type { DriverLink, Pumpable } from './pumpable.js';
+import { SpinGate } from './spin-gate.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /**
@@ -30,6 +32,8 @@ export abstract class Driver implements DriverLink {
   protected readonly strategy: WaitStrategy;
   protected readonly spinIterations: number;
   protected readonly parker: Parker | undefined;
+  /** Whether spinning now would take a CPU another thread needs ('hybrid' only: 'spin' spins as it was told). */
+  protected readonly gate: SpinGate | undefined;
   protected state: DriverState = 'idle';
   readonly #run = (): void => this.run();
 
@@ -39,6 +43,8 @@ export abstract class Driver implements DriverLink {
     this.spinIterations = strategy === 'park' ? 0 : spinIterations;
     const control = rt.control;
     this.parker = control ? new Parker(control) : undefined;
+    this.gate =
+      control !== undefined && strategy === 'hybrid' ? new SpinGate(rt.controls, control, availableParallelism()) : undefined;
     rt.attach(this);
     if (this.parker !== undefined) {
       // Unreferenced: it must not keep a process alive that has nothing else to do.

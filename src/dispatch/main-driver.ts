@@ -67,7 +67,9 @@ export class MainDriver extends Driver {
     if (this.state !== 'running') return;
     if (rt.hasLocalWork()) return this.schedule();
     const hot = this.strategy === 'spin' || (!this.#targetWoken && now - this.#lastActivity < MAIN_HOT_WINDOW_MS);
-    if (rt.pendingAsks > 0 && hot && this.strategy !== 'park') {
+    // Polling takes a CPU: not when more threads want one than there are, nor on a machine found contended
+    // (spin-gate.ts); the reply's wake-up then comes through the park.
+    if (rt.pendingAsks > 0 && hot && this.strategy !== 'park' && (this.gate === undefined || this.gate.begin(now))) {
       if (this.parker !== undefined && this.spinIterations > 0) {
         const until = now + MAIN_SPIN_MS;
         while (now < until && !rt.hasIncoming()) now = performance.now();
@@ -97,6 +99,7 @@ export class MainDriver extends Driver {
     this.#targetWoken = to === 'woken';
     if (to === 'woken' && prev === 'parked') return;
     if (to !== 'awake' || !this.#canWait || !this.#replyWait.admit()) return this.kick();
+    if (this.gate !== undefined && !this.gate.begin(performance.now())) return this.kick();
     if (prev === 'running' || prev === 'stopped' || rt.pendingAsks !== 1 || performance.now() - this.#loopAt > LOOP_STARVE_MS) {
       return this.kick();
     }

@@ -17,6 +17,8 @@ export interface Pumpable {
   readonly pendingAsks: number;
   /** This thread's control block (doorbell, parked flag, heartbeat); undefined inline (no shared memory). */
   readonly control: Int32Array | undefined;
+  /** Every thread's control block, by thread index (the spin gate reads their parked flags); empty inline. */
+  readonly controls: readonly Int32Array[];
   /** The driver registers itself: the runtime tells it when work appears out of band. */
   attach(driver: DriverLink): void;
 }

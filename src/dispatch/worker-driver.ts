@@ -8,6 +8,7 @@
  */
 import { CTL_HEARTBEAT } from '../transport/layout.js';
 import { Driver } from './driver.js';
+import { CHECK_MASK } from './spin-gate.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 
 /** Longest synchronous stretch of work before a worker yields to its event loop. */
@@ -34,6 +35,12 @@ export class WorkerDriver extends Driver {
   parks = 0;
   get spinBudget(): number {
     return this.#budget;
+  }
+  get spinStops(): { crowded: number; contended: number; preempted: number } {
+    const gate = this.gate;
+    return gate === undefined
+      ? { crowded: 0, contended: 0, preempted: 0 }
+      : { crowded: gate.crowded, contended: gate.contended, preempted: gate.preempted };
   }
 
   /** Empty rounds in a row polled through the event loop while handlers await (see AWAITING_POLL_ROUNDS). */
@@ -75,7 +82,17 @@ export class WorkerDriver extends Driver {
         }
         continue;
       }
+      let gated = false;
       if (spinForever || spins < this.#budget) {
+        // The gate, every CHECK_MASK + 1 polls of a synchronous spin: stop when spinning would take a CPU that
+        // another thread needs (spin-gate.ts). Polls through the event loop (handlers awaiting) are not timed:
+        // their gaps are the event loop's, not a preemption.
+        const gate = this.gate;
+        if (gate !== undefined && (spins & CHECK_MASK) === 0 && rt.asyncInFlight === 0) {
+          gated = !(spins === 0 ? gate.begin(performance.now()) : gate.check(performance.now()));
+        }
+      }
+      if (!gated && (spinForever || spins < this.#budget)) {
         spins++;
         if (rt.asyncInFlight > 0 && !spinForever && ++this.#awaitingRounds > AWAITING_POLL_ROUNDS) {
           // Handlers await something slow (a timer, I/O): park instead of polling through the event loop, which
@@ -87,7 +104,8 @@ export class WorkerDriver extends Driver {
           return;
         } else continue;
       }
-      if (this.spinIterations > 0) this.#budget = Math.max(Math.min(MIN_SPIN, this.spinIterations), this.#budget >> 1);
+      // A spin the gate stopped says nothing of the traffic: the budget stays.
+      if (!gated && this.spinIterations > 0) this.#budget = Math.max(Math.min(MIN_SPIN, this.spinIterations), this.#budget >> 1);
       if (this.park()) {
         this.parks++;
         this.#parkedAt = performance.now();

@@ -202,6 +202,10 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   kick(): void {
     this.#driver?.kick();
   }
+  get controls(): readonly Int32Array[] {
+    return this.mesh?.controls ?? [];
+  }
+
   get control(): Int32Array | undefined {
     return this.mesh?.controls[this.thread];
   }

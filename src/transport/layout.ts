@@ -111,7 +111,12 @@ export const CTL_DOORBELL = 0;
 export const CTL_PARKED = CTL_DOORBELL + LINE_WORDS;
 export const CTL_ACTORS = CTL_PARKED + LINE_WORDS;
 export const CTL_HEARTBEAT = CTL_ACTORS + LINE_WORDS;
-export const CONTROL_BYTES = (CTL_HEARTBEAT + LINE_WORDS) * 4;
+/**
+ * Until when (`Date.now()` in ms, as Int32: `Date.now() | 0`, compared wrap-safe) this thread saw the machine
+ * oversubscribed (its spin was preempted): every thread's spin gate reads all of these (dispatch/spin-gate.ts).
+ */
+export const CTL_CONTENDED_UNTIL = CTL_HEARTBEAT + LINE_WORDS;
+export const CONTROL_BYTES = (CTL_CONTENDED_UNTIL + LINE_WORDS) * 4;
 
 // ---- journal header (Int32 indexes) ----
 export const J_TAIL = 0;

@@ -19,13 +19,14 @@ describe('system.stats()', () => {
     await system?.shutdown();
   });
 
-  it('gives each running worker its thread, actor count, async handlers in flight, parks and spin budget', async () => {
+  it('gives each running worker its thread, actor count, async handlers in flight, parks, spin budget and spin stops', async () => {
     const stats = await system.stats();
     expect(stats.map((s) => s.thread)).toEqual([1, 2]);
     for (const s of stats) {
-      expect(Object.keys(s).sort()).toEqual(['actors', 'asyncInFlight', 'parks', 'spinBudget', 'thread']);
+      expect(Object.keys(s).sort()).toEqual(['actors', 'asyncInFlight', 'parks', 'spinBudget', 'spinStops', 'thread']);
       expect(s.asyncInFlight).toBe(0);
       expect(s.spinBudget).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(s.spinStops).sort()).toEqual(['contended', 'crowded', 'preempted']);
     }
   });
 

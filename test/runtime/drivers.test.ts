@@ -9,6 +9,8 @@ import { wake } from '../../src/transport/wait.js';
 
 class FakeRuntime implements Pumpable {
   readonly control = new Int32Array(allocateControl());
+  /** Every thread's control block: this one alone unless a test adds the others' (the spin gate reads them). */
+  controls: Int32Array[] = [this.control];
   pumps = 0;
   /** Work the next pumps find (each pump takes one). */
   work = 0;

@@ -54,6 +54,7 @@ function fakeRuntime(replyAfterPolls: number): Pumpable & { pumps: number } {
     pendingAsks: 1,
     asyncInFlight: 0,
     control: undefined,
+    controls: [],
     pump(): boolean {
       rt.pumps++;
       rt.pendingAsks = 0;

@@ -8,6 +8,7 @@ import {
   CTL_ACTORS,
   CTL_DOORBELL,
   CTL_HEARTBEAT,
+  CTL_CONTENDED_UNTIL,
   CTL_PARKED,
   JOURNAL_HEADER_BYTES,
   JOURNAL_RECORD_HEADER_BYTES,
@@ -52,7 +53,9 @@ describe('the shared-memory layout', () => {
   });
 
   it('puts each control word on its own cache line', () => {
-    expect([CTL_DOORBELL, CTL_PARKED, CTL_ACTORS, CTL_HEARTBEAT, CONTROL_BYTES]).toEqual([0, 16, 32, 48, 256]);
+    expect([CTL_DOORBELL, CTL_PARKED, CTL_ACTORS, CTL_HEARTBEAT, CTL_CONTENDED_UNTIL, CONTROL_BYTES]).toEqual([
+      0, 16, 32, 48, 64, 320,
+    ]);
   });
 
   it('lays out the journal header as drawn, with no unused word, and starts its data 8-byte aligned at byte 544', () => {
