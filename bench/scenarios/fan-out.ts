@@ -18,6 +18,21 @@ export const fanOut: Scenario = {
   name: 'fan-out',
   description: `ringmaster scatter of ${FAN_OUT} asks over actors on every worker, gather with Promise.all`,
   needs: [BASELINE],
+  targets: [
+    {
+      label: `fan-out p50 <= postMessage fan-out p50 (${FAN_OUT} over the same workers)`,
+      compare: 'fan-out',
+      against: { scenario: BASELINE, compare: 'fan-out' },
+      factor: 1,
+    },
+    {
+      label: `fan-out p99 <= postMessage fan-out p99 (${FAN_OUT} over the same workers)`,
+      compare: 'fan-out',
+      against: { scenario: BASELINE, compare: 'fan-out' },
+      factor: 1,
+      statistic: 'p99',
+    },
+  ],
 
   run(options: ScenarioOptions): Promise<ScenarioResult> {
     options.progress('starting the actor system');
