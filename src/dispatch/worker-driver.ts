@@ -1,8 +1,10 @@
 /**
  * The loop inside a worker: pumps synchronously while there is work, yielding to the event loop every ~2 ms of
- * work, and at once while async handlers are pending (their continuations are microtasks). Idle, it spins up to
- * `spinIterations` checks of its rings ('hybrid', with an adaptive budget), then parks (driver.ts). It also beats
- * the heartbeat the main thread's watchdog reads.
+ * work. While async handlers are pending, their continuations are microtasks: the loop lets them run by queueing
+ * itself as a microtask behind them (no event-loop turn, which costs µs), and returns to the event loop once ~2 ms
+ * have passed since it last did, so timers and I/O keep their turn. Idle, it spins up to `spinIterations` checks
+ * of its rings ('hybrid', with an adaptive budget and the spin gate), then parks (driver.ts). It also beats the
+ * heartbeat the main thread's watchdog reads.
  *
  * Contract: used only inside its worker thread.
  */
@@ -18,10 +20,12 @@ const MIN_SPIN = 256;
 /** A park shorter than this means the work came back quickly: the spin budget grows (see WorkerDriver.run). */
 const SHORT_PARK_MS = 0.2;
 /**
- * Empty rounds polled through the event loop while handlers await, before the worker parks anyway (a settling
- * handler, or a message its continuation sends on this thread, kicks it out of the park).
+ * How long the worker polls with nothing arriving while handlers await, before it parks anyway (a settling
+ * handler, or a message its continuation sends on this thread, kicks it out of the park). Long enough for the
+ * reply of an actor on another worker (a few µs when it spins, tens when it must be woken), short enough that an
+ * actor awaiting a timer or I/O costs no CPU.
  */
-const AWAITING_POLL_ROUNDS = 64;
+const AWAITING_POLL_MS = 0.25;
 
 export class WorkerDriver extends Driver {
   /**
@@ -43,8 +47,27 @@ export class WorkerDriver extends Driver {
       : { crowded: gate.crowded, contended: gate.contended, preempted: gate.preempted };
   }
 
-  /** Empty rounds in a row polled through the event loop while handlers await (see AWAITING_POLL_ROUNDS). */
-  #awaitingRounds = 0;
+  /** When the last round with work ended, while handlers await (see AWAITING_POLL_MS). */
+  #workAt = 0;
+  /** When the event loop last ran this loop (not a microtask): the microtask path returns to it within SLICE_MS. */
+  #loopAt = 0;
+  /** The next run comes from a microtask, not from the event loop. */
+  #viaMicrotask = false;
+  readonly #runAsMicrotask = (): void => {
+    this.#viaMicrotask = true;
+    this.run();
+  };
+
+  /**
+   * Lets pending handlers' continuations run, then runs the loop again: as a microtask behind them while this
+   * slice lasts, through the event loop once it is over.
+   */
+  #yieldToHandlers(now: number): void {
+    if (now - this.#loopAt < SLICE_MS) {
+      this.state = 'scheduled';
+      queueMicrotask(this.#runAsMicrotask);
+    } else this.schedule();
+  }
 
   /** When the current park began (0: not parked since the last run). */
   #parkedAt = 0;
@@ -57,7 +80,9 @@ export class WorkerDriver extends Driver {
     Atomics.add(this.parker!.control, CTL_HEARTBEAT, 1);
     const rt = this.rt;
     const now = performance.now();
-    const sliceEnd = now + SLICE_MS;
+    if (this.#viaMicrotask) this.#viaMicrotask = false;
+    else this.#loopAt = now;
+    const sliceEnd = this.#loopAt + SLICE_MS;
     if (this.#parkedAt !== 0) {
       // Work that comes back soon after a park is traffic a longer spin would have caught (back-to-back asks,
       // a steady stream with small gaps): grow the budget again. Without this, a budget halved down to MIN_SPIN
@@ -70,13 +95,17 @@ export class WorkerDriver extends Driver {
     let rounds = 0;
     for (;;) {
       if (rt.pump()) {
-        this.#awaitingRounds = 0;
         if (spins > 0 && this.#budget < this.spinIterations) this.#budget = Math.min(this.spinIterations, this.#budget * 2);
         spins = 0;
-        // Async handlers resume in microtasks, which run only once we return to the event loop.
+        // Async handlers resume in microtasks, which run only once this loop returns.
+        if (rt.asyncInFlight > 0) {
+          this.#workAt = performance.now();
+          this.#yieldToHandlers(this.#workAt);
+          return;
+        }
         // The clock every 8 rounds: a round can be a whole turn of `throughput` heavy messages per actor, and
         // checking only every 64 let a CPU-bound worker keep its timers and I/O waiting for hundreds of ms.
-        if (rt.asyncInFlight > 0 || ((++rounds & 7) === 0 && performance.now() > sliceEnd)) {
+        if ((++rounds & 7) === 0 && performance.now() > sliceEnd) {
           this.schedule();
           return;
         }
@@ -94,12 +123,17 @@ export class WorkerDriver extends Driver {
       }
       if (!gated && (spinForever || spins < this.#budget)) {
         spins++;
-        if (rt.asyncInFlight > 0 && !spinForever && ++this.#awaitingRounds > AWAITING_POLL_ROUNDS) {
-          // Handlers await something slow (a timer, I/O): park instead of polling through the event loop, which
-          // cost a whole core for as long as they waited. A settling handler kicks the driver out of its park.
-          this.#awaitingRounds = 0;
-        } else if (rt.asyncInFlight > 0 || (spinForever && (spins & 4095) === 0)) {
-          // Spinning here would starve the pending handlers (or timers): poll through the event loop.
+        if (rt.asyncInFlight > 0) {
+          const at = performance.now();
+          // Handlers await something slow (a timer, I/O): park instead of polling, which cost a whole core for as
+          // long as they waited. A settling handler kicks the driver out of its park.
+          if (spinForever || at - this.#workAt < AWAITING_POLL_MS) {
+            // Spinning here would starve the pending handlers: let them run, then poll again.
+            this.#yieldToHandlers(at);
+            return;
+          }
+        } else if (spinForever && (spins & 4095) === 0) {
+          // Spinning forever would starve timers and I/O: poll through the event loop now and then.
           this.schedule();
           return;
         } else continue;
@@ -109,6 +143,12 @@ export class WorkerDriver extends Driver {
       if (this.park()) {
         this.parks++;
         this.#parkedAt = performance.now();
+        return;
+      }
+      // Not parked: records arrived, or records wait in a ring that this thread may not take yet (held for a busy
+      // actor, intake.ts). With handlers pending, looping here would never let them settle: through the event loop.
+      if (rt.asyncInFlight > 0) {
+        this.schedule();
         return;
       }
     }
