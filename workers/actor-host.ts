@@ -49,6 +49,7 @@ exposeControl(
       parks: driver?.parks ?? 0,
       spinBudget: driver?.spinBudget ?? 0,
     }),
+    awaitingOutside: () => rt?.awaitingOutside() ?? [],
     exit: () => {
       driver?.stop();
       // A last round so records already produced (replies, reports) reach their rings.
