@@ -56,6 +56,8 @@ export interface WorkerControl {
   /** A spare becomes thread `a.thread`: it attaches the shared memory, recovers, and runs its loop. */
   assume(a: WorkerAssignment): { thread: number; definitions: string[] };
   stats(): WorkerStats;
+  /** Under manual time, for NotQuiescentError: the actors whose handler awaits something outside the system. */
+  awaitingOutside(): string[];
   /** Stops the worker's loop after a last round of work; the main thread then terminates it. */
   exit(): void;
 }

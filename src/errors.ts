@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'ERR_NO_CONTEXT'
   | 'ERR_MODULE_LOAD'
   | 'ERR_TESTKIT_EXPECTATION'
+  | 'ERR_NOT_QUIESCENT'
   | 'ERR_ASK_ABORTED'
   | 'ERR_BEHAVIOR_STACK_OVERFLOW'
   | 'ERR_STASH_OVERFLOW'
@@ -355,5 +356,40 @@ export class TestKitExpectationError extends RingmasterError {
     options?: { cause?: unknown },
   ) {
     super('ERR_TESTKIT_EXPECTATION', message, options);
+  }
+}
+
+/** Who kept a system under manual time from becoming quiescent: an actor (and its thread), or something else. */
+export interface BusyPart {
+  /** The actor's name, when an actor's handler is what waits. */
+  actor?: string;
+  thread: number;
+  /** What is busy, in words. */
+  what: string;
+}
+
+/**
+ * Under manual time (the TestKit's `manualTime`), `advance` or `settle` waited `settleTimeoutMs` of real time and
+ * the system did not become quiescent: most often an actor awaits real I/O or a real timer, which never settle by
+ * themselves while time is virtual. `busy` names what was still busy.
+ */
+export class NotQuiescentError extends RingmasterError {
+  readonly busy: readonly BusyPart[];
+  constructor(
+    readonly operation: string,
+    readonly settleTimeoutMs: number,
+    busy: readonly BusyPart[],
+  ) {
+    const lines = busy.map((b) => `  - ${b.what}`).join('\n');
+    const actors = busy.filter((b) => b.actor !== undefined).map((b) => `'${b.actor}'`);
+    const advice =
+      actors.length > 0
+        ? `${actors.join(', ')} ${actors.length === 1 ? 'awaits' : 'await'} something that is neither a message, an ask nor virtual time (real I/O, a real setTimeout, a promise nobody resolves): under manual time it never settles by itself. Have the actor ask another actor or use ctx.timers instead, replace the I/O with an actor in the test, or raise testKit.settleTimeoutMs if it is only slow.`
+        : 'Something kept working for the whole time (a handler in a long synchronous loop, a worker restarting); raise testKit.settleTimeoutMs if it is only slow.';
+    super(
+      'ERR_NOT_QUIESCENT',
+      `${operation}: the system did not become quiescent within ${settleTimeoutMs} ms (real time):\n${lines}\n${advice}`,
+    );
+    this.busy = busy;
   }
 }

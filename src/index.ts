@@ -43,6 +43,7 @@ export {
   WorkerBootError,
   NoContextError,
   TestKitExpectationError,
+  NotQuiescentError,
   AskAbortedError,
   BehaviorStackOverflowError,
   StashOverflowError,
@@ -50,4 +51,4 @@ export {
   CorruptMemoryError,
   JournalFullError,
 } from './errors.js';
-export type { ErrorCode, ConfigIssue, SerializedError } from './errors.js';
+export type { ErrorCode, ConfigIssue, SerializedError, BusyPart } from './errors.js';

@@ -24,8 +24,15 @@ import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal } from './transport/journal.js';
-import { allocateJournal } from './transport/layout.js';
+import { allocateJournal, allocateTimeBlock } from './transport/layout.js';
+import { VirtualTime } from './runtime/virtual-time.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
+
+/** @internal Options of ActorSystem.start that only the TestKit sets. */
+export interface InternalStartOptions {
+  /** Manual time: every thread runs on one virtual clock that only `virtualTime` moves (runtime/virtual-time.ts). */
+  manualTime?: boolean;
+}
 
 /** How long a spawn may wait for the actor's preStart when no askTimeoutMs is longer. */
 const SPAWN_TIMEOUT_MS = 30_000;
@@ -46,24 +53,43 @@ export class ActorSystem {
   /** Names of each parent's children, so a stopped parent frees them even before their own reports arrive. */
   readonly #children = new Map<string, Set<string>>();
   #shutdown: Promise<void> | undefined;
+  /** @internal Under manual time: the controller of the virtual clock (the TestKit's `tk.time`). */
+  readonly virtualTime: VirtualTime | undefined;
 
-  private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined) {
+  private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined, time: SharedArrayBuffer | undefined) {
     this.config = config;
     this.#mesh = mesh;
     this.#journals = mesh === undefined ? [] : Array.from({ length: config.workers }, () => allocateJournal(config.ringBytes));
-    this.#rt = new Runtime(config, 0, mesh ? new Mesh(mesh, 0) : undefined, undefined, { onSystem: (m, from) => this.#onReport(m, from) });
-    this.#driver = new MainDriver(this.#rt, config.waitStrategy, config.spinIterations);
+    const rt = (this.#rt = new Runtime(config, 0, mesh ? new Mesh(mesh, 0) : undefined, undefined, { onSystem: (m, from) => this.#onReport(m, from) }, time));
+    this.#driver = new MainDriver(rt, config.waitStrategy, config.spinIterations);
+    if (time !== undefined) {
+      const controls = rt.mesh?.controls ?? [];
+      this.virtualTime = new VirtualTime(time, {
+        workers: config.workers,
+        rings: mesh?.rings ?? [],
+        controls,
+        isUp: (t) => this.#supervisor?.isUp(t) ?? false,
+        mainWorkLeft: () => rt.workLeft(),
+        mainPending: () => rt.clockBehind,
+        mainAwaitingOutside: () => rt.awaitingOutside(),
+        workerAwaitingOutside: (t) => this.#supervisor?.awaitingOutside(t, 500) ?? Promise.resolve(undefined),
+        kickMain: () => this.#driver.kick(),
+      });
+    }
   }
 
   /**
    * Validates `options` (throwing InvalidConfigError with every problem), loads the actor modules on this thread,
    * starts the workers and waits until each has loaded them too.
    */
-  static async start(options: SystemOptions = {}): Promise<ActorSystem> {
+  static async start(options: SystemOptions = {}, internal: InternalStartOptions = {}): Promise<ActorSystem> {
     const config = resolveConfig(options);
     for (const url of config.actors) await importModule(url);
     const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes) : undefined;
-    const system = new ActorSystem(config, mesh);
+    // Under manual time the block travels in the mesh memory, so every worker (and every replacement) finds it.
+    const time = internal.manualTime === true ? allocateTimeBlock(config.workers + 1) : undefined;
+    if (mesh !== undefined && time !== undefined) mesh.time = time;
+    const system = new ActorSystem(config, mesh, time);
     if (mesh !== undefined) {
       const supervisor = new WorkerSupervisor(config, mesh, system.#journals, {
         died: (thread, code, cause, restartInMs, restarts) => system.#workerDied(thread, code, cause, restartInMs, restarts),
@@ -107,7 +133,13 @@ export class ActorSystem {
       this.#reserved.add(name);
     }
     try {
-      const { corr, promise } = this.#rt.asks.create(name ?? definition?.name, Math.max(SPAWN_TIMEOUT_MS, this.config.askTimeoutMs));
+      const { corr, promise } = this.#rt.asks.create(
+        name ?? definition?.name,
+        Math.max(SPAWN_TIMEOUT_MS, this.config.askTimeoutMs),
+        -1,
+        undefined,
+        true,
+      );
       let ref: ActorRef;
       try {
         ref = this.#rt.spawn(undefined, definition as ActorDefinition<any, any, any, any>, options as SpawnOptions<unknown>, corr);
@@ -137,7 +169,7 @@ export class ActorSystem {
     const r = ref as unknown as ActorRef;
     // After shutdown every actor is stopped, and no thread is left to answer.
     if (this.#finished) return Promise.resolve();
-    const { corr, promise } = this.#rt.asks.create(r.name, this.config.shutdownTimeoutMs, r.thread);
+    const { corr, promise } = this.#rt.asks.create(r.name, this.config.shutdownTimeoutMs, r.thread, undefined, true);
     this.#rt.sendSystem(r.thread, r, { type: 'stop' }, corr);
     this.#driver.kick();
     return promise.then(() => undefined);
@@ -170,7 +202,7 @@ export class ActorSystem {
       const ref = this.#byName.get(name);
       if (ref === undefined) continue;
       // Tied to the actor's thread, so a worker given up on meanwhile settles it at once.
-      const { corr, promise } = rt.asks.create(name, this.config.shutdownTimeoutMs, ref.thread);
+      const { corr, promise } = rt.asks.create(name, this.config.shutdownTimeoutMs, ref.thread, undefined, true);
       rt.sendSystem(ref.thread, ref, { type: 'poison' }, corr);
       stops.push(promise);
     }

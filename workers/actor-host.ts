@@ -50,6 +50,7 @@ exposeControl(
       spinBudget: driver?.spinBudget ?? 0,
       spinStops: driver?.spinStops ?? { crowded: 0, contended: 0, preempted: 0 },
     }),
+    awaitingOutside: () => rt?.awaitingOutside() ?? [],
     exit: () => {
       driver?.stop();
       // A last round so records already produced (replies, reports) reach their rings.

@@ -10,10 +10,22 @@
  * last ask settles the timer is only unreferenced, not cleared: back-to-back asks then cost no timer operation at
  * all (clearing and re-arming it on every ask measured ~1.8 µs of the 2 µs that create + resolve took). An early
  * firing finds nothing due and re-arms for the earliest deadline still pending, if any.
+ *
+ * Deadlines are on the thread's Clock (clock.ts): under manual time an ask times out when the test advances the
+ * virtual clock past its deadline. The system's own waits (a spawn's acknowledgement, a stop, shutdown) are
+ * `realTime`: a test that never advances the clock must still be able to shut down. Under manual time each
+ * pending ask also counts on the actor that made it (`asksOut`), so that an actor awaiting an ask counts as
+ * waiting on the system, not on real I/O (virtual-time.ts).
  */
 import { AskTimeoutError } from '../errors.js';
 import { Queue } from '../dispatch/queue.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
+import { REAL_CLOCK, type Clock, type TimerHandle } from './clock.js';
+
+/** The actor that made an ask (a Cell): under manual time, the number of its asks still pending. */
+export interface Asker {
+  asksOut: number;
+}
 
 interface Entry {
   resolve(value: unknown): void;
@@ -23,30 +35,55 @@ interface Entry {
   timeoutMs: number;
   /** The thread the ask went to (-1 when unknown), so a dead thread's asks can be failed at once. */
   thread: number;
+  /** Under manual time: the actor that asked, and the real-time timer of a `realTime` ask. */
+  asker: Asker | undefined;
+  realTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class PendingAsks {
   readonly #map = new Map<number, Entry>();
   readonly #byTimeout = new Map<number, Queue<number>>();
   #next = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   readonly #sweep = (): void => this.#expire();
+  readonly #clock: Clock;
+
+  constructor(clock: Clock = REAL_CLOCK) {
+    this.#clock = clock;
+  }
 
   get size(): number {
     return this.#map.size;
   }
 
-  create(target: string, timeoutMs: number, thread = -1): { corr: number; promise: Promise<unknown> } {
+  /**
+   * `asker`: the actor asking (counted under manual time only). `realTime`: the system's own wait, timed on real
+   * time even under manual time.
+   */
+  create(target: string, timeoutMs: number, thread = -1, asker?: Asker, realTime = false): { corr: number; promise: Promise<unknown> } {
     let corr = (this.#next = (this.#next + 1) | 0);
     while (corr === 0 || this.#map.has(corr)) corr = this.#next = (this.#next + 1) | 0;
-    const deadline = performance.now() + timeoutMs;
+    const clock = this.#clock;
+    const deadline = clock.now() + timeoutMs;
     let entry!: Entry;
     const promise = new Promise<unknown>((resolve, reject) => {
-      entry = { resolve, reject, deadline, target, timeoutMs, thread };
+      entry = { resolve, reject, deadline, target, timeoutMs, thread, asker: undefined, realTimer: undefined };
     });
     if (this.#map.size === 0) this.#timer?.ref();
     this.#map.set(corr, entry);
+    if (clock.virtual) {
+      if (realTime) {
+        entry.realTimer = setTimeout(() => {
+          if (this.#take(corr) !== undefined) entry.reject(new AskTimeoutError(target, timeoutMs));
+        }, timeoutMs);
+        return { corr, promise };
+      }
+      if (asker !== undefined) {
+        entry.asker = asker;
+        asker.asksOut++;
+      }
+    }
     let fifo = this.#byTimeout.get(timeoutMs);
     if (fifo === undefined) this.#byTimeout.set(timeoutMs, (fifo = new Queue()));
     fifo.push(corr);
@@ -94,6 +131,8 @@ export class PendingAsks {
     const e = this.#map.get(corr);
     if (e === undefined) return undefined;
     this.#map.delete(corr);
+    if (e.asker !== undefined) e.asker.asksOut--;
+    if (e.realTimer !== undefined) clearTimeout(e.realTimer);
     if (this.#map.size === 0) {
       // Kept armed but unreferenced: an idle system's process can exit, and the next ask needs no new timer.
       this.#timer?.unref();
@@ -109,17 +148,20 @@ export class PendingAsks {
   }
 
   #arm(at: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const clock = this.#clock;
+    if (this.#timer !== undefined) clock.clearTimer(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(this.#sweep, Math.max(0, Math.ceil(at - performance.now())));
+    // A virtual deadline is exact; a real one is rounded up to the timer's whole milliseconds.
+    this.#timer = clock.setTimer(this.#sweep, Math.max(0, clock.virtual ? at - clock.now() : Math.ceil(at - clock.now())));
     if (this.#map.size === 0) this.#timer.unref();
   }
 
   #expire(): void {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
-    // Timers may fire a little early or late; a deadline within 1 ms counts as reached.
-    const now = performance.now() + 1;
+    // Timers may fire a little early or late; a deadline within 1 ms counts as reached (virtual ones are exact).
+    const clock = this.#clock;
+    const now = clock.now() + (clock.virtual ? 0 : 1);
     let nextAt = Number.POSITIVE_INFINITY;
     for (const [timeoutMs, fifo] of this.#byTimeout) {
       while (fifo.size > 0) {
@@ -135,6 +177,7 @@ export class PendingAsks {
         }
         fifo.shift();
         this.#map.delete(corr);
+        if (e.asker !== undefined) e.asker.asksOut--;
         e.reject(new AskTimeoutError(e.target, e.timeoutMs));
       }
       if (fifo.size === 0) this.#byTimeout.delete(timeoutMs);

@@ -54,6 +54,8 @@ export class Cell {
   suspended = false;
   /** Generated child names: `$1`, `$2`, ... */
   childSeq = 0;
+  /** Under manual time: asks this actor made that are still pending (asks.ts), so its await is on the system. */
+  asksOut = 0;
   /** Threads this actor's name has been announced to (1 = done). */
   readonly announced: Uint8Array;
   /** Threads and correlation ids to answer once this actor has stopped. */

@@ -13,6 +13,7 @@
  *   journaling.ts       what a worker journals so a replacement finds it; recovery.ts: what the replacement does
  *   dead-threads.ts     a thread given up on: its asks fail, its records become dead letters
  *   actors.ts           the cells, names and tombstones of this thread
+ *   clock.ts            the thread's clock: real, or virtual-clock.ts under manual time
  *
  * Contract: a Runtime is used only by the thread that created it. Other threads reach it only through its
  * transport. `pump()` does one round of work and says whether there was any; a Driver (dispatch/) decides when to
@@ -35,6 +36,8 @@ import { addActorCount } from '../transport/wait.js';
 import { guardianStrategy } from '../supervision/strategy.js';
 import { ActorTable } from './actors.js';
 import { PendingAsks } from './asks.js';
+import { REAL_CLOCK, type Clock } from './clock.js';
+import { AWAITS_THE_TEST, VirtualClock } from './virtual-clock.js';
 import { RUNNING, type Cell, type CellHost } from './cell.js';
 import { DeadThreads } from './dead-threads.js';
 import { Delivery } from './delivery.js';
@@ -64,7 +67,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly thread: number;
   readonly config: ResolvedConfig;
   readonly mesh: Mesh | undefined;
-  readonly asks = new PendingAsks();
+  readonly asks: PendingAsks;
+  /** Real time, or the system's virtual clock under manual time (the same on every thread). */
+  readonly clock: Clock;
+  /** The clock when it is virtual: a pump starts by firing the timers the test's `advance` made due. */
+  readonly #vclock: VirtualClock | undefined;
   /** Stash, timers and receive timeouts of this thread's actors (toolkit.ts). */
   readonly toolkit: Toolkit;
   /** After close(), the API refuses new messages. */
@@ -86,10 +93,14 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly #dead: DeadThreads;
   #driver: DriverLink | undefined;
 
-  constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined, journal?: Journal, main?: MainHooks) {
+  /** `time`: the virtual-time block, under manual time (a worker finds it in its mesh). */
+  constructor(config: ResolvedConfig, thread: number, mesh: Mesh | undefined, journal?: Journal, main?: MainHooks, time = mesh?.time) {
     this.config = config;
     this.thread = thread;
     this.mesh = mesh;
+    const vclock = (this.#vclock = time === undefined ? undefined : new VirtualClock(time, thread));
+    const clock = (this.clock = vclock ?? REAL_CLOCK);
+    this.asks = new PendingAsks(clock);
     const threads = mesh?.threads ?? 1;
     const transport = mesh === undefined ? undefined : new MeshTransport(mesh);
     const codec = (this.#codec = new Codec(config.maxMessageBytes, this));
@@ -127,7 +138,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       kick,
     }));
     const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
-    this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, kick });
+    this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, clock, kick });
     const countActors = (delta: number): void => {
       if (mesh) addActorCount(mesh.controls[thread]!, delta);
     };
@@ -171,7 +182,9 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
         this.kick();
       },
       track: (cell, p, done) => turns.track(cell, p, done),
-      now: () => performance.now(),
+      now: () => clock.now(),
+      setTimer: (fn, ms) => clock.setTimer(fn, ms),
+      clearTimer: (h) => clock.clearTimer(h as ReturnType<Clock['setTimer']>),
     }));
     const watch = (this.#watch = new DeathWatch({
       cell: live,
@@ -223,12 +236,17 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   }
   /** Work that can be done without anything arriving: ready actors or records waiting for ring room. */
   hasLocalWork(): boolean {
-    return this.#turns.readyCount > 0 || this.#out.outboxed > 0;
+    return this.#turns.readyCount > 0 || this.#out.outboxed > 0 || (this.#vclock !== undefined && this.#vclock.pending());
   }
 
   /** One round: drain incoming rings, run one turn of every ready actor, retry outboxes. True if anything ran. */
   pump(): boolean {
     let worked = false;
+    const vclock = this.#vclock;
+    if (vclock !== undefined) {
+      vclock.beginPump();
+      if (vclock.poll()) worked = true;
+    }
     const inbound = this.#inbound;
     // Intake pauses while mailboxes are deep or the journal is nearly full, unless nothing else could run.
     if (
@@ -240,7 +258,43 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     if (this.#dead.hasGraves && this.#dead.drainGraves()) worked = true;
     if (this.#turns.runReady()) worked = true;
     if (this.#out.outboxed > 0 && this.#out.flush()) worked = true;
+    if (vclock !== undefined) vclock.endPump(this.workLeft());
     return worked;
+  }
+
+  // ------------------------------------------------------------------ manual time (virtual-time.ts reads these)
+
+  /** The virtual clock moved and this thread has not fired its timers for it yet. */
+  get clockBehind(): boolean {
+    return this.#vclock !== undefined && this.#vclock.pending();
+  }
+
+  /**
+   * Work this thread has that needs nothing from outside to go on: ready actors, records waiting for ring room,
+   * and handlers awaiting something other than the system (an actor awaiting its own pending ask, or a probe
+   * holding a message for the test, waits on the system: the system being quiescent is what it needs).
+   */
+  workLeft(): number {
+    const t = this.#turns;
+    return t.readyCount + this.#out.outboxed + (t.asyncInFlight === 0 ? 0 : t.asyncInFlight - this.#awaitingSystem().length);
+  }
+
+  /** Names of the actors whose handler awaits something that is not a message, an ask or virtual time. */
+  awaitingOutside(): string[] {
+    const onSystem = new Set(this.#awaitingSystem());
+    const names: string[] = [];
+    for (const cell of this.#actors.values()) if (cell.busy && !onSystem.has(cell)) names.push(cell.ref.name);
+    const hooks = this.#turns.asyncInFlight - onSystem.size - names.length;
+    if (hooks > 0) names.push(`${hooks} postStop hook(s) still awaiting`);
+    return names;
+  }
+
+  #awaitingSystem(): Cell[] {
+    const cells: Cell[] = [];
+    for (const cell of this.#actors.values()) {
+      if (cell.busy && (cell.asksOut > 0 || (cell.def as { [AWAITS_THE_TEST]?: boolean })[AWAITS_THE_TEST] === true)) cells.push(cell);
+    }
+    return cells;
   }
 
   // ------------------------------------------------------------------ refs (RefRuntime) and contexts (CellHost)

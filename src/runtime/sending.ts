@@ -115,7 +115,7 @@ export class Sending {
       }
       if (from !== undefined) this.#out.announce(from, ref.thread);
       const payload = this.#codec.encode(message);
-      const { corr, promise } = this.#asks.create(ref.name, t, ref.thread);
+      const { corr, promise } = this.#asks.create(ref.name, t, ref.thread, from);
       if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
       this.#journal.lastCorr = corr;
       let posted;

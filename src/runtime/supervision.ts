@@ -36,7 +36,10 @@ export interface SupervisorHost {
   resume(cell: Cell): void;
   /** Waits for a hook's promise with the actor marked busy; `done` gets the rejection (or undefined). */
   track(cell: Cell, p: PromiseLike<unknown>, done: (err: unknown, failed: boolean) => void): void;
+  /** The thread's clock (clock.ts): restart windows and backoff delays, virtual under manual time. */
   now(): number;
+  setTimer(fn: () => void, delayMs: number): unknown;
+  clearTimer(handle: unknown): void;
 }
 
 interface State {
@@ -44,7 +47,7 @@ interface State {
   failure: { error: Error; message: unknown } | undefined;
   /** Bumped by every restart that begins: a timer or hook of an older one finds itself stale. */
   gen: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: unknown;
   /** A restart that waits for a handler still running (an allForOne sibling mid-await) to settle. */
   deferred: (() => void) | undefined;
   /** 'pre': preRestart running (stops of children are noted); 'await': waiting for those children to terminate. */
@@ -203,7 +206,7 @@ export class Supervision {
       if (cell.busy) s.deferred = begin;
       else this.#preRestart(cell, s, gen, error, failure?.message);
     };
-    if (delayMs > 0) s.timer = setTimeout(begin, delayMs);
+    if (delayMs > 0) s.timer = this.#host.setTimer(begin, delayMs);
     else begin();
   }
 
@@ -285,7 +288,7 @@ export class Supervision {
   }
 
   #cancel(s: State): void {
-    if (s.timer !== undefined) clearTimeout(s.timer);
+    if (s.timer !== undefined) this.#host.clearTimer(s.timer);
     s.timer = undefined;
     s.deferred = undefined;
     s.phase = undefined;

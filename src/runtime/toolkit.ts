@@ -8,6 +8,7 @@
  */
 import { ENTRY_ASK, ENTRY_RECEIVE_TIMEOUT, ENTRY_TIMER, NO_SLOT } from '../dispatch/mailbox.js';
 import type { Codec } from '../transport/codec.js';
+import type { Clock, TimerHandle } from './clock.js';
 import type { ActorTable } from './actors.js';
 import { RUNNING, type Cell } from './cell.js';
 import type { Delivery } from './delivery.js';
@@ -26,6 +27,7 @@ export interface ToolkitParts {
   journal: Journaling;
   turns: Turns;
   delivery: Delivery;
+  clock: Clock;
   kick(): void;
 }
 
@@ -79,15 +81,15 @@ export class Toolkit implements StashHost, TimersHost, ReceiveTimeoutHost {
 
   // ---- TimersHost, ReceiveTimeoutHost: the clock, and the actor's own mailbox
   now(): number {
-    return performance.now();
+    return this.#p.clock.now();
   }
 
   setTimer(fn: () => void, delayMs: number): unknown {
-    return setTimeout(fn, delayMs);
+    return this.#p.clock.setTimer(fn, delayMs);
   }
 
   clearTimer(handle: unknown): void {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
+    this.#p.clock.clearTimer(handle as TimerHandle);
   }
 
   freeze(message: unknown): () => unknown {

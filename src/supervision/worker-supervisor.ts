@@ -124,6 +124,22 @@ export class WorkerSupervisor {
     return answers.filter((a): a is WorkerStats => a !== undefined);
   }
 
+  /**
+   * Under manual time, for NotQuiescentError: what `thread` says awaits outside the system; undefined when it is
+   * not up or does not answer within `ms` (a handler in a synchronous loop never lets the control call run).
+   */
+  async awaitingOutside(thread: number, ms: number): Promise<string[] | undefined> {
+    const s = this.#slots[thread - 1];
+    if (s?.state !== 'up' || s.handle === undefined) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    try {
+      return await Promise.race([s.handle.control.awaitingOutside().catch(() => undefined), s.handle.exited.then(() => undefined), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Shutdown: no more restarts; asks every running worker to finish its loop, then terminates them all. */
   async stopAll(): Promise<void> {
     this.#stopping = true;

@@ -346,6 +346,18 @@ export class TestProbe<M = any, R = any> {
   }
 
   /** Moves past the held message (releasing the actor) and waits for the next one. */
+  /** @internal Manual time (expectNoMsgFor): lets the held message go, so the next one can reach the inbox. */
+  releaseHeld(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    held?.release();
+  }
+
+  /** @internal Manual time (expectNoMsgFor): the message already in the inbox, if any, taken as expectations take it. */
+  takeArrived(): Promise<Delivery | undefined> {
+    return this.#next(0);
+  }
+
   async #next(timeoutMs: number): Promise<Delivery | undefined> {
     const held = this.#held;
     this.#held = undefined;

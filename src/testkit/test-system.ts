@@ -17,6 +17,7 @@ import { registerShutdown, type Scope } from './lifecycle.js';
 import { ProbeActor, dropInbox, openInbox } from './probe-actor.js';
 import { TerminationWatcher, whenTerminated } from './watcher-actor.js';
 import { TestProbe, type ProbeHost } from './probe.js';
+import { ManualTime } from './manual-time.js';
 import {
   DEFAULT_NO_MSG_MS,
   DEFAULT_TIMEOUT_MS,
@@ -40,7 +41,19 @@ export interface TestKitOptions {
    * RINGMASTER_TEST_TIME_FACTOR, else 1. Explicit `timeoutMs` arguments are not scaled.
    */
   timeFactor?: number;
+  /**
+   * Manual time: every thread runs on one virtual clock that only `tk.time` moves (actor timers, receive timeouts,
+   * ask timeouts, supervision backoff, `ctx.now()`). Default false (real time).
+   */
+  manualTime?: boolean;
+  /**
+   * Under manual time: the real time `tk.time.advance`/`settle` wait for the system to become quiescent before
+   * they reject with NotQuiescentError. Default: `timeoutMs` (after the time factor).
+   */
+  settleTimeoutMs?: number;
 }
+
+type ResolvedKit = Required<Omit<TestKitOptions, 'settleTimeoutMs'>> & { settleTimeoutMs: number | undefined };
 
 /** ActorSystem.start's options, plus the TestKit's. `workers` defaults to 1 here (not cores − 1). */
 export type TestSystemOptions = SystemOptions & { testKit?: TestKitOptions };
@@ -82,16 +95,19 @@ export class TestSystem implements ProbeHost {
   /** Default window of expectNoMsg, in ms (after the time factor). */
   readonly noMsgMs: number;
   readonly #probes = new Set<TestProbe>();
+  readonly #time: ManualTime | undefined;
   /** The actor that death-watches for expectTerminated, spawned on first use. */
   #watcher: Promise<ActorRef> | undefined;
   readonly #systemShutdown: () => Promise<void>;
   #shutdown: Promise<void> | undefined;
 
-  private constructor(system: ActorSystem, kit: Required<TestKitOptions>, scope: Scope) {
+  private constructor(system: ActorSystem, kit: ResolvedKit, scope: Scope) {
     this.system = system;
     this.scope = scope;
     this.timeoutMs = Math.round(kit.timeoutMs * kit.timeFactor);
     this.noMsgMs = Math.round(kit.noMsgMs * kit.timeFactor);
+    const vt = system.virtualTime;
+    this.#time = vt === undefined ? undefined : new ManualTime(vt, kit.settleTimeoutMs ?? this.timeoutMs);
     // A held probe message would hold up a shutdown until shutdownTimeoutMs: whoever shuts the system down (this
     // TestSystem, or the test calling system.shutdown() directly), the probes let go first.
     this.#systemShutdown = system.shutdown.bind(system);
@@ -100,16 +116,31 @@ export class TestSystem implements ProbeHost {
 
   /** @internal use createTestSystem. */
   static async start(options: SystemOptions, kit: TestKitOptions, scope: Scope): Promise<TestSystem> {
-    const resolved: Required<TestKitOptions> = {
+    const manualTime = kit.manualTime ?? false;
+    if (typeof manualTime !== 'boolean') throw new InvalidArgumentError(`testKit.manualTime must be true or false, got ${String(manualTime)}`);
+    const resolved: ResolvedKit = {
       timeoutMs: kit.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : checkMs('testKit.timeoutMs', kit.timeoutMs),
       noMsgMs: kit.noMsgMs === undefined ? DEFAULT_NO_MSG_MS : checkMs('testKit.noMsgMs', kit.noMsgMs, true),
       timeFactor: kit.timeFactor === undefined ? envTimeFactor() : checkMs('testKit.timeFactor', kit.timeFactor),
+      manualTime,
+      settleTimeoutMs: kit.settleTimeoutMs === undefined ? undefined : checkMs('testKit.settleTimeoutMs', kit.settleTimeoutMs),
     };
     // One worker unless told otherwise: each boots from TypeScript source in tests (~0.3–1 s), CI has 2 cores,
     // and one worker already puts every actor on another thread than the test.
     const withWorkers = options.mode !== 'inline' && options.workers === undefined ? { ...options, workers: 1 } : options;
-    const system = await ActorSystem.start(withWorkers);
+    const system = await ActorSystem.start(withWorkers, { manualTime });
     return new TestSystem(system, resolved, scope);
+  }
+
+  /**
+   * The manual clock (docs/testing.md, "Manual time"): `now`, `advance(ms)`, `advanceTo(t)`, `settle()`,
+   * `expectNoMsgFor(ms, ...probes)`. Only for a system started with `testKit: { manualTime: true }`.
+   */
+  get time(): ManualTime {
+    if (this.#time === undefined) {
+      throw new InvalidArgumentError('tk.time: this test system runs on real time; start it with createTestSystem({ ..., testKit: { manualTime: true } })');
+    }
+    return this.#time;
   }
 
   /**

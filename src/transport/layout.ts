@@ -79,6 +79,22 @@
  * DONE; `src thrd`/`src end` say which ring it came from and the ring position just past it (-1 for records a
  * thread wrote to itself), so that a replacement worker resumes each ring after the last record journaled; `slot`
  * identifies a record that compaction moved (a crash mid-move leaves two copies with one slot: the first is kept).
+ *
+ * ## Virtual-time block (one SharedArrayBuffer per system, only under manual time: the TestKit's `manualTime`)
+ * ```
+ *  byte 0                 8                  64 + 64t                                  96 + 64t      128 + 64t
+ *  +----------------------+------------------+----------------------------------------+-------------+
+ *  | [0] epoch (Int32)    | now (Float64)    | [0] seen epoch [1] pumping [2] busy    | next due    |  ... one
+ *  | written by main only | main only        | [3] activity  (Int32, thread t only)   | (Float64)   |  line per
+ *  +----------------------+------------------+----------------------------------------+-------------+  thread
+ * ```
+ * `now` is the virtual clock every thread reads (`ctx.now()`, timers, receive timeouts, ask deadlines, backoff);
+ * the main thread moves it and then bumps `epoch`, which tells each thread to fire its timers due by `now`. Line
+ * 1 + t belongs to thread t: the last epoch it fired timers for, whether it is inside a pump right now, how much
+ * work it had left when its last pump ended (ready actors, outbox records, handlers awaiting something that is
+ * not virtual time), a counter bumped at the start of every pump, and the earliest due time of its timers
+ * (Infinity: none). The main thread reads them to tell whether the whole system is quiescent
+ * (src/runtime/virtual-time.ts), without a message, even while a worker is busy.
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -117,6 +133,26 @@ export const CTL_HEARTBEAT = CTL_ACTORS + LINE_WORDS;
  */
 export const CTL_CONTENDED_UNTIL = CTL_HEARTBEAT + LINE_WORDS;
 export const CONTROL_BYTES = (CTL_CONTENDED_UNTIL + LINE_WORDS) * 4;
+
+// ---- virtual-time block: Int32 indexes, except the Float64 indexes VT_NOW and vtNextDue ----
+export const VT_EPOCH = 0;
+/** Float64 index of `now` (byte 8). */
+export const VT_NOW = 1;
+/** Int32 index of thread t's line: `vtLine(t) + VT_SEEN` etc. */
+export const vtLine = (t: number): number => (t + 1) * LINE_WORDS;
+export const VT_SEEN = 0;
+export const VT_PUMPING = 1;
+export const VT_BUSY = 2;
+export const VT_ACTIVITY = 3;
+/** Float64 index of thread t's earliest due timer (byte 32 of its line). */
+export const vtNextDue = (t: number): number => (vtLine(t) + 8) / 2;
+
+export function allocateTimeBlock(threads: number): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer((threads + 1) * CACHE_LINE_BYTES);
+  const f64 = new Float64Array(sab);
+  for (let t = 0; t < threads; t++) f64[vtNextDue(t)] = Number.POSITIVE_INFINITY;
+  return sab;
+}
 
 // ---- journal header (Int32 indexes) ----
 export const J_TAIL = 0;

@@ -15,6 +15,8 @@ export interface MeshMemory {
   controls: SharedArrayBuffer[];
   /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
   trace?: SharedArrayBuffer;
+  /** The virtual-time block (layout.ts), only under manual time: its presence is what makes time manual. */
+  time?: SharedArrayBuffer;
 }
 
 export function allocateMesh(threads: number, ringBytes: number): MeshMemory {
@@ -37,11 +39,14 @@ export class Mesh {
   readonly readerFrom: number[] = [];
   /** Control blocks of every thread, by thread index. */
   readonly controls: Int32Array[];
+  /** The virtual-time block, under manual time. */
+  readonly time: SharedArrayBuffer | undefined;
 
   constructor(memory: MeshMemory, self: number) {
     this.self = self;
     this.threads = memory.threads;
     this.controls = memory.controls.map((c) => new Int32Array(c));
+    this.time = memory.time;
     attachTrace(memory.trace, self);
     for (let t = 0; t < memory.threads; t++) {
       const out = memory.rings[self * memory.threads + t];

@@ -11,7 +11,9 @@ function asPublished(source: string): string {
     .replaceAll("'../../src/testkit/index.js'", "'ringmaster/testkit'")
     .replaceAll("'../../src/index.js'", "'ringmaster'")
     .replaceAll("'../fixtures/testkit-readme-actors.js'", "'./actors.js'")
-    .replaceAll("'../fixtures/testkit-readme-actors.ts'", "'./actors.ts'");
+    .replaceAll("'../fixtures/testkit-readme-actors.ts'", "'./actors.ts'")
+    .replaceAll("'../fixtures/testkit-readme-reminder.js'", "'./reminder.js'")
+    .replaceAll("'../fixtures/testkit-readme-reminder.ts'", "'./reminder.ts'");
 }
 
 function readmeBlock(firstLine: string): string {
@@ -32,5 +34,10 @@ describe("the README's testing section", () => {
 
   it('shows the example test as it is', () => {
     expect(readmeBlock('// greeter.test.ts')).toBe(asPublished(read('./readme-example.test.ts')));
+  });
+
+  it('shows the manual-time example and its actor as they are', () => {
+    expect(readmeBlock('// reminder.ts')).toBe(asPublished(read('../fixtures/testkit-readme-reminder.ts')));
+    expect(readmeBlock('// reminder.test.ts')).toBe(asPublished(read('./readme-manual-time.test.ts')));
   });
 });

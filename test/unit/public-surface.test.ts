@@ -24,6 +24,7 @@ const ERROR_CLASSES = [
   'WorkerBootError',
   'NoContextError',
   'TestKitExpectationError',
+  'NotQuiescentError',
   'AskAbortedError',
   'BehaviorStackOverflowError',
   'StashOverflowError',
@@ -66,6 +67,8 @@ describe('public surface', () => {
         'DEFAULT_NO_MSG_MS',
         'TIME_FACTOR_ENV',
         'TestKitExpectationError',
+        'ManualTime',
+        'NotQuiescentError',
       ]),
     );
   });
