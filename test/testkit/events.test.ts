@@ -134,7 +134,9 @@ describe('expecting a worker to exit', () => {
   });
 
   it('expectWorkerRestart waits until the replacement has recovered the actors', async () => {
-    const own = await createTestSystem({ workers: 1, actors });
+    // The second restart boots a worker from scratch (the spare went to the first): seconds on a loaded 2-core
+    // machine, beyond the default 3 s expectation.
+    const own = await createTestSystem({ workers: 1, actors, testKit: { timeFactor: 5 } });
     const killer = await own.system.spawn(Killer, { name: 'killer' });
     await own.expectWorkerRestart({ worker: 1 }, () => killer.tell({ type: 'crash-worker' }));
     // The same ref reaches the recovered actor.
