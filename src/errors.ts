@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_NAME_TAKEN'
   | 'ERR_UNKNOWN_DEFINITION'
+  | 'ERR_DEFINITION_TAKEN'
   | 'ERR_ASK_TIMEOUT'
   | 'ERR_ACTOR_STOPPED'
   | 'ERR_ACTOR_FAILED'
@@ -76,6 +77,20 @@ export class UnknownDefinitionError extends RingmasterError {
       `no actor definition named '${definition}' is loaded; known definitions: ${
         known.length ? known.map((k) => `'${k}'`).join(', ') : '(none)'
       }. Add the module that calls defineActor('${definition}', ...) to the 'actors' option of ActorSystem.start`,
+    );
+  }
+}
+
+/** Two modules define an actor under the same name: spawns by that name would get whichever ran last. */
+export class DefinitionTakenError extends RingmasterError {
+  constructor(
+    readonly definition: string,
+    readonly definedAt: string,
+    readonly redefinedAt: string,
+  ) {
+    super(
+      'ERR_DEFINITION_TAKEN',
+      `defineActor('${definition}') in ${redefinedAt}: the name is already defined by ${definedAt}; give one of them another name (definition names are global to every thread)`,
     );
   }
 }
