@@ -10,6 +10,7 @@
 import { Packr, addExtension, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
 import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
 import { SMALL_COPY, copyBytes } from './record.js';
+import { findLoneSurrogate, mayHoldLoneSurrogate } from './well-formed.js';
 
 /** msgpack extension type for ActorRefs (application range 0..127). */
 export const REF_EXTENSION_TYPE = 0x52; // 'R'
@@ -122,6 +123,14 @@ export class Codec {
     const end = bytes.end ?? bytes.length;
     const length = end - start;
     if (length > limit) throw new MessageTooLargeError(length, limit);
+    if (mayHoldLoneSurrogate(bytes, start, end)) {
+      const where = findLoneSurrogate(message);
+      if (where !== undefined) {
+        throw new MessageEncodeError(
+          `${where} is a string with a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot carry: it would arrive as U+FFFD. Send well-formed strings (String.prototype.toWellFormed), or the code units as numbers`,
+        );
+      }
+    }
     const out = this.#out;
     out.bytes = bytes;
     out.start = start;
