@@ -10,6 +10,7 @@ import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config
 import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/main-driver.js';
 import {
+  CorruptMemoryError,
   NameTakenError,
   SystemStoppedError,
   WorkerCrashedError,
@@ -23,7 +24,7 @@ import type { ActorRef } from './ref.js';
 import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
-import { recoverJournal } from './transport/journal.js';
+import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
 import { allocateJournal } from './transport/layout.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
 
@@ -235,10 +236,26 @@ export class ActorSystem {
       const sab = mesh.rings[t * mesh.threads + thread];
       if (sab) rings.push({ from: t, sab });
     }
-    rt.bury(thread, recoverJournal(this.#journals[thread - 1]!, mesh.threads), rings, names, new WorkerCrashedError(thread, cause));
-    this.events.publish({ type: 'worker-abandoned', worker: thread, restarts, error: cause });
+    const { journal, corrupt } = this.#lastWords(thread);
+    rt.bury(thread, journal, rings, names, new WorkerCrashedError(thread, cause));
+    // A journal found corrupt only now lost what it held: the event says so rather than the death's own cause
+    // (which worker-exited reported).
+    this.events.publish({ type: 'worker-abandoned', worker: thread, restarts, error: corrupt ?? cause });
     this.#driver.kick();
     if (this.config.workerRestart.onGiveUp === 'shutdown') void this.shutdown();
+  }
+
+  /**
+   * What a worker given up on left in its journal. A corrupt journal (the reason it was given up on, or found
+   * now) gives nothing back: its records cannot be trusted, and the CorruptMemoryError in worker-abandoned says so.
+   */
+  #lastWords(thread: number): { journal: RecoveredJournal; corrupt?: CorruptMemoryError } {
+    try {
+      return { journal: recoverJournal(this.#journals[thread - 1]!, this.#mesh!.threads) };
+    } catch (err) {
+      if (!(err instanceof CorruptMemoryError)) throw err;
+      return { journal: { records: [], consumed: [], spawnSeen: [], nextLocal: 0, lastCorr: 0, unjournaled: 0 }, corrupt: err };
+    }
   }
 
   #forgetChildren(name: string): void {

@@ -8,7 +8,7 @@
  * Contract: one DeadThreads per Runtime, used only by its thread.
  */
 import { K_ASK, K_TELL } from '../protocol.js';
-import { WorkerCrashedError } from '../errors.js';
+import { CorruptMemoryError, WorkerCrashedError } from '../errors.js';
 import type { Codec } from '../transport/codec.js';
 import type { RecoveredJournal } from '../transport/journal.js';
 import { RingReader } from '../transport/ring.js';
@@ -24,6 +24,8 @@ const DRAIN_BATCH = 1024;
 
 interface Grave {
   reader: RingReader;
+  /** The thread that writes the ring, and the dead one that read it. */
+  from: number;
   thread: number;
   error: Error;
 }
@@ -71,29 +73,40 @@ export class DeadThreads {
     for (const { from, sab } of rings) {
       const reader = new RingReader(sab);
       reader.skipTo(rec.consumed[from] ?? 0);
-      this.#graves.push({ reader, thread, error });
+      this.#graves.push({ reader, from, thread, error });
     }
   }
 
   /** Drains the rings into buried workers. True if anything was there. */
   drainGraves(): boolean {
     let worked = false;
-    for (const g of this.#graves) {
-      const reader = g.reader;
-      let n = 0;
-      while (n < DRAIN_BATCH && reader.next()) {
-        const r = reader.record;
-        n++;
-        if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
-        const msg = this.#codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength);
-        this.#report(g.thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, g.error);
-      }
-      if (n > 0) {
-        reader.release();
+    for (const g of [...this.#graves]) {
+      try {
+        if (this.#drainGrave(g)) worked = true;
+      } catch (err) {
+        if (!(err instanceof CorruptMemoryError)) throw err;
+        // Nothing after a corrupt record can be trusted: the ring is read no further, and its loss is reported
+        // (one dead letter for the ring, carrying the error) instead of failing this thread.
+        this.#graves.splice(this.#graves.indexOf(g), 1);
+        this.#out.deadLetter('worker-crashed', `(ring ${g.from} -> ${g.thread})`, `(unreadable: ${err.message})`, null, err);
         worked = true;
       }
     }
     return worked;
+  }
+
+  #drainGrave(g: Grave): boolean {
+    const reader = g.reader;
+    let n = 0;
+    while (n < DRAIN_BATCH && reader.next()) {
+      const r = reader.record;
+      n++;
+      if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
+      const msg = this.#codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength);
+      this.#report(g.thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, g.error);
+    }
+    if (n > 0) reader.release();
+    return n > 0;
   }
 
   get hasGraves(): boolean {
