@@ -35,6 +35,8 @@ export interface SoakFigures {
 
 const DEATHS: Death[] = ['exit', 'hang', 'oom', 'throw-async', 'reject-unhandled'];
 const TARGETS = 6;
+const MAX_IN_FLIGHT = 5_000;
+const QUIET_MS = 10_000;
 
 export async function runChaos(options: { durationMs: number; seed: number; onProgress?: (f: SoakFigures) => void }): Promise<SoakFigures> {
   const rnd = random(options.seed);
@@ -83,8 +85,12 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
   const start = performance.now();
   let nextKill = start + 300 + rnd() * 500;
   let nextSample = start;
+  let accounted = 0;
   while (performance.now() - start < options.durationMs) {
-    for (let i = 0; i < 200; i++) {
+    // Steady, not a flood: at most MAX_IN_FLIGHT messages not yet handled or reported, so that the backlog (and
+    // the quiet phase at the end) stays bounded on a loaded machine.
+    const inFlight = f.sent - accounted;
+    for (let i = 0; i < 200 && inFlight + i < MAX_IN_FLIGHT; i++) {
       const ti = Math.floor(rnd() * TARGETS);
       const target = targets[ti]!;
       const msg: SoakMsg = { type: 'work', seq: nextSeq[ti]! };
@@ -120,12 +126,22 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
       options.onProgress?.(account(f, handledBy, handledCount, deadLettered, nextSeq));
       nextSample = now + 1000;
     }
-    await new Promise((r) => setImmediate(r));
+    accounted = handledCount.size + deadLettered.size;
+    await new Promise((r) => (inFlight >= MAX_IN_FLIGHT ? setTimeout(r, 2) : setImmediate(r)));
   }
   // Quiet: every accepted message handled or reported, every ask settled (bounded by the asks' own timeout).
   await Promise.all([...pendingAsks]);
-  const quietBy = performance.now() + 30_000;
-  while (performance.now() < quietBy && account(f, handledBy, handledCount, deadLettered, nextSeq).missing > 0) {
+  // Until nothing is missing, or nothing has moved for QUIET_MS (a worker restarting counts as moving).
+  let last = -1;
+  let lastMoved = performance.now();
+  for (;;) {
+    const a = account(f, handledBy, handledCount, deadLettered, nextSeq);
+    if (a.missing === 0) break;
+    const progress = a.handled + a.deadLettered + f.restarts;
+    if (progress !== last) {
+      last = progress;
+      lastMoved = performance.now();
+    } else if (performance.now() - lastMoved > QUIET_MS) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   f.seconds = (performance.now() - start) / 1000;
