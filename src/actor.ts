@@ -5,7 +5,7 @@
  */
 import type { PlacementStrategy } from './config.js';
 import { validateDefinitionOptions } from './definition-options.js';
-import { InvalidArgumentError } from './errors.js';
+import { DefinitionTakenError, InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
 import type { TimerScheduler } from './runtime/timers.js';
 import { validateStrategy, type SupervisorStrategy } from './supervision/strategy.js';
@@ -178,6 +178,30 @@ export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unkn
 }
 
 type Registry = Map<string, ActorDefinition<any, any, any, any>>;
+// The file each name was defined in: the same file defining it again is that module evaluated again (replaced),
+// another file is a conflict (refused). On globalThis for the same reason as the registry.
+const SITES_KEY = Symbol.for('ringmaster.definition-sites');
+function sites(): Map<string, string> {
+  const g = globalThis as { [SITES_KEY]?: Map<string, string> };
+  return (g[SITES_KEY] ??= new Map());
+}
+
+/**
+ * The file that called defineActor, without query or position (a loader's second evaluation of a module may add a
+ * query to its URL), or undefined when the stack does not say (then a redefinition is taken as a re-evaluation).
+ */
+function callerFile(): string | undefined {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 2;
+  Error.captureStackTrace(holder, defineActor);
+  Error.stackTraceLimit = limit;
+  const frame = holder.stack?.split('\n')[1]?.trim();
+  if (frame === undefined) return undefined;
+  const location = /\(([^()]+)\)$/.exec(frame)?.[1] ?? frame.replace(/^at\s+/, '');
+  const file = location.replace(/:\d+:\d+$/, '').replace(/[?#].*$/, '').replace(/^file:\/\//, '');
+  return file.length > 0 ? file : undefined;
+}
 // On globalThis under a registered symbol: a TypeScript loader may evaluate this module more than once per
 // thread (once per loader namespace), and every copy must see the same definitions.
 const REGISTRY_KEY = Symbol.for('ringmaster.definitions');
@@ -188,7 +212,8 @@ function registry(): Registry {
 
 /**
  * Defines an actor type. Call it at the top level of a module listed in the system's `actors` option, so that
- * every thread registers it. Defining a name again replaces the earlier definition (module re-evaluation).
+ * every thread registers it. A name is defined by one module: defining it from another throws DefinitionTakenError;
+ * the same module defining it again (evaluated once more, by a second loader) replaces the earlier definition.
  * The reply type is inferred from an annotated `ctx: ActorContext<M, R>`, or given at the call site
  * (`ref.ask<number>(...)`).
  */
@@ -212,8 +237,14 @@ export function defineActor<S = undefined, M = unknown, A = undefined, R = unkno
   if (behavior.supervisorStrategy !== undefined) {
     validateStrategy(behavior.supervisorStrategy, `defineActor('${name}'): behavior.supervisorStrategy`);
   }
+  // The engine's own definitions ('ringmaster.*', the TestKit's) are defined again by a second copy of the engine
+  // loaded in the same thread (dist/ beside src/): the same actor, not a conflict.
+  const site = name.startsWith('ringmaster.') ? undefined : callerFile();
+  const earlier = sites().get(name);
+  if (earlier !== undefined && site !== undefined && earlier !== site) throw new DefinitionTakenError(name, earlier, site);
   const def: ActorDefinition<S, M, A, R> = { name, behavior };
   registry().set(name, def as ActorDefinition<any, any, any, any>);
+  if (site !== undefined) sites().set(name, site);
   return def;
 }
 

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_NAME_TAKEN'
   | 'ERR_UNKNOWN_DEFINITION'
+  | 'ERR_DEFINITION_TAKEN'
   | 'ERR_ASK_TIMEOUT'
   | 'ERR_ACTOR_STOPPED'
   | 'ERR_ACTOR_FAILED'
@@ -77,6 +78,20 @@ export class UnknownDefinitionError extends RingmasterError {
       `no actor definition named '${definition}' is loaded; known definitions: ${
         known.length ? known.map((k) => `'${k}'`).join(', ') : '(none)'
       }. Add the module that calls defineActor('${definition}', ...) to the 'actors' option of ActorSystem.start`,
+    );
+  }
+}
+
+/** Two modules define an actor under the same name: spawns by that name would get whichever ran last. */
+export class DefinitionTakenError extends RingmasterError {
+  constructor(
+    readonly definition: string,
+    readonly definedAt: string,
+    readonly redefinedAt: string,
+  ) {
+    super(
+      'ERR_DEFINITION_TAKEN',
+      `defineActor('${definition}') in ${redefinedAt}: the name is already defined by ${definedAt}; give one of them another name (definition names are global to every thread)`,
     );
   }
 }
@@ -290,21 +305,26 @@ export interface SerializedError {
   fields?: Record<string, string | number | boolean | null>;
 }
 
+// Messages refuse strings with lone surrogates (they cannot travel as UTF-8); an error's text is only a description,
+// so it travels with U+FFFD in their place rather than failing the report that carries it.
+const wellFormed = <T>(s: T): T => (typeof s === 'string' ? (s as unknown as { toWellFormed(): string }).toWellFormed() : s) as T;
+
 export function serializeError(err: unknown, depth = 0): SerializedError {
   if (err instanceof Error) {
-    const out: SerializedError = { name: err.name, message: err.message };
-    if (err.stack !== undefined) out.stack = err.stack;
+    const out: SerializedError = { name: wellFormed(err.name), message: wellFormed(err.message) };
+    if (err.stack !== undefined) out.stack = wellFormed(err.stack);
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') out.code = code;
     if (err.cause !== undefined && depth < 8) out.cause = serializeError(err.cause, depth + 1);
     for (const key of Object.keys(err)) {
       if (key === 'code' || key === 'cause' || key === 'message' || key === 'stack' || key === 'name') continue;
       const v = (err as unknown as Record<string, unknown>)[key];
-      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') (out.fields ??= {})[key] = v;
+      if (typeof v === 'string') (out.fields ??= {})[key] = wellFormed(v);
+      else if (v === null || typeof v === 'number' || typeof v === 'boolean') (out.fields ??= {})[key] = v;
     }
     return out;
   }
-  return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
+  return { name: 'Error', message: wellFormed(typeof err === 'string' ? err : safeString(err)) };
 }
 
 /** A description of any value that never throws (a value's own toString or toJSON may). */

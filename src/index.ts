@@ -31,6 +31,7 @@ export {
   InvalidArgumentError,
   NameTakenError,
   UnknownDefinitionError,
+  DefinitionTakenError,
   AskTimeoutError,
   ActorStoppedError,
   ActorFailedError,

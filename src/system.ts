@@ -10,6 +10,7 @@ import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config
 import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/main-driver.js';
 import {
+  CorruptMemoryError,
   NameTakenError,
   SystemStoppedError,
   WorkerCrashedError,
@@ -23,7 +24,7 @@ import type { ActorRef } from './ref.js';
 import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
-import { recoverJournal } from './transport/journal.js';
+import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
 import { allocateJournal, allocateTimeBlock } from './transport/layout.js';
 import { VirtualTime } from './runtime/virtual-time.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
@@ -49,7 +50,13 @@ export class ActorSystem {
   readonly #down = new Map<number, { at: number; restarts: number; cause: Error }>();
   readonly #byName = new Map<string, ActorRef>();
   readonly #reserved = new Set<string>();
-  readonly #topLevel = new Set<string>();
+  /**
+   * Top-level actors by name, from the moment their spawn is sent (before they register): shutdown stops each,
+   * also one whose spawn it overtook.
+   */
+  readonly #topLevel = new Map<string, ActorRef>();
+  /** Workers given up on: their journals and rings were already read back. */
+  readonly #buried = new Set<number>();
   /** Names of each parent's children, so a stopped parent frees them even before their own reports arrive. */
   readonly #children = new Map<string, Set<string>>();
   #shutdown: Promise<void> | undefined;
@@ -150,7 +157,7 @@ export class ActorSystem {
       }
       // If the hosting worker dies before acknowledging, the spawn fails with WorkerCrashedError.
       this.#rt.asks.setThread(corr, ref.thread);
-      this.#topLevel.add(ref.name);
+      this.#topLevel.set(ref.name, ref);
       this.#driver.kick();
       await promise;
       return ref as ActorRef<M, R>;
@@ -198,9 +205,7 @@ export class ActorSystem {
     const rt = this.#rt;
     rt.closed = true;
     const stops: Promise<unknown>[] = [];
-    for (const name of this.#topLevel) {
-      const ref = this.#byName.get(name);
-      if (ref === undefined) continue;
+    for (const [name, ref] of this.#topLevel) {
       // Tied to the actor's thread, so a worker given up on meanwhile settles it at once.
       const { corr, promise } = rt.asks.create(name, this.config.shutdownTimeoutMs, ref.thread, undefined, true);
       rt.sendSystem(ref.thread, ref, { type: 'poison' }, corr);
@@ -210,11 +215,41 @@ export class ActorSystem {
     await Promise.allSettled(stops);
     rt.asks.rejectAll(() => new SystemStoppedError('the ask was still waiting for its reply'));
     await this.#supervisor?.stopAll();
-    // Workers are gone but their last records (dead letters, reports) are still in shared memory.
-    for (let i = 0; i < 4 && rt.pump(); i++);
+    this.#buryWorkersAtShutdown();
+    // Workers are gone but their last records (dead letters, reports) are still in shared memory, and the graves
+    // give back what they left a batch per pump.
+    for (let i = 0; i < 10_000 && rt.pump(); i++);
     rt.abandonOutboxes('system-shutdown');
     this.#finished = true;
     this.#driver.stop();
+  }
+
+  /**
+   * The workers are gone: what each had taken and not finished (its journal: a worker stuck past
+   * shutdownTimeoutMs, or one down waiting for its replacement) and what still waited in the rings to it becomes
+   * 'system-shutdown' dead letters, one per message, instead of vanishing with the memory.
+   */
+  #buryWorkersAtShutdown(): void {
+    const mesh = this.#mesh;
+    if (mesh === undefined) return;
+    const error = new SystemStoppedError('the message was still waiting for its actor when shutdownTimeoutMs ended');
+    for (let thread = 1; thread <= this.config.workers; thread++) {
+      if (this.#buried.has(thread)) continue;
+      const names = new Map<number, string>();
+      for (const [name, ref] of this.#byName) if (ref.thread === thread) names.set(ref.id, name);
+      const { journal } = this.#lastWords(thread);
+      this.#rt.bury(thread, journal, this.#ringsTo(thread), names, error, 'system-shutdown');
+    }
+  }
+
+  #ringsTo(thread: number): { from: number; sab: SharedArrayBuffer }[] {
+    const mesh = this.#mesh!;
+    const rings: { from: number; sab: SharedArrayBuffer }[] = [];
+    for (let t = 0; t < mesh.threads; t++) {
+      const sab = mesh.rings[t * mesh.threads + thread];
+      if (sab) rings.push({ from: t, sab });
+    }
+    return rings;
   }
 
   /** A worker died outside shutdown. When it will be replaced, everything waits for its replacement. */
@@ -261,16 +296,27 @@ export class ActorSystem {
     for (let t = 1; t <= this.config.workers; t++) {
       if (t !== thread) rt.sendSystem(t, undefined, { type: 'thread-dead', thread, error: serializeError(cause) });
     }
-    const mesh = this.#mesh!;
-    const rings: { from: number; sab: SharedArrayBuffer }[] = [];
-    for (let t = 0; t < mesh.threads; t++) {
-      const sab = mesh.rings[t * mesh.threads + thread];
-      if (sab) rings.push({ from: t, sab });
-    }
-    rt.bury(thread, recoverJournal(this.#journals[thread - 1]!, mesh.threads), rings, names, new WorkerCrashedError(thread, cause));
-    this.events.publish({ type: 'worker-abandoned', worker: thread, restarts, error: cause });
+    this.#buried.add(thread);
+    const { journal, corrupt } = this.#lastWords(thread);
+    rt.bury(thread, journal, this.#ringsTo(thread), names, new WorkerCrashedError(thread, cause));
+    // A journal found corrupt only now lost what it held: the event says so rather than the death's own cause
+    // (which worker-exited reported).
+    this.events.publish({ type: 'worker-abandoned', worker: thread, restarts, error: corrupt ?? cause });
     this.#driver.kick();
     if (this.config.workerRestart.onGiveUp === 'shutdown') void this.shutdown();
+  }
+
+  /**
+   * What a worker given up on left in its journal. A corrupt journal (the reason it was given up on, or found
+   * now) gives nothing back: its records cannot be trusted, and the CorruptMemoryError in worker-abandoned says so.
+   */
+  #lastWords(thread: number): { journal: RecoveredJournal; corrupt?: CorruptMemoryError } {
+    try {
+      return { journal: recoverJournal(this.#journals[thread - 1]!, this.#mesh!.threads) };
+    } catch (err) {
+      if (!(err instanceof CorruptMemoryError)) throw err;
+      return { journal: { records: [], consumed: [], spawnSeen: [], nextLocal: 0, lastCorr: 0, unjournaled: 0 }, corrupt: err };
+    }
   }
 
   #forgetChildren(name: string): void {
@@ -321,7 +367,7 @@ export class ActorSystem {
         this.#forgetChildren(m.ref.name);
         const slash = m.ref.name.lastIndexOf('/');
         if (slash > 0) this.#children.get(m.ref.name.slice(0, slash))?.delete(m.ref.name);
-        this.#topLevel.delete(m.ref.name);
+        if (this.#topLevel.get(m.ref.name)?.id === m.ref.id) this.#topLevel.delete(m.ref.name);
         this.events.publish({ type: 'actor-stopped', actor: m.ref.name, thread: m.ref.thread });
         return;
       }

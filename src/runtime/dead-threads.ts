@@ -8,7 +8,7 @@
  * Contract: one DeadThreads per Runtime, used only by its thread.
  */
 import { K_ASK, K_TELL } from '../protocol.js';
-import { WorkerCrashedError } from '../errors.js';
+import { CorruptMemoryError, WorkerCrashedError } from '../errors.js';
 import type { Codec } from '../transport/codec.js';
 import type { RecoveredJournal } from '../transport/journal.js';
 import { RingReader } from '../transport/ring.js';
@@ -24,9 +24,15 @@ const DRAIN_BATCH = 1024;
 
 interface Grave {
   reader: RingReader;
+  /** The thread that writes the ring, and the dead one that read it. */
+  from: number;
   thread: number;
   error: Error;
+  reason: BuryReason;
 }
+
+/** Why a thread's records are read back for good: it was given up on, or the system shut down. */
+type BuryReason = 'worker-crashed' | 'system-shutdown';
 
 export class DeadThreads {
   readonly #codec: Codec;
@@ -61,48 +67,67 @@ export class DeadThreads {
    * does whatever the other threads wrote into its rings before they heard of its death (drained from now on).
    * Asks among them are answered with `error`. `names` are its actors' names, for the reports.
    */
-  bury(thread: number, rec: RecoveredJournal, rings: { from: number; sab: SharedArrayBuffer }[], names: Map<number, string>, error: Error): void {
+  bury(
+    thread: number,
+    rec: RecoveredJournal,
+    rings: { from: number; sab: SharedArrayBuffer }[],
+    names: Map<number, string>,
+    error: Error,
+    reason: BuryReason = 'worker-crashed',
+  ): void {
     for (const [id, name] of names) this.#actors.bury(id, name);
     for (const r of rec.records) {
       if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
       const msg = this.#codec.decode(r.payload, 0, r.payload.length);
-      this.#report(thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, error);
+      this.#report(thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, error, reason);
     }
     for (const { from, sab } of rings) {
       const reader = new RingReader(sab);
       reader.skipTo(rec.consumed[from] ?? 0);
-      this.#graves.push({ reader, thread, error });
+      this.#graves.push({ reader, from, thread, error, reason });
     }
   }
 
   /** Drains the rings into buried workers. True if anything was there. */
   drainGraves(): boolean {
     let worked = false;
-    for (const g of this.#graves) {
-      const reader = g.reader;
-      let n = 0;
-      while (n < DRAIN_BATCH && reader.next()) {
-        const r = reader.record;
-        n++;
-        if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
-        const msg = this.#codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength);
-        this.#report(g.thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, g.error);
-      }
-      if (n > 0) {
-        reader.release();
+    for (const g of [...this.#graves]) {
+      try {
+        if (this.#drainGrave(g)) worked = true;
+      } catch (err) {
+        if (!(err instanceof CorruptMemoryError)) throw err;
+        // Nothing after a corrupt record can be trusted: the ring is read no further, and its loss is reported
+        // (one dead letter for the ring, carrying the error) instead of failing this thread.
+        this.#graves.splice(this.#graves.indexOf(g), 1);
+        this.#out.deadLetter(g.reason, `(ring ${g.from} -> ${g.thread})`, `(unreadable: ${err.message})`, null, err);
         worked = true;
       }
     }
     return worked;
   }
 
+  #drainGrave(g: Grave): boolean {
+    const reader = g.reader;
+    let n = 0;
+    while (n < DRAIN_BATCH && reader.next()) {
+      const r = reader.record;
+      n++;
+      if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
+      const msg = this.#codec.decodeShared(reader.bytes, r.payloadStart, r.payloadLength);
+      this.#report(g.thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, g.error, g.reason);
+    }
+    if (n > 0) reader.release();
+    return n > 0;
+  }
+
   get hasGraves(): boolean {
     return this.#graves.length > 0;
   }
 
-  #report(thread: number, kind: number, id: number, msg: unknown, senderId: number, senderThread: number, corr: number, error: Error): void {
+  #report(thread: number, kind: number, id: number, msg: unknown, senderId: number, senderThread: number, corr: number, error: Error, reason: BuryReason): void {
     const target = this.#actors.tombstone(id) ?? `#${id}`;
-    this.#out.deadLetter('worker-crashed', target, msg, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error);
-    if (kind === K_ASK && corr !== 0 && senderThread !== thread) this.#out.reply(senderThread, corr, error, true);
+    this.#out.deadLetter(reason, target, msg, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error);
+    // At shutdown every ask was already rejected, and the other threads are gone too: nobody to answer.
+    if (reason === 'worker-crashed' && kind === K_ASK && corr !== 0 && senderThread !== thread) this.#out.reply(senderThread, corr, error, true);
   }
 }

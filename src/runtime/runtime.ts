@@ -392,8 +392,15 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     this.#dead.markDead(thread, cause);
   }
   /** Main thread, after giving up on worker `thread`: see dead-threads.ts. */
-  bury(thread: number, rec: RecoveredJournal, rings: { from: number; sab: SharedArrayBuffer }[], names: Map<number, string>, error: Error): void {
-    this.#dead.bury(thread, rec, rings, names, error);
+  bury(
+    thread: number,
+    rec: RecoveredJournal,
+    rings: { from: number; sab: SharedArrayBuffer }[],
+    names: Map<number, string>,
+    error: Error,
+    reason: 'worker-crashed' | 'system-shutdown' = 'worker-crashed',
+  ): void {
+    this.#dead.bury(thread, rec, rings, names, error, reason);
   }
   /** Records still waiting for ring room (shutdown settles what waits on them). */
   takeOutboxes(): Outgoing[] {

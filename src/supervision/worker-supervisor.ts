@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Remote } from 'comlink';
 import type { ResolvedConfig } from '../config.js';
 import { wrapControl, type WorkerAssignment, type WorkerBoot, type WorkerControl, type WorkerStats } from '../control.js';
-import { WorkerBootError, WorkerStalledError, serializeError } from '../errors.js';
+import { CorruptMemoryError, WorkerBootError, WorkerStalledError, serializeError } from '../errors.js';
 import { CTL_HEARTBEAT } from '../transport/layout.js';
 import { isParked } from '../transport/wait.js';
 import type { MeshMemory } from '../transport/mesh.js';
@@ -34,6 +34,23 @@ const PARKED_STALL_MS = 2500;
 const EXIT_GRACE_MS = 1000;
 
 type SlotState = 'booting' | 'up' | 'waiting' | 'dead';
+
+/**
+ * Whether a worker died of corrupt shared memory (a CorruptMemoryError, whose code comlink does not carry across:
+ * its name then says it). A replacement would meet the same memory, so the worker is given up on at once.
+ */
+function isCorruptMemory(err: unknown): boolean {
+  if (err instanceof CorruptMemoryError) return true;
+  const e = err as { code?: unknown; name?: unknown } | null;
+  return e !== null && typeof e === 'object' && (e.code === 'ERR_CORRUPT_MEMORY' || e.name === 'CorruptMemoryError');
+}
+
+/** The error as a RingmasterError with its code, when comlink carried only its name and message. */
+function withCode(err: unknown): unknown {
+  if (!isCorruptMemory(err) || (err as { code?: unknown }).code === 'ERR_CORRUPT_MEMORY') return err;
+  const e = err as Error;
+  return Object.assign(new CorruptMemoryError('shared memory', e.message), { message: e.message, stack: e.stack });
+}
 
 /** One worker thread as the main thread holds it; a spare has no owner until it is assigned a slot. */
 interface Handle {
@@ -244,7 +261,18 @@ export class WorkerSupervisor {
     const died = h.exited.then((code) => {
       throw new WorkerBootError(thread, h.error ?? new Error(`exited with code ${code} while booting`));
     });
-    await Promise.race([spare !== undefined ? h.control.assume(assignment) : h.control.ready(), died]);
+    try {
+      await Promise.race([spare !== undefined ? h.control.assume(assignment) : h.control.ready(), died]);
+    } catch (err) {
+      // It threw while recovering (a spare's `assume`) but is still alive: that is a failure of the slot like a
+      // death while booting. Terminating it lets its exit listener count and report it; the slot never stays
+      // 'booting'.
+      if (slot.handle === h) {
+        h.error ??= withCode(err);
+        void h.worker.terminate();
+      }
+      throw err;
+    }
     slot.state = 'up';
     slot.beat = Atomics.load(new Int32Array(this.#mesh.controls[thread]!), CTL_HEARTBEAT);
     slot.beatAt = performance.now();
@@ -260,10 +288,10 @@ export class WorkerSupervisor {
     const cause: Error = slot.stalled
       ? new WorkerStalledError(slot.thread, this.#config.stallTimeoutMs)
       : error instanceof Error
-        ? error
+        ? (withCode(error) as Error)
         : new Error(`worker ${slot.thread} exited with code ${code}`);
     const decision = slot.tracker.onFailure(performance.now());
-    if (!decision.restart) {
+    if (!decision.restart || isCorruptMemory(cause)) {
       slot.state = 'dead';
       this.#hooks.died(slot.thread, code, cause, null, slot.restarts);
       this.#hooks.gaveUp(slot.thread, cause, slot.restarts);

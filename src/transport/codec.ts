@@ -10,6 +10,7 @@
 import { Packr, addExtension, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
 import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
 import { SMALL_COPY, copyBytes } from './record.js';
+import { findLoneSurrogate, mayHoldLoneSurrogate } from './well-formed.js';
 
 /** msgpack extension type for ActorRefs (application range 0..127). */
 export const REF_EXTENSION_TYPE = 0x52; // 'R'
@@ -27,19 +28,33 @@ export interface RefCodecHooks<R> {
 }
 
 /**
- * msgpackr extensions are process-wide (per thread) and their `read` gets only the data, so the owner of the decode
- * in progress is kept here: set by `Codec.decode` on entry and restored on exit, read only by the ref extension.
+ * msgpackr extensions are process-wide (per thread) and their `read` gets only the data, so the decode in progress
+ * is described here: set by `Codec.decode` on entry and restored on exit, read only by the ref extension.
+ *
+ * On globalThis under a registered symbol, shared by every copy of the engine in the thread (dist/ beside src/,
+ * two installed copies): msgpackr keeps one reader per extension type, the last copy's to register, and it must
+ * bind a ref with the read hooks and owner of whichever copy's Codec is decoding, not with its own.
  */
-let decodingOwner: unknown;
-let refHooksInstalled = false;
+interface DecodeInProgress {
+  owner: unknown;
+  read: ((data: unknown, owner: unknown) => unknown) | undefined;
+}
+const DECODING_KEY = Symbol.for('ringmaster.decoding');
+const decoding: DecodeInProgress = ((globalThis as { [DECODING_KEY]?: DecodeInProgress })[DECODING_KEY] ??= {
+  owner: undefined,
+  read: undefined,
+});
+/** This copy's ref reader, once its runtime installed one. */
+let refRead: ((data: unknown, owner: unknown) => unknown) | undefined;
 export function installRefExtension<R>(hooks: RefCodecHooks<R>): void {
-  if (refHooksInstalled) return;
-  refHooksInstalled = true;
+  if (refRead !== undefined) return;
+  refRead = hooks.read;
+  // Every copy registers its own Class for writing (msgpackr matches the classes of all of them).
   addExtension({
     Class: hooks.Class as unknown as new () => R,
     type: REF_EXTENSION_TYPE,
     write: (ref: R) => hooks.write(ref),
-    read: (data: unknown) => hooks.read(data, decodingOwner),
+    read: (data: unknown) => (decoding.read ?? hooks.read)(data, decoding.owner),
   });
 }
 
@@ -122,6 +137,14 @@ export class Codec {
     const end = bytes.end ?? bytes.length;
     const length = end - start;
     if (length > limit) throw new MessageTooLargeError(length, limit);
+    if (mayHoldLoneSurrogate(bytes, start, end)) {
+      const where = findLoneSurrogate(message);
+      if (where !== undefined) {
+        throw new MessageEncodeError(
+          `${where} is a string with a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot carry: it would arrive as U+FFFD. Send well-formed strings (String.prototype.toWellFormed), or the code units as numbers`,
+        );
+      }
+    }
     const out = this.#out;
     out.bytes = bytes;
     out.start = start;
@@ -155,14 +178,17 @@ export class Codec {
     const w = this.#window;
     w.start = start;
     w.end = start + length;
-    const outer = decodingOwner;
-    decodingOwner = this.#owner;
+    const outerOwner = decoding.owner;
+    const outerRead = decoding.read;
+    decoding.owner = this.#owner;
+    decoding.read = refRead;
     try {
       return this.#packr.unpack(source, w);
     } catch (err) {
       throw undecodable(err);
     } finally {
-      decodingOwner = outer;
+      decoding.owner = outerOwner;
+      decoding.read = outerRead;
     }
   }
 

@@ -12,6 +12,7 @@ const ERROR_CLASSES = [
   'InvalidArgumentError',
   'NameTakenError',
   'UnknownDefinitionError',
+  'DefinitionTakenError',
   'AskTimeoutError',
   'ActorStoppedError',
   'ActorFailedError',
