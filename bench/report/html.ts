@@ -17,7 +17,7 @@ const MARGIN = { left: 64, right: 16, top: 16, bottom: 40 };
 /** The x axis ends at p99.999 (5 nines); p100 (the max) is drawn there. */
 const MAX_NINES = 5;
 
-const escape = (text: string): string =>
+const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Percentile (0-100) to "nines": p90 -> 1, p99 -> 2, p99.9 -> 3. */
@@ -58,7 +58,7 @@ function plot(title: string, series: readonly Series[]): string {
     const yy = y(10 ** decade).toFixed(1);
     const label = 10 ** decade >= 1000 ? `${10 ** (decade - 3)} ms` : `${10 ** decade} µs`;
     parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${yy}" y2="${yy}" class="grid"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${yy}" class="ylab">${escape(label)}</text>`);
+    parts.push(`<text x="${MARGIN.left - 6}" y="${yy}" class="ylab">${escapeHtml(label)}</text>`);
   }
   const xLabels = ['p0', 'p90', 'p99', 'p99.9', 'p99.99', 'max'];
   for (let n = 0; n <= MAX_NINES; n++) {
@@ -73,19 +73,19 @@ function plot(title: string, series: readonly Series[]): string {
       .join(' ');
     parts.push(
       `<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2"` +
-        `${s.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escape(s.label)}</title></polyline>`,
+        `${s.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escapeHtml(s.label)}</title></polyline>`,
     );
   });
   const legend = series
     .map((s, index) => {
       const colour = COLOURS[index % COLOURS.length]!;
-      return `<li><span class="swatch${s.dashed ? ' dashed' : ''}" style="border-color:${colour}"></span>${escape(s.label)} ` +
+      return `<li><span class="swatch${s.dashed ? ' dashed' : ''}" style="border-color:${colour}"></span>${escapeHtml(s.label)} ` +
         `<span class="dim">p50 ${fmt(s.latency.p50)} µs, p99 ${fmt(s.latency.p99)} µs</span></li>`;
     })
     .join('');
   return (
-    `<figure><figcaption>${escape(title)}</figcaption>` +
-    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(title)}">` +
+    `<figure><figcaption>${escapeHtml(title)}</figcaption>` +
+    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">` +
     `${parts.join('')}<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 4}" class="xlab">percentile</text></svg>` +
     `<ul class="legend">${legend}</ul></figure>`
   );
@@ -101,8 +101,8 @@ function fmt(value: number): string {
 const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toPrecision(value >= 10 ? 3 : 2)}×` : '-');
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const head = headers.map((h) => `<th>${escape(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('');
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -202,13 +202,13 @@ export function toHtml(report: Report): string {
           : t.absolute
             ? `${fmt(t.ours)} ${t.unit ?? ''} (needs ${t.relation ?? ''} ${fmt(t.theirs)})`
             : `${fmt(t.ours)} vs ${fmt(t.theirs)} ${t.unit ?? ''} = ${ratio(t.ratio ?? NaN)} (needs ${t.relation ?? ''} ${ratio(t.factor)})`;
-      return `<tr class="${t.status}"><td>${t.status === 'pass' ? 'PASS' : 'MISS'}</td><td>${escape(t.label)}</td><td>${escape(figure)}</td></tr>`;
+      return `<tr class="${t.status}"><td>${t.status === 'pass' ? 'PASS' : 'MISS'}</td><td>${escapeHtml(t.label)}</td><td>${escapeHtml(figure)}</td></tr>`;
     })
     .join('');
   const m = report.machine;
   const baseName = report.settings.baseline ?? 'none';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ringmaster benchmarks ${escape(report.startedAt)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>ringmaster benchmarks ${escapeHtml(report.startedAt)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1000px;padding:0 1em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}
@@ -227,13 +227,13 @@ pre{white-space:pre-wrap}
 </style></head><body>
 <h1>ringmaster benchmarks</h1>
 <dl>
-<dt>command</dt><dd><code>${escape(report.command)}</code></dd>
-<dt>started</dt><dd>${escape(report.startedAt)}</dd>
-<dt>machine</dt><dd>${escape(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, ${m.os}`)}</dd>
-<dt>node</dt><dd>${escape(`${m.node} (V8 ${m.v8}); load average at start ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')}`)}</dd>
+<dt>command</dt><dd><code>${escapeHtml(report.command)}</code></dd>
+<dt>started</dt><dd>${escapeHtml(report.startedAt)}</dd>
+<dt>machine</dt><dd>${escapeHtml(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, ${m.os}`)}</dd>
+<dt>node</dt><dd>${escapeHtml(`${m.node} (V8 ${m.v8}); load average at start ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')}`)}</dd>
 <dt>budget</dt><dd>${report.settings.measureMs} ms measuring + ${report.settings.warmupMs} ms warm-up per figure${report.settings.quick ? ' (--quick)' : ''}</dd>
-<dt>engine</dt><dd>${escape(Object.entries(report.settings.engineResolved).map(([k, v]) => `${k}=${String(v)}`).join(', '))}</dd>
-<dt>baseline</dt><dd>${escape(baseName)}</dd>
+<dt>engine</dt><dd>${escapeHtml(Object.entries(report.settings.engineResolved).map(([k, v]) => `${k}=${String(v)}`).join(', '))}</dd>
+<dt>baseline</dt><dd>${escapeHtml(baseName)}</dd>
 </dl>
 <h2>Targets</h2>
 <table class="targets"><tbody>${targetRows}</tbody></table>
@@ -246,7 +246,7 @@ ${table(['scenario', 'what', 'samples', 'p50', 'p90', 'p99', 'p99.9', 'max', `÷
 ${table(['scenario', 'what', 'per second', `÷ ${baseName}`], throughputRows)}
 ${valueRows.length > 0 ? `<h2>Other figures</h2>\n${table(['scenario', 'what', 'figure', ''], valueRows)}` : ''}
 <h2>Notes</h2>
-<pre>${escape(notes.join('\n'))}</pre>
+<pre>${escapeHtml(notes.join('\n'))}</pre>
 </body></html>
 `;
 }
