@@ -217,9 +217,8 @@ export interface GuardianConfig {
 // Compile-time proof that the interface above and the schema accept the same options: `Same` is false when a key,
 // an optional mark or a value type differs at any depth (test/engine/config-docs.test.ts shows it failing).
 export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-export type SchemaMatches = Same<SystemOptions, Zod.input<Schema>>;
-const schemaMatches: SchemaMatches = true;
-void schemaMatches;
+type Assert<T extends true> = T;
+export type SchemaMatches = Assert<Same<SystemOptions, Zod.input<Schema>>>;
 
 /** The schema behind `resolveConfig`, for tests that check the documentation against it. */
 export const optionsSchema = (): Schema => getSchema();
