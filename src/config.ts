@@ -215,7 +215,7 @@ export interface GuardianConfig {
 }
 
 // Compile-time proof that the interface above and the schema accept the same options: `Same` is false when a key,
-// an optional mark or a value type differs at any depth (test/engine/config-docs.test.ts shows it failing).
+// an optional mark or a value type differs at any depth (test/unit/config-docs.test.ts shows it failing).
 export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 export type SchemaMatches = Assert<Same<SystemOptions, Zod.input<Schema>>>;
