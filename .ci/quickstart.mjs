@@ -2,6 +2,7 @@
 // `npm install ringmaster` pointed at the packed tarball), the two files pasted from the README, and the run command
 // the README gives for this Node line: `node main.ts` where Node strips types (and then tsx must not be installed:
 // the workers load the `.ts` actor module without it), the tsx line elsewhere. It must print `c1 = 7` and exit 0.
+// Where Node strips types it then checks the fallback to tsx (tsxFallback below).
 //
 // Usage: node .ci/quickstart.mjs TARBALL [NODE_BIN_DIR]   (NODE_BIN_DIR goes first on PATH: the Node line to try)
 // Plain JavaScript, so that it runs on any Node without a loader.
@@ -38,6 +39,35 @@ const files = blocks.filter((b) => b.lang === 'ts');
 if (shell.length !== 2 || files.length !== 2) throw new Error('expected two sh blocks and two ts blocks in the quick start');
 const command = (line) => line.replace(/\s+#.*$/, '').trim();
 
+// Where Node strips types, an actor module that only tsx can load (an enum, `./util.js` for util.ts) fails with the
+// reason and the remedy while tsx is missing, and loads through tsx, on the main thread and in the workers, once
+// it is installed.
+function tsxFallback(dir) {
+  writeFileSync(join(dir, 'util.ts'), 'export enum Step { By = 3 }\n');
+  writeFileSync(
+    join(dir, 'legacy.ts'),
+    "import { defineActor } from 'ringmaster';\nimport { Step } from './util.js';\n" +
+      "export const Legacy = defineActor('Legacy', { init: () => ({}), receive(_s, _m: 'get', ctx) { ctx.reply(Step.By); } });\n",
+  );
+  writeFileSync(
+    join(dir, 'legacy-main.mjs'),
+    "import { ActorSystem } from 'ringmaster';\nconst url = new URL('./legacy.ts', import.meta.url);\n" +
+      'const system = await ActorSystem.start({ workers: 1, actors: [url] });\n' +
+      "try {\n  const { Legacy } = await import(`${url.href}?ringmaster-tsx`);\n" +
+      "  const ref = await system.spawn(Legacy, { name: 'l', placement: { worker: 1 } });\n" +
+      "  console.log(`reply ${await ref.ask('get')} from worker ${ref.thread}`);\n} finally {\n  await system.shutdown();\n}\n",
+  );
+  const without = spawnSync('node', ['legacy-main.mjs'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+  const said = `${without.stdout}${without.stderr}`;
+  if (without.status === 0 || !said.includes('ERR_MODULE_LOAD') || !said.includes("install the 'tsx' package")) {
+    throw new Error(`without tsx, legacy.ts should fail with ERR_MODULE_LOAD naming tsx; got status ${without.status}:\n${said}`);
+  }
+  sh('npm install --no-audit --no-fund -D tsx', dir);
+  const out = sh('node legacy-main.mjs', dir);
+  if (!out.includes('reply 3 from worker 1')) throw new Error(`through tsx, expected "reply 3 from worker 1", got:\n${out}`);
+  console.log(`tsx fallback on Node ${probe.version}: ok`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'ringmaster-quickstart-'));
 try {
   for (const line of shell[0]) {
@@ -56,6 +86,7 @@ try {
   if (probe.strip && existsSync(join(dir, 'node_modules', 'tsx'))) throw new Error('tsx is installed: this run proves nothing');
   if (!out.split('\n').includes('c1 = 7')) throw new Error(`expected the line "c1 = 7", got:\n${out}`);
   console.log(`quick start on Node ${probe.version}: ok`);
+  if (probe.strip) tsxFallback(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
