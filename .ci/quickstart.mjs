@@ -7,7 +7,7 @@
 // Usage: node .ci/quickstart.mjs TARBALL [NODE_BIN_DIR]   (NODE_BIN_DIR goes first on PATH: the Node line to try)
 // Plain JavaScript, so that it runs on any Node without a loader.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
@@ -41,22 +41,11 @@ const command = (line) => line.replace(/\s+#.*$/, '').trim();
 
 // Where Node strips types, an actor module that only tsx can load (an enum, `./util.js` for util.ts) fails with the
 // reason and the remedy while tsx is missing, and loads through tsx, on the main thread and in the workers, once
-// it is installed.
+// it is installed. The files are .ci/tsx-fallback/.
 function tsxFallback(dir) {
-  writeFileSync(join(dir, 'util.ts'), 'export enum Step { By = 3 }\n');
-  writeFileSync(
-    join(dir, 'legacy.ts'),
-    "import { defineActor } from 'ringmaster';\nimport { Step } from './util.js';\n" +
-      "export const Legacy = defineActor('Legacy', { init: () => ({}), receive(_s, _m: 'get', ctx) { ctx.reply(Step.By); } });\n",
-  );
-  writeFileSync(
-    join(dir, 'legacy-main.mjs'),
-    "import { ActorSystem } from 'ringmaster';\nconst url = new URL('./legacy.ts', import.meta.url);\n" +
-      'const system = await ActorSystem.start({ workers: 1, actors: [url] });\n' +
-      "try {\n  const { Legacy } = await import(`${url.href}?ringmaster-tsx`);\n" +
-      "  const ref = await system.spawn(Legacy, { name: 'l', placement: { worker: 1 } });\n" +
-      "  console.log(`reply ${await ref.ask('get')} from worker ${ref.thread}`);\n} finally {\n  await system.shutdown();\n}\n",
-  );
+  for (const name of ['util.ts', 'legacy.ts', 'legacy-main.mjs']) {
+    copyFileSync(new URL(`./tsx-fallback/${name}`, import.meta.url), join(dir, name));
+  }
   const without = spawnSync('node', ['legacy-main.mjs'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
   const said = `${without.stdout}${without.stderr}`;
   if (without.status === 0 || !said.includes('ERR_MODULE_LOAD') || !said.includes("install the 'tsx' package")) {
