@@ -128,8 +128,100 @@ function getSchema(): Schema {
   return schema;
 }
 
-/** What users pass to `ActorSystem.start`. Every field is optional. */
-export type SystemOptions = Zod.input<Schema>;
+/**
+ * The options of `ActorSystem.start(options)`. Every field is optional; the defaults are the ones given here, and the
+ * README's configuration table says when you would change each. An invalid value fails `start` with one
+ * `InvalidConfigError` listing every problem. (Written out rather than inferred from the schema, so that editors
+ * show these names and comments instead of zod's types; `SchemaMatches` below keeps the two in step.)
+ */
+export interface SystemOptions {
+  /** `'threads'` (default): actors on worker threads. `'inline'`: every actor on the main thread, no workers or rings. */
+  mode?: 'threads' | 'inline' | undefined;
+  /** Worker threads hosting actors, 1 to 64. Default: the cores available − 1, at least 1. */
+  workers?: number | undefined;
+  /** URLs (or paths, resolved against the working directory) of the modules that call `defineActor`. Default `[]`. */
+  actors?: (URL | string)[] | undefined;
+  /** Messages an actor may handle in one turn before the next ready actor runs (1 to 1,000,000). Default 32. */
+  throughput?: number | undefined;
+  /** Bytes of each ring between two threads: a power of two from 4096 to 2^28. Default 1048576 (1 MiB). */
+  ringBytes?: number | undefined;
+  /** What an idle worker does: spin, park at once, or spin `spinIterations` rounds then park. Default `'hybrid'`. */
+  waitStrategy?: WaitStrategy | undefined;
+  /** Empty polling rounds before a hybrid worker parks. Default 20000. */
+  spinIterations?: number | undefined;
+  /** Default placement of top-level actors. Default `'hash'` (stable hash of the name). */
+  placement?: PlacementStrategy | undefined;
+  /** What `tell` does when the ring to the actor's thread is full. Default `'backpressure'` (returns false). */
+  overflow?: OverflowPolicy | undefined;
+  /** Largest encoded message in bytes, at most ringBytes / 2 − the record header. Default 65536. */
+  maxMessageBytes?: number | undefined;
+  /** Default `ask` timeout in ms. Default 5000. */
+  askTimeoutMs?: number | undefined;
+  /** How long `shutdown()` lets actors drain and run `postStop`, in ms. Default 10000. */
+  shutdownTimeoutMs?: number | undefined;
+  /** When and how a worker that died is replaced. */
+  workerRestart?: WorkerRestartOptions | undefined;
+  /** A worker whose loop has not run for this many ms is terminated and replaced; 0 turns it off. Default 10000. */
+  stallTimeoutMs?: number | undefined;
+  /** Heap and stack limits passed to each worker (`new Worker(..., { resourceLimits })`). Default none. */
+  resourceLimits?: WorkerResourceLimits | undefined;
+  /** How failures of top-level actors are handled. Default: restart, at most 10 times within 60 s. */
+  guardian?: GuardianConfig | undefined;
+}
+
+/** `SystemOptions.workerRestart`. */
+export interface WorkerRestartOptions {
+  /** Replacements of one worker allowed within `withinMs`; past it the worker is given up. Default 5. */
+  maxRestarts?: number | undefined;
+  /** The sliding window `maxRestarts` counts in, in ms. Default 60000. */
+  withinMs?: number | undefined;
+  /** Delay before a replacement boots. Default `{ minMs: 10, maxMs: 5000, jitter: 0.2 }`. */
+  backoff?: WorkerBackoffOptions | undefined;
+  /** Past the limit: leave the system running without the worker's actors, or shut it down. Default `'stop-actors'`. */
+  onGiveUp?: 'stop-actors' | 'shutdown' | undefined;
+  /** Keep one spare worker booted, so that a replacement only has to recover. Default true. */
+  spare?: boolean | undefined;
+}
+
+/** `SystemOptions.workerRestart.backoff`: `minMs` doubling with each restart in the window, capped at `maxMs`. */
+export interface WorkerBackoffOptions {
+  /** Default 10. */
+  minMs?: number | undefined;
+  /** At least `minMs`. Default 5000. */
+  maxMs?: number | undefined;
+  /** Up to this fraction of the delay (0 to 1) is added at random. Default 0.2. */
+  jitter?: number | undefined;
+}
+
+/** `SystemOptions.resourceLimits`: Node's `ResourceLimits` of a worker, in MB. */
+export interface WorkerResourceLimits {
+  maxOldGenerationSizeMb?: number | undefined;
+  maxYoungGenerationSizeMb?: number | undefined;
+  codeRangeSizeMb?: number | undefined;
+  /** At most 1024 (Node's default is 4). */
+  stackSizeMb?: number | undefined;
+}
+
+/** `SystemOptions.guardian`: the system guardian's strategy for top-level actors. */
+export interface GuardianConfig {
+  /** Default `'restart'`. */
+  strategy?: 'restart' | 'stop' | undefined;
+  /** Restarts of one actor within `withinMs`; past it the actor is stopped. Default 10. */
+  maxRetries?: number | undefined;
+  /** Default 60000. */
+  withinMs?: number | undefined;
+  /** Delay before each restart; none by default. */
+  backoff?: { minMs: number; maxMs: number; jitter?: number | undefined } | undefined;
+}
+
+// Compile-time proof that the interface above and the schema accept the same options: `Same` is false when a key,
+// an optional mark or a value type differs at any depth (test/unit/config-docs.test.ts shows it failing).
+export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+export type SchemaMatches = Assert<Same<SystemOptions, Zod.input<Schema>>>;
+
+/** The schema behind `resolveConfig`, for tests that check the documentation against it. */
+export const optionsSchema = (): Schema => getSchema();
 
 /** The configuration with every default applied. */
 export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'actors'> {

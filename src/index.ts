@@ -20,7 +20,17 @@ export { oneForOne, allForOne, defaultStrategy, DEFAULT_MAX_RETRIES, DEFAULT_WIT
 export type { Directive, Decider, StrategyOptions, SupervisorStrategy, GuardianOptions } from './supervision/strategy.js';
 export type { RestartPolicy, BackoffOptions } from './supervision/restarts.js';
 export type { AskOptions } from './ref.js';
-export type { SystemOptions, ResolvedConfig, WaitStrategy, PlacementStrategy, OverflowPolicy } from './config.js';
+export type {
+  SystemOptions,
+  WorkerRestartOptions,
+  WorkerBackoffOptions,
+  WorkerResourceLimits,
+  GuardianConfig,
+  ResolvedConfig,
+  WaitStrategy,
+  PlacementStrategy,
+  OverflowPolicy,
+} from './config.js';
 export { EventStream } from './events.js';
 export type { SystemEvent, SystemEventType, EventOf } from './events.js';
 export type { DeadLetterReason } from './protocol.js';

@@ -2,12 +2,16 @@
  * `--html FILE`: the report as one self-contained page (inline CSS and SVG, no script, nothing fetched),
  * for people who would rather look than read: per scenario with latency figures, a latency-by-percentile
  * plot (log latency against "nines": p0, p90, p99, p99.9, p99.99), with the figures it is compared with
- * (the baseline's and the references') drawn dashed; then the same tables and targets as the terminal.
+ * (the baseline's and the references') drawn dashed, and each line's sample count; then the same tables and targets
+ * as the terminal. ringmaster's own scenarios come first, the baselines after them. A scenario measured while other
+ * processes used CPU carries the terminal's warning: at the top of the page, on its plot, and under the targets.
  */
 import type { LatencySummary } from '../lib/histogram.js';
-import type { LatencyMeasurement, Measurement } from '../lib/scenario.js';
+import { isAbsolute, type LatencyMeasurement, type Measurement } from '../lib/scenario.js';
 import { baselineFigures, ratioAgainst, referenceRatios } from './figures.js';
-import type { Report } from './model.js';
+import { ringmasterScenarios, scenarios as registry } from '../scenarios/index.js';
+import { disturbed, loadList } from './load.js';
+import type { Report, ScenarioOutcome } from './model.js';
 import { evaluateTargets } from './targets.js';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
@@ -17,7 +21,7 @@ const MARGIN = { left: 64, right: 16, top: 16, bottom: 40 };
 /** The x axis ends at p99.999 (5 nines); p100 (the max) is drawn there. */
 const MAX_NINES = 5;
 
-const escape = (text: string): string =>
+const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Percentile (0-100) to "nines": p90 -> 1, p99 -> 2, p99.9 -> 3. */
@@ -25,6 +29,8 @@ const nines = (percentile: number): number =>
   percentile >= 100 ? MAX_NINES : Math.min(MAX_NINES, Math.log10(100 / (100 - percentile)));
 
 interface Series {
+  /** The scenario that measured it. */
+  readonly scenario: string;
   readonly label: string;
   readonly latency: LatencySummary;
   readonly dashed: boolean;
@@ -44,7 +50,7 @@ function points(latency: LatencySummary): [number, number][] {
   return raw.filter(([, us]) => Number.isFinite(us) && us > 0).map(([p, us]) => [nines(p), us]);
 }
 
-function plot(title: string, series: readonly Series[]): string {
+function plot(title: string, series: readonly Series[], report: Report): string {
   const all = series.flatMap((s) => points(s.latency).map(([, us]) => us));
   if (all.length === 0) return '';
   const lo = Math.floor(Math.log10(Math.min(...all)));
@@ -58,7 +64,7 @@ function plot(title: string, series: readonly Series[]): string {
     const yy = y(10 ** decade).toFixed(1);
     const label = 10 ** decade >= 1000 ? `${10 ** (decade - 3)} ms` : `${10 ** decade} µs`;
     parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${yy}" y2="${yy}" class="grid"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${yy}" class="ylab">${escape(label)}</text>`);
+    parts.push(`<text x="${MARGIN.left - 6}" y="${yy}" class="ylab">${escapeHtml(label)}</text>`);
   }
   const xLabels = ['p0', 'p90', 'p99', 'p99.9', 'p99.99', 'max'];
   for (let n = 0; n <= MAX_NINES; n++) {
@@ -73,19 +79,26 @@ function plot(title: string, series: readonly Series[]): string {
       .join(' ');
     parts.push(
       `<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2"` +
-        `${s.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escape(s.label)}</title></polyline>`,
+        `${s.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escapeHtml(s.label)}</title></polyline>`,
     );
   });
   const legend = series
     .map((s, index) => {
       const colour = COLOURS[index % COLOURS.length]!;
-      return `<li><span class="swatch${s.dashed ? ' dashed' : ''}" style="border-color:${colour}"></span>${escape(s.label)} ` +
-        `<span class="dim">p50 ${fmt(s.latency.p50)} µs, p99 ${fmt(s.latency.p99)} µs</span></li>`;
+      return `<li><span class="swatch${s.dashed ? ' dashed' : ''}" style="border-color:${colour}"></span>${escapeHtml(s.label)} ` +
+        `<span class="dim">p50 ${fmt(s.latency.p50)} µs, p99 ${fmt(s.latency.p99)} µs, ` +
+        `${s.latency.samples.toLocaleString('en-US')} samples</span></li>`;
     })
     .join('');
+  const busy = disturbed(report, new Set(series.map((s) => s.scenario)));
+  const warning =
+    busy.length === 0
+      ? ''
+      : `<p class="warn">Measured while other processes used CPU (${escapeHtml(loadList(busy))} CPUs): ` +
+        'the tails (p99 and up) of this plot are disturbed.</p>';
   return (
-    `<figure><figcaption>${escape(title)}</figcaption>` +
-    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(title)}">` +
+    `<figure><figcaption>${escapeHtml(title)}</figcaption>${warning}` +
+    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">` +
     `${parts.join('')}<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 4}" class="xlab">percentile</text></svg>` +
     `<ul class="legend">${legend}</ul></figure>`
   );
@@ -101,8 +114,8 @@ function fmt(value: number): string {
 const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toPrecision(value >= 10 ? 3 : 2)}×` : '-');
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const head = headers.map((h) => `<th>${escape(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('');
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -111,15 +124,31 @@ function comparedWith(report: Report, measurement: Measurement, base: Map<string
   const out: Series[] = [];
   const baseline = base.get(measurement.compare);
   if (baseline?.kind === 'latency' && baseline !== measurement) {
-    out.push({ label: `${report.settings.baseline}: ${baseline.what}`, latency: baseline.latency, dashed: true });
+    const scenario = report.settings.baseline ?? '';
+    out.push({ scenario, label: `${scenario}: ${baseline.what}`, latency: baseline.latency, dashed: true });
   }
   for (const reference of measurement.references ?? []) {
     const outcome = report.scenarios.find((candidate) => candidate.name === reference.scenario);
     if (outcome?.status !== 'ok') continue;
     const figure = outcome.result.measurements.find((candidate) => candidate.compare === reference.compare);
-    if (figure?.kind === 'latency') out.push({ label: `${reference.scenario}: ${figure.what}`, latency: figure.latency, dashed: true });
+    if (figure?.kind === 'latency') {
+      out.push({ scenario: reference.scenario, label: `${reference.scenario}: ${figure.what}`, latency: figure.latency, dashed: true });
+    }
   }
   return out;
+}
+
+/**
+ * ringmaster's scenarios first, then the baselines, each group in run order. The registry lists every baseline
+ * before the first of ringmaster's scenarios (bench/scenarios/index.ts); a scenario it does not know counts as ours.
+ */
+function oursFirst(outcomes: readonly ScenarioOutcome[]): ScenarioOutcome[] {
+  const firstOurs = registry.indexOf(ringmasterScenarios[0]!);
+  const isBaseline = (name: string): boolean => {
+    const at = registry.findIndex((scenario) => scenario.name === name);
+    return at >= 0 && at < firstOurs;
+  };
+  return [...outcomes.filter((o) => !isBaseline(o.name)), ...outcomes.filter((o) => isBaseline(o.name))];
 }
 
 export function toHtml(report: Report): string {
@@ -134,14 +163,14 @@ export function toHtml(report: Report): string {
   for (const target of report.targets) {
     if ('against' in target) targetAgainst.set(target.scenario, target.against.scenario);
   }
-  for (const outcome of report.scenarios) {
+  for (const outcome of oursFirst(report.scenarios)) {
     if (outcome.status === 'failed') {
       notes.push(`${outcome.name} FAILED: ${outcome.error}`);
       continue;
     }
     const latencies = outcome.result.measurements.filter((m): m is LatencyMeasurement => m.kind === 'latency');
     if (latencies.length > 0) {
-      const series: Series[] = latencies.map((m) => ({ label: m.what, latency: m.latency, dashed: false }));
+      const series: Series[] = latencies.map((m) => ({ scenario: outcome.name, label: m.what, latency: m.latency, dashed: false }));
       const seen = new Set<LatencySummary>(latencies.map((m) => m.latency));
       const against = report.scenarios.find((candidate) => candidate.name === targetAgainst.get(outcome.name));
       const extra: Series[] = [];
@@ -149,7 +178,9 @@ export function toHtml(report: Report): string {
         for (const s of comparedWith(report, m, base)) extra.push(s);
         if (against?.status === 'ok' && against.name !== outcome.name) {
           const twin = against.result.measurements.find((candidate) => candidate.compare === m.compare);
-          if (twin?.kind === 'latency') extra.push({ label: `${against.name}: ${twin.what}`, latency: twin.latency, dashed: true });
+          if (twin?.kind === 'latency') {
+            extra.push({ scenario: against.name, label: `${against.name}: ${twin.what}`, latency: twin.latency, dashed: true });
+          }
         }
       }
       for (const s of extra) {
@@ -157,7 +188,7 @@ export function toHtml(report: Report): string {
         seen.add(s.latency);
         series.push(s);
       }
-      figures.push(plot(`${outcome.name}: ${outcome.description}`, series));
+      figures.push(plot(`${outcome.name}: ${outcome.description}`, series, report));
     }
     for (const m of outcome.result.measurements) {
       const vs = ratioAgainst(m, base.get(m.compare));
@@ -202,13 +233,28 @@ export function toHtml(report: Report): string {
           : t.absolute
             ? `${fmt(t.ours)} ${t.unit ?? ''} (needs ${t.relation ?? ''} ${fmt(t.theirs)})`
             : `${fmt(t.ours)} vs ${fmt(t.theirs)} ${t.unit ?? ''} = ${ratio(t.ratio ?? NaN)} (needs ${t.relation ?? ''} ${ratio(t.factor)})`;
-      return `<tr class="${t.status}"><td>${t.status === 'pass' ? 'PASS' : 'MISS'}</td><td>${escape(t.label)}</td><td>${escape(figure)}</td></tr>`;
+      return `<tr class="${t.status}"><td>${t.status === 'pass' ? 'PASS' : 'MISS'}</td><td>${escapeHtml(t.label)}</td><td>${escapeHtml(figure)}</td></tr>`;
     })
     .join('');
   const m = report.machine;
   const baseName = report.settings.baseline ?? 'none';
+  const loads = report.scenarios.filter((outcome) => outcome.otherCpu !== null);
+  const busy = disturbed(report);
+  const busyWarning =
+    busy.length === 0
+      ? ''
+      : `<p class="warn"><strong>WARNING: the machine was not idle.</strong> Other processes used CPU while these ` +
+        `scenarios ran (in CPUs, of ${m.availableParallelism}): ${escapeHtml(loadList(busy))}. Their tails (p99 and up) ` +
+        'are disturbed; rerun when the machine is idle.</p>';
+  const involved = new Set(report.targets.flatMap((t) => (isAbsolute(t) ? [t.scenario] : [t.scenario, t.against.scenario])));
+  const busyTargets = disturbed(report, involved);
+  const targetsWarning =
+    busyTargets.length === 0
+      ? ''
+      : `<p class="warn">Measured while other processes used CPU: ${escapeHtml(loadList(busyTargets))} CPUs; rerun on an ` +
+        'idle machine before trusting these verdicts.</p>';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ringmaster benchmarks ${escape(report.startedAt)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>ringmaster benchmarks ${escapeHtml(report.startedAt)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1000px;padding:0 1em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}
@@ -224,21 +270,25 @@ svg .xlab{font-size:11px;text-anchor:middle;fill:#555}
 .swatch.dashed{border-top-style:dashed}.dim{color:#777}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dt{color:#666}dd{margin:0}
 pre{white-space:pre-wrap}
+.warn{background:#fff4e5;border-left:4px solid #e65100;padding:.4em .8em;margin:.5em 0}
 </style></head><body>
 <h1>ringmaster benchmarks</h1>
 <dl>
-<dt>command</dt><dd><code>${escape(report.command)}</code></dd>
-<dt>started</dt><dd>${escape(report.startedAt)}</dd>
-<dt>machine</dt><dd>${escape(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, ${m.os}`)}</dd>
-<dt>node</dt><dd>${escape(`${m.node} (V8 ${m.v8}); load average at start ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')}`)}</dd>
+<dt>command</dt><dd><code>${escapeHtml(report.command)}</code></dd>
+<dt>started</dt><dd>${escapeHtml(report.startedAt)}</dd>
+<dt>machine</dt><dd>${escapeHtml(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, ${m.os}`)}</dd>
+<dt>node</dt><dd>${escapeHtml(`${m.node} (V8 ${m.v8}); load average at start ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')}`)}</dd>
 <dt>budget</dt><dd>${report.settings.measureMs} ms measuring + ${report.settings.warmupMs} ms warm-up per figure${report.settings.quick ? ' (--quick)' : ''}</dd>
-<dt>engine</dt><dd>${escape(Object.entries(report.settings.engineResolved).map(([k, v]) => `${k}=${String(v)}`).join(', '))}</dd>
-<dt>baseline</dt><dd>${escape(baseName)}</dd>
+<dt>engine</dt><dd>${escapeHtml(Object.entries(report.settings.engineResolved).map(([k, v]) => `${k}=${String(v)}`).join(', '))}</dd>
+<dt>baseline</dt><dd>${escapeHtml(baseName)}</dd>
+${loads.length > 0 ? `<dt>other processes</dt><dd>CPU they used during each scenario, in CPUs (of ${m.availableParallelism}): ${escapeHtml(loadList(loads))}</dd>` : ''}
 </dl>
+${busyWarning}
 <h2>Targets</h2>
 <table class="targets"><tbody>${targetRows}</tbody></table>
+${targetsWarning}
 <h2>Latency distributions</h2>
-<p>Latency (log scale) against percentile; dashed lines are the figures a scenario is compared with, measured in the same run.</p>
+<p>Latency (log scale) against percentile; dashed lines are the figures a scenario is compared with, measured in the same run. ringmaster's scenarios first, then the baselines.</p>
 ${figures.join('\n')}
 <h2>Latency, µs</h2>
 ${table(['scenario', 'what', 'samples', 'p50', 'p90', 'p99', 'p99.9', 'max', `÷ ${baseName} p50 / p99`], latencyRows)}
@@ -246,7 +296,7 @@ ${table(['scenario', 'what', 'samples', 'p50', 'p90', 'p99', 'p99.9', 'max', `÷
 ${table(['scenario', 'what', 'per second', `÷ ${baseName}`], throughputRows)}
 ${valueRows.length > 0 ? `<h2>Other figures</h2>\n${table(['scenario', 'what', 'figure', ''], valueRows)}` : ''}
 <h2>Notes</h2>
-<pre>${escape(notes.join('\n'))}</pre>
+<pre>${escapeHtml(notes.join('\n'))}</pre>
 </body></html>
 `;
 }

@@ -7,10 +7,8 @@ import type { MachineInfo } from '../lib/machine.js';
 import { isAbsolute, type Config } from '../lib/scenario.js';
 import { baselineFigures, ratioAgainst, referenceRatios } from './figures.js';
 import type { Report, RunSettings } from './model.js';
+import { BUSY_NEIGHBOURS } from './load.js';
 import { evaluateTargets, type TargetOutcome } from './targets.js';
-
-/** Above this many CPUs' worth of other processes' load, the report warns that figures are disturbed. */
-const BUSY_NEIGHBOURS = 0.1;
 
 export function formatHeader(
   command: string,

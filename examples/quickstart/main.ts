@@ -1,6 +1,6 @@
-// main.ts: run with `npx tsx examples/quickstart/main.ts` after `npm run build`.
+// main.ts: starts two workers, spawns a Counter on one of them, asks it for its count.
 import { ActorSystem } from 'ringmaster';
-import { Counter } from './actors.js';
+import { Counter } from './actors.ts';
 
 const system = await ActorSystem.start({ workers: 2, actors: [new URL('./actors.ts', import.meta.url)] });
 const counter = await system.spawn(Counter, { name: 'c1', args: { start: 5 } }); // ActorRef<CounterMsg, number>

@@ -7,7 +7,7 @@ export const Door = defineActor('Door', {
   init: () => ({ opened: 0 }),
   stashCapacity: 100, // default 1000; one more stash fails the actor with StashOverflowError
   // The initial behavior ('receive'): locked. What comes meanwhile waits in the stash.
-  receive(state, msg: DoorMsg, ctx: ActorContext<DoorMsg, string>) {
+  receive(_state, msg: DoorMsg, ctx: ActorContext<DoorMsg, string>) {
     if (msg.type === 'unlock') {
       ctx.become('closed');
       ctx.unstashAll(); // the stashed messages, in order, before anything queued after them

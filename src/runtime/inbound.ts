@@ -23,7 +23,6 @@ import { STEP, TRACING, mark } from '../transport/trace.js';
 const DRAIN_BATCH = 1024;
 
 export class Inbound implements RecordSink {
-  readonly #thread: number;
   readonly #transport: Transport;
   readonly #codec: Codec;
   readonly #journal: Journaling;
@@ -35,14 +34,13 @@ export class Inbound implements RecordSink {
   readonly #hold: (targetId: number) => boolean;
 
   constructor(
-    thread: number,
+    _thread: number,
     transport: Transport,
     codec: Codec,
     parts: { journal: Journaling; asks: PendingAsks; delivery: Delivery; system: SystemMessages; out: Outbound },
     hold: (targetId: number) => boolean,
   ) {
     this.#hold = hold;
-    this.#thread = thread;
     this.#transport = transport;
     this.#codec = codec;
     this.#journal = parts.journal;

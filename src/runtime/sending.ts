@@ -20,7 +20,7 @@ import { STEP, TRACING, mark } from '../transport/trace.js';
 import type { PendingAsks } from './asks.js';
 import type { Cell } from './cell.js';
 import type { Journaling } from './journaling.js';
-import type { Outbound } from './outbound.js';
+import type { Outbound, Posted } from './outbound.js';
 
 export interface SendingHost {
   /** After shutdown began: the API refuses messages from outside the actors. */
@@ -118,7 +118,7 @@ export class Sending {
       const { corr, promise } = this.#asks.create(ref.name, t, ref.thread, from);
       if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
       this.#journal.lastCorr = corr;
-      let posted;
+      let posted: Posted;
       try {
         posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
       } catch (err) {

@@ -11,8 +11,9 @@
 /**
  * `url` is what `new Worker` starts; `host` is the actor host module the worker imports, passed to it as
  * `WorkerBoot.entry` (src/control.ts). From dist/ both are `dist/workers/actor-host.js`. From source, Node 20 cannot
- * start a `.ts` worker and ignores loader flags in workers (docs/platform.md#worker-threads-and-typescript), so `url`
- * is a small JS bootstrap that registers tsx inside the worker and then imports `host`, the `.ts` source.
+ * start a `.ts` worker and ignores loader flags in workers (docs/platform.md#worker-threads-and-typescript), and
+ * the type stripping of later Node versions does not resolve the sources' `.js` imports, so `url` is a small JS
+ * bootstrap that registers tsx inside the worker and then imports `host`, the `.ts` source.
  */
 export function workerEntry(): { url: URL; host: string } {
   const self = import.meta.url;

@@ -4,7 +4,7 @@
  * event is published, the actor is restarted, and neither its worker nor the process goes down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActorFailedError, ActorSystem } from '../../src/index.js';
+import { type ActorFailedError, ActorSystem } from '../../src/index.js';
 import { toError } from '../../src/errors.js';
 import { recordEvents } from '../fixtures/events.js';
 import { OddThrower, oddThing, type OddThrow } from '../fixtures/odd-throwers.js';

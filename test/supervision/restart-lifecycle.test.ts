@@ -14,14 +14,14 @@ const tk = await createTestSystem({
 });
 
 let seq = 0;
-type Kid = ActorRef<KidMsg, number>;
+type KidRef = ActorRef<KidMsg, number>;
 type Sup = ActorRef<SupMsg, unknown>;
 
 async function kidUnder(def: typeof OneForOne, kidWorker = 2) {
   const probe = await tk.probe<string>();
   const parent: Sup = await tk.system.spawn(def, { name: `p${++seq}`, args: { probe: probe.ref }, placement: { worker: 1 } });
   await probe.expectMsg(`${parent.name} preStart`);
-  const kid = await parent.ask<Kid>({ type: 'spawn', def: 'kid', name: 'k', worker: kidWorker });
+  const kid = await parent.ask<KidRef>({ type: 'spawn', def: 'kid', name: 'k', worker: kidWorker });
   await probe.expectMsg(`${kid.name} preStart`);
   return { probe, parent, kid };
 }
@@ -56,7 +56,7 @@ describe('restarting an actor', () => {
     const probe = await tk.probe<string>();
     const plain: Sup = await tk.system.spawn(Plain, { name: `plain${++seq}`, args: { probe: probe.ref }, placement: { worker: 1 } });
     await probe.expectMsg(`${plain.name} preStart`);
-    const kid = await plain.ask<Kid>({ type: 'spawn', def: 'kid', name: 'k' });
+    const kid = await plain.ask<KidRef>({ type: 'spawn', def: 'kid', name: 'k' });
     await probe.expectMsg(`${kid.name} preStart`);
     plain.tell({ type: 'fail', reason: 'boom' });
     // The kid runs on the parent's thread and reports on the same ring: its postStop comes first (children are
@@ -69,9 +69,9 @@ describe('restarting an actor', () => {
   it('lets a restarted parent spawn a child under the name its stopped child had', async () => {
     const probe = await tk.probe<string>();
     const plain: Sup = await tk.system.spawn(Plain, { name: `plain${++seq}`, args: { probe: probe.ref }, placement: { worker: 1 } });
-    await plain.ask<Kid>({ type: 'spawn', def: 'kid', name: 'again' });
+    await plain.ask<KidRef>({ type: 'spawn', def: 'kid', name: 'again' });
     plain.tell({ type: 'fail', reason: 'boom' });
-    const kid = await plain.ask<Kid>({ type: 'spawn', def: 'kid', name: 'again' });
+    const kid = await plain.ask<KidRef>({ type: 'spawn', def: 'kid', name: 'again' });
     kid.tell({ type: 'inc' });
     expect(await kid.ask({ type: 'get' })).toBe(1);
   });
@@ -101,7 +101,7 @@ describe('restarting an actor', () => {
   it('supervises a handler whose promise rejects like one that throws', async () => {
     const probe = await tk.probe<string>();
     const parent: Sup = await tk.system.spawn(OneForOne, { name: `p${++seq}`, args: { probe: probe.ref }, placement: { worker: 1 } });
-    const kid = await parent.ask<Kid>({ type: 'spawn', def: 'async-kid', name: 'k', worker: 2 });
+    const kid = await parent.ask<KidRef>({ type: 'spawn', def: 'async-kid', name: 'k', worker: 2 });
     kid.tell({ type: 'inc' });
     await tk.expectEvents({ type: 'actor-failed', actor: kid.name, match: (e) => e.directive === 'resume' }, () =>
       kid.tell({ type: 'fail', reason: 'resume' }),
@@ -113,7 +113,7 @@ describe('restarting an actor', () => {
     const probe = await tk.probe<string>();
     const parent: Sup = await tk.system.spawn(AllForOne, { name: `p${++seq}`, args: { probe: probe.ref }, placement: { worker: 1 } });
     await probe.expectMsg(`${parent.name} preStart`);
-    const a = await parent.ask<Kid>({ type: 'spawn', def: 'kid', name: 'a', worker: 2 });
+    const a = await parent.ask<KidRef>({ type: 'spawn', def: 'kid', name: 'a', worker: 2 });
     const b = await parent.ask<ActorRef<HoldingKidMsg, unknown>>({ type: 'spawn', def: 'holding-kid', name: 'b', worker: 2 });
     await probe.expectMsg(`${a.name} preStart`);
     const { key, view: gate } = shareInt32();
@@ -183,7 +183,7 @@ describe('restarting an actor', () => {
 describe('the system guardian', () => {
   it('restarts a failing top-level actor by default', async () => {
     const probe = await tk.probe<string>();
-    const kid: Kid = await tk.system.spawn(Kid, { name: `top${++seq}`, args: { probe: probe.ref }, placement: { worker: 2 } });
+    const kid: KidRef = await tk.system.spawn(Kid, { name: `top${++seq}`, args: { probe: probe.ref }, placement: { worker: 2 } });
     await probe.expectMsg(`${kid.name} preStart`);
     kid.tell({ type: 'inc' });
     await tk.expectEvents({ type: 'actor-failed', actor: kid.name, match: (e) => e.directive === 'restart' }, () =>
@@ -208,7 +208,7 @@ describe('the system guardian', () => {
   it("stops a failing top-level actor when configured with strategy 'stop'", async () => {
     const stopping = await createTestSystem({ mode: 'inline', actors: ACTORS, guardian: { strategy: 'stop' } });
     const probe = await stopping.probe<string>();
-    const kid: Kid = await stopping.system.spawn(Kid, { name: 'top', args: { probe: probe.ref } });
+    const kid: KidRef = await stopping.system.spawn(Kid, { name: 'top', args: { probe: probe.ref } });
     await stopping.expectEvents({ type: 'actor-failed', actor: 'top', match: (e) => e.directive === 'stop' }, () =>
       kid.tell({ type: 'fail', reason: 'boom' }),
     );
@@ -218,7 +218,7 @@ describe('the system guardian', () => {
   it('stops a top-level actor past the guardian maxRetries', async () => {
     const strict = await createTestSystem({ mode: 'inline', actors: ACTORS, guardian: { maxRetries: 1, withinMs: 60_000 } });
     const probe = await strict.probe<string>();
-    const kid: Kid = await strict.system.spawn(Kid, { name: 'top', args: { probe: probe.ref } });
+    const kid: KidRef = await strict.system.spawn(Kid, { name: 'top', args: { probe: probe.ref } });
     kid.tell({ type: 'fail', reason: 'first' });
     kid.tell({ type: 'fail', reason: 'second' });
     await strict.expectTerminated(kid);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorSystem, type SystemEvent, type SystemOptions } from '../../src/index.js';
 import { nextEvent } from '../fixtures/events.js';
-import { Recorder, RedeliveredVictim, Victim } from '../fixtures/restart-actors.js';
+import { RedeliveredVictim, Victim } from '../fixtures/restart-actors.js';
 
 const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
 type Ev<T extends SystemEvent['type']> = Extract<SystemEvent, { type: T }>;

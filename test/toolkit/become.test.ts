@@ -1,6 +1,6 @@
 // become / unbecome: which behavior handles which message, the stack, and what resets it. Both modes.
 import { describe, expect, it } from 'vitest';
-import { ActorFailedError, InvalidArgumentError, defineActor, type ActorRef, type Placement } from '../../src/index.js';
+import { type ActorFailedError, InvalidArgumentError, defineActor, type ActorRef, type Placement } from '../../src/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
 import { Moody, type MoodMsg, type MoodReply } from '../fixtures/toolkit-actors.js';
 
