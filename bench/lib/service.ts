@@ -195,10 +195,11 @@ export interface ServiceRun {
   /** The fractions of the reference to run the open loop at; LADDER unless given. */
   readonly ladder?: readonly number[];
   /**
-   * The saturation the rates are fractions of, when the caller measured it itself (the `contended` scenario,
-   * against piscina under the same hog); the run's piscina-service saturation otherwise.
+   * The saturation the rates are fractions of: `'own'`, this service's saturation just measured (piscina under the
+   * `contended` scenario's hog); a figure the caller measured (ringmaster under the same hog, at piscina's rates);
+   * the run's piscina-service saturation when not given.
    */
-  readonly reference?: { readonly perSecond: number; readonly note: string };
+  readonly reference?: 'own' | { readonly perSecond: number; readonly note: string };
 }
 
 export async function measureService(
@@ -213,7 +214,10 @@ export async function measureService(
   progress(`saturation: closed loop, ${SATURATION_WINDOW_PER_THREAD * threads} outstanding`);
   const saturation = await measureSaturation(budget, threads, request);
   run.onSaturation?.(saturation.perSecond);
-  const reference = run.reference ?? ladderReference(saturation.perSecond);
+  const reference =
+    run.reference === 'own'
+      ? { perSecond: saturation.perSecond, note: 'rates are fractions of its own saturation, measured just before' }
+      : (run.reference ?? ladderReference(saturation.perSecond));
   const measurements: Measurement[] = [
     {
       kind: 'throughput',

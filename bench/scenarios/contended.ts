@@ -72,7 +72,7 @@ export const contended: Scenario = {
           threads,
           'piscina pool.run(hash task), under the hog',
           (seed) => pool.run({ rounds: WORK_ROUNDS, seed }),
-          { ladder: [RATE], config: { atomics: pool.options.atomics ?? 'sync' } },
+          { ladder: [RATE], reference: 'own', config: { atomics: pool.options.atomics ?? 'sync' } },
         );
         reference = { perSecond: piscina.saturation, note: 'rates are fractions of piscina saturation under the same hog' };
         for (const m of piscina.measurements) measurements.push({ ...m, compare: `${PISCINA}${m.compare}` });
