@@ -4,8 +4,7 @@
  */
 import { measureBursty } from '../lib/bursty.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
-import { ReplySlot, WorkerGroup } from '../lib/workers.js';
-import { baselineWorker } from './worker-file.js';
+import { withPostMessageWorker } from './post-message.js';
 
 const GET = { type: 'get' } as const;
 
@@ -13,20 +12,13 @@ export const postMessageBurstyBaseline: Scenario = {
   name: 'post-message-bursty',
   description: 'worker.postMessage round trip with idle gaps (10 µs to 10 ms) before each request',
 
-  async run(options: ScenarioOptions): Promise<ScenarioResult> {
-    const group = new WorkerGroup();
-    try {
-      const worker = group.spawn(baselineWorker('post-message.mjs'));
-      const replies = new ReplySlot<unknown>();
-      worker.on('message', (message: unknown) => replies.settle(message));
-      group.onFailure((error) => replies.fail(error));
-      return await measureBursty(options, options.progress, "postMessage {type:'get'} -> number", () => {
+  run(options: ScenarioOptions): Promise<ScenarioResult> {
+    return withPostMessageWorker((worker, replies) =>
+      measureBursty(options, options.progress, "postMessage {type:'get'} -> number", () => {
         const reply = replies.wait();
         worker.postMessage(GET);
         return reply;
-      });
-    } finally {
-      await group.terminate();
-    }
+      }),
+    );
   },
 };

@@ -30,32 +30,34 @@ const roundTrip =
     return reply;
   };
 
-/** The round trip alone, on a worker of its own: also measured by the `contended` scenario. */
-export async function postMessageRoundTrip(options: ScenarioOptions): Promise<LatencySummary> {
+/**
+ * Runs `body` with a post-message worker whose replies settle `replies`, and terminates the worker after, also
+ * when `body` throws. A worker's failure rejects the reply being waited for instead of hanging it.
+ */
+export async function withPostMessageWorker<T>(body: (worker: Worker, replies: ReplySlot<unknown>) => Promise<T>): Promise<T> {
   const group = new WorkerGroup();
   try {
     const worker = group.spawn(baselineWorker('post-message.mjs'));
     const replies = new ReplySlot<unknown>();
     worker.on('message', (message: unknown) => replies.settle(message));
     group.onFailure((error) => replies.fail(error));
-    return await sampleLatencyAsync(options, roundTrip(worker, replies));
+    return await body(worker, replies);
   } finally {
     await group.terminate();
   }
+}
+
+/** The round trip alone, on a worker of its own: also measured by the `contended` scenario. */
+export function postMessageRoundTrip(options: ScenarioOptions): Promise<LatencySummary> {
+  return withPostMessageWorker((worker, replies) => sampleLatencyAsync(options, roundTrip(worker, replies)));
 }
 
 export const postMessageBaseline: Scenario = {
   name: 'post-message',
   description: 'worker.postMessage: round trip, and one-way throughput one per call and 256 per call',
 
-  async run(options: ScenarioOptions): Promise<ScenarioResult> {
-    const group = new WorkerGroup();
-    try {
-      const worker = group.spawn(baselineWorker('post-message.mjs'));
-      const replies = new ReplySlot<unknown>();
-      worker.on('message', (message: unknown) => replies.settle(message));
-      group.onFailure((error) => replies.fail(error));
-
+  run(options: ScenarioOptions): Promise<ScenarioResult> {
+    return withPostMessageWorker(async (worker, replies) => {
       const measurements: Measurement[] = [];
 
       options.progress('round trip');
@@ -109,8 +111,6 @@ export const postMessageBaseline: Scenario = {
       });
 
       return { measurements };
-    } finally {
-      await group.terminate();
-    }
+    });
   },
 };
