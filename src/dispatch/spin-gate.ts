@@ -85,12 +85,12 @@ export class SpinGate {
   /** No thread saw the machine contended lately, and no more threads want a CPU than there are. */
   #allowed(): boolean {
     const controls = this.#controls;
-    const nowMs = nowMs32();
     let wanting = 1; // this thread, which is spinning
     for (let i = 0; i < controls.length; i++) {
       const control = controls[i]!;
       const until = Atomics.load(control, CTL_CONTENDED_UNTIL);
-      if (until !== 0 && ((until - nowMs) | 0) > 0) {
+      // The clock only when a mark was ever set: on a machine never found contended this path reads no clock.
+      if (until !== 0 && ((until - nowMs32()) | 0) > 0) {
         this.contended++;
         return false;
       }
