@@ -89,10 +89,14 @@ export class SpinGate {
     for (let i = 0; i < controls.length; i++) {
       const control = controls[i]!;
       const until = Atomics.load(control, CTL_CONTENDED_UNTIL);
-      // The clock only when a mark was ever set: on a machine never found contended this path reads no clock.
-      if (until !== 0 && ((until - nowMs32()) | 0) > 0) {
-        this.contended++;
-        return false;
+      // The clock only when a mark is set: on a machine not found contended this path reads no clock.
+      if (until !== 0) {
+        if (((until - nowMs32()) | 0) > 0) {
+          this.contended++;
+          return false;
+        }
+        // Expired: its owner clears it (only the owner writes its mark), so the next checks read no clock.
+        if (control === this.#self) Atomics.compareExchange(control, CTL_CONTENDED_UNTIL, until, 0);
       }
       if (control !== this.#self && Atomics.load(control, CTL_PARKED) !== 1) wanting++;
     }

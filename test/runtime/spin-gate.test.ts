@@ -52,7 +52,9 @@ describe('SpinGate', () => {
     // Once the mark has passed (set here to a ms ago), both spin again.
     Atomics.store(a, CTL_CONTENDED_UNTIL, (Date.now() - 1) | 0);
     expect(gateB.begin(performance.now())).toBe(true);
+    expect(Atomics.load(a, CTL_CONTENDED_UNTIL)).not.toBe(0); // only its owner clears a mark
     expect(gateA.begin(performance.now())).toBe(true);
+    expect(Atomics.load(a, CTL_CONTENDED_UNTIL)).toBe(0); // cleared: later checks read no clock
   });
 
   it('backs off longer while preemptions keep coming soon after each cooldown, and starts over after a quiet spell', () => {
