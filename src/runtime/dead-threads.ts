@@ -32,7 +32,7 @@ interface Grave {
 }
 
 /** Why a thread's records are read back for good: it was given up on, or the system shut down. */
-type BuryReason = 'worker-crashed' | 'system-shutdown';
+export type BuryReason = 'worker-crashed' | 'system-shutdown';
 
 export class DeadThreads {
   readonly #codec: Codec;

@@ -39,7 +39,7 @@ import { PendingAsks } from './asks.js';
 import { REAL_CLOCK, type Clock } from './clock.js';
 import { AWAITS_THE_TEST, VirtualClock } from './virtual-clock.js';
 import { RUNNING, type Cell, type CellHost } from './cell.js';
-import { DeadThreads } from './dead-threads.js';
+import { DeadThreads, type BuryReason } from './dead-threads.js';
 import { Delivery } from './delivery.js';
 import { Inbound } from './inbound.js';
 import { holdInRing, mailboxFull } from './intake.js';
@@ -398,7 +398,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     rings: { from: number; sab: SharedArrayBuffer }[],
     names: Map<number, string>,
     error: Error,
-    reason: 'worker-crashed' | 'system-shutdown' = 'worker-crashed',
+    reason: BuryReason = 'worker-crashed',
   ): void {
     this.#dead.bury(thread, rec, rings, names, error, reason);
   }
