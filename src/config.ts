@@ -50,6 +50,7 @@ function buildSchema(z: typeof Zod) {
       placement: z.enum(['hash', 'round-robin', 'least-loaded']).default('hash'),
       overflow: z.enum(['backpressure', 'drop', 'fail']).default('backpressure'),
       maxMessageBytes: z.number().int().min(64).default(64 * 1024),
+      serializeMessages: z.boolean().default(false),
       askTimeoutMs: ms().int().positive().default(5000),
       shutdownTimeoutMs: ms().int().positive().default(10_000),
       workerRestart: z
@@ -155,6 +156,12 @@ export interface SystemOptions {
   overflow?: OverflowPolicy | undefined;
   /** Largest encoded message in bytes, at most ringBytes / 2 − the record header. Default 65536. */
   maxMessageBytes?: number | undefined;
+  /**
+   * Run messages between actors of one thread through the codec, as between threads (Akka's
+   * `serialize-messages`): catches unencodable messages and mutation after send, and journals them. Default false:
+   * they are passed by reference. The TestKit turns it on.
+   */
+  serializeMessages?: boolean | undefined;
   /** Default `ask` timeout in ms. Default 5000. */
   askTimeoutMs?: number | undefined;
   /** How long `shutdown()` lets actors drain and run `postStop`, in ms. Default 10000. */

@@ -35,6 +35,17 @@ export class Journaling {
     return UNJOURNALED;
   }
 
+  /**
+   * The slot of a message passed by reference between actors of this thread (no bytes to journal): it lives in
+   * memory only, so it is counted as at risk until it is released, as a message the full journal refused is.
+   */
+  local(): number {
+    const j = this.journal;
+    if (j === undefined) return NO_SLOT;
+    j.addUnjournaled(1);
+    return UNJOURNALED;
+  }
+
   /** The ring from `from` resumes at `position` after a crash (everything before it was taken). */
   consumed(from: number, position: number): void {
     this.journal?.consumed(from, position);

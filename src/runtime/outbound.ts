@@ -48,6 +48,8 @@ export interface OutboundHost {
 
 export class Outbound {
   readonly #thread: number;
+  /** Replies to an ask of this thread are the value itself, not a copy (`serializeMessages` off). */
+  readonly #byReference: boolean;
   readonly #codec: Codec;
   readonly #transport: Transport | undefined;
   readonly #journal: Journaling;
@@ -74,7 +76,9 @@ export class Outbound {
     systemLimit: number,
     host: OutboundHost,
     main: MainHooks | undefined,
+    byReference = false,
   ) {
+    this.#byReference = byReference;
     this.#thread = thread;
     this.#codec = codec;
     this.#transport = transport;
@@ -91,6 +95,16 @@ export class Outbound {
   /** Records waiting for ring room. */
   get outboxed(): number {
     return this.#outboxed;
+  }
+
+  /**
+   * Delivers `msg` itself (no copy) to actor `id` of this thread: a message between actors of one thread when
+   * `serializeMessages` is off. It is not journaled (there are no bytes): it counts as at risk until it is handled.
+   */
+  postLocal(kind: number, id: number, msg: unknown, senderId: number, corr: number, senderThread: number = this.#thread): void {
+    this.#host.deliver(id, kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, msg, senderId, senderThread, corr, this.#journal.local());
+    // Sent from outside a pump (an async handler's continuation, the application's code): make sure one comes.
+    this.#host.kick();
   }
 
   /**
@@ -194,7 +208,7 @@ export class Outbound {
   /** Answers the ask `corr` of `thread` with a value, or with an error (`isError`). */
   reply(thread: number, corr: number, value: unknown, isError: boolean): void {
     if (thread === this.#thread) {
-      const copy = isError ? value : this.#codec.copy(value);
+      const copy = isError || this.#byReference ? value : this.#codec.copy(value);
       const ok = isError ? this.#asks.reject(corr, copy as Error) : this.#asks.resolve(corr, copy);
       if (!ok && !isError) this.deadLetter('ask-timed-out', '(reply)', copy, null);
       return;

@@ -122,6 +122,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
         kick,
       },
       main,
+      !config.serializeMessages,
     ));
     this.#sending = new Sending(thread, config, codec, { out, asks, journal: j }, {
       isClosed: () => this.closed,

@@ -36,6 +36,8 @@ export class Sending {
   readonly #thread: number;
   readonly #overflow: OverflowPolicy;
   readonly #askTimeoutMs: number;
+  /** Messages to actors of this thread are passed by reference, not encoded (`serializeMessages` off). */
+  readonly #byReference: boolean;
   readonly #codec: Codec;
   readonly #out: Outbound;
   readonly #asks: PendingAsks;
@@ -44,7 +46,7 @@ export class Sending {
 
   constructor(
     thread: number,
-    config: { overflow: OverflowPolicy; askTimeoutMs: number },
+    config: { overflow: OverflowPolicy; askTimeoutMs: number; serializeMessages: boolean },
     codec: Codec,
     parts: { out: Outbound; asks: PendingAsks; journal: Journaling },
     host: SendingHost,
@@ -52,6 +54,7 @@ export class Sending {
     this.#thread = thread;
     this.#overflow = config.overflow;
     this.#askTimeoutMs = config.askTimeoutMs;
+    this.#byReference = !config.serializeMessages;
     this.#codec = codec;
     this.#out = parts.out;
     this.#asks = parts.asks;
@@ -60,15 +63,24 @@ export class Sending {
   }
 
   tell(from: Cell | undefined, ref: ActorRef, message: unknown): boolean {
+    const local = ref.thread === this.#thread;
+    const byReference = local && this.#byReference;
     if (this.#host.isClosed() && from === undefined) {
-      this.#codec.encode(message); // bad input is still a thrown error, whatever the state
+      if (!byReference) this.#codec.encode(message); // bad input is still a thrown error, whatever the state
       this.#out.deadLetter('system-shutdown', ref.name, message, null);
       return false;
     }
-    if (from !== undefined) this.#out.announce(from, ref.thread);
-    const payload = this.#codec.encode(message);
-    const full = ref.thread === this.#thread && this.#host.localFull(ref.id);
-    if (!full && this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
+    const full = local && this.#host.localFull(ref.id);
+    if (byReference) {
+      if (!full) {
+        this.#out.postLocal(K_TELL, ref.id, message, from?.id ?? 0, 0);
+        return true;
+      }
+    } else {
+      if (from !== undefined) this.#out.announce(from, ref.thread);
+      const payload = this.#codec.encode(message);
+      if (!full && this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
+    }
     switch (this.#overflow) {
       case 'backpressure':
         return false;
@@ -83,6 +95,10 @@ export class Sending {
   send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
     try {
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`send to '${ref.name}'`);
+      if (ref.thread === this.#thread && this.#byReference) {
+        this.#out.postLocal(K_TELL, ref.id, message, from?.id ?? 0, 0);
+        return Promise.resolve();
+      }
       if (from !== undefined) this.#out.announce(from, ref.thread);
       const payload = this.#codec.encode(message);
       let done!: () => void;
@@ -109,9 +125,17 @@ export class Sending {
         throw new InvalidArgumentError(`ask signal must be an AbortSignal, got ${typeof signal}`);
       }
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`ask to '${ref.name}'`);
+      const byReference = ref.thread === this.#thread && this.#byReference;
       if (signal?.aborted) {
-        this.#codec.encode(message); // bad input is still a thrown error
+        if (!byReference) this.#codec.encode(message); // bad input is still a thrown error
         throw new AskAbortedError(ref.name, signal.reason);
+      }
+      if (byReference) {
+        const { corr, promise } = this.#asks.create(ref.name, t, ref.thread, from);
+        if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
+        this.#journal.lastCorr = corr;
+        this.#out.postLocal(K_ASK, ref.id, message, from?.id ?? 0, corr);
+        return promise;
       }
       if (from !== undefined) this.#out.announce(from, ref.thread);
       const payload = this.#codec.encode(message);
@@ -152,6 +176,10 @@ export class Sending {
    * `Sender.Tell(v)`). It waits for ring room like `send`: a reply is never refused for room.
    */
   replyTo(from: Cell, ref: ActorRef, message: unknown): void {
+    if (ref.thread === this.#thread && this.#byReference) {
+      this.#out.postLocal(K_TELL, ref.id, message, from.id, 0);
+      return;
+    }
     this.#out.announce(from, ref.thread);
     const payload = this.#codec.encode(message);
     this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, true);
@@ -165,9 +193,14 @@ export class Sending {
   forward(from: Cell, ref: ActorRef, message: unknown, senderName: string | undefined): void {
     const senderId = from.curSenderId;
     const senderThread = from.curSenderThread;
+    const asking = from.awaitingReply;
+    if (ref.thread === this.#thread && this.#byReference) {
+      if (asking) from.curReplied = true;
+      this.#out.postLocal(asking ? K_ASK : K_TELL, ref.id, message, senderId, asking ? from.curCorr : 0, senderThread);
+      return;
+    }
     if (senderId !== 0 && senderName !== undefined) this.#out.announceFor(senderId, senderThread, senderName, ref.thread);
     const payload = this.#codec.encode(message);
-    const asking = from.awaitingReply;
     if (asking) from.curReplied = true;
     const kind = asking ? K_ASK : K_TELL;
     this.#out.post(kind, ref.thread, ref.id, ref.name, from, asking ? from.curCorr : 0, payload, undefined, true, senderId, senderThread);

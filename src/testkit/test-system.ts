@@ -81,7 +81,10 @@ export function createTestSystem(options: TestSystemOptions = {}): Promise<TestS
   } catch (err) {
     return Promise.reject(err);
   }
-  started = TestSystem.start(systemOptions, testKit ?? {}, scope);
+  // Akka's TestKit users turn serialize-messages on: every message a test sends between actors of one thread still
+  // goes through the codec, so an unencodable message or a mutation after send shows in the test, not in production.
+  const serializeMessages = systemOptions.serializeMessages ?? true;
+  started = TestSystem.start({ ...systemOptions, serializeMessages }, testKit ?? {}, scope);
   return started;
 }
 

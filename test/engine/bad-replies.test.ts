@@ -19,7 +19,8 @@ const CASES: [string, BadReplierMsg, string][] = [
 for (const [where, options, worker] of [
   ['on a worker', { workers: 1 }, 1],
   ['on the main thread', { workers: 1 }, 0],
-  ['inline', { mode: 'inline' as const }, 0],
+  // Inline, replies stay on one thread: serializeMessages runs them through the codec there too.
+  ['inline', { mode: 'inline' as const, serializeMessages: true }, 0],
 ] as const) {
   describe(`a reply that cannot be sent, ${where}`, () => {
     let system: ActorSystem;

@@ -27,6 +27,7 @@ describe('configuration', () => {
       placement: 'hash',
       overflow: 'backpressure',
       maxMessageBytes: 64 * 1024,
+      serializeMessages: false,
       askTimeoutMs: 5000,
       shutdownTimeoutMs: 10_000,
       workerRestart: {

@@ -13,7 +13,9 @@ import { recordEvents } from '../fixtures/events.js';
 describe('a ref to an actor nobody spawned, on a live worker', () => {
   let system: ActorSystem;
   beforeAll(async () => {
-    system = await ActorSystem.start({ workers: 1, actors: [new URL('../fixtures/actors.ts', import.meta.url)] });
+    // serializeMessages: the forged ref reaches the relay (on the main thread) through the codec, as a ref from a
+    // message of another system would, and is bound to this system's runtime there.
+    system = await ActorSystem.start({ workers: 1, actors: [new URL('../fixtures/actors.ts', import.meta.url)], serializeMessages: true });
   });
   afterAll(async () => {
     await system?.shutdown();

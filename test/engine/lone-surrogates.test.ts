@@ -36,7 +36,8 @@ for (const mode of ['threads', 'inline'] as const) {
     let echo: ActorRef<EchoMsg, unknown>;
     let counter: ActorRef<CounterMsg, number>;
     beforeAll(async () => {
-      system = await ActorSystem.start(mode === 'inline' ? { mode, actors: ACTORS } : { workers: 1, actors: ACTORS });
+      // Inline, every message stays on one thread: serializeMessages runs it through the codec there too.
+      system = await ActorSystem.start(mode === 'inline' ? { mode, actors: ACTORS, serializeMessages: true } : { workers: 1, actors: ACTORS });
       const placement = mode === 'inline' ? undefined : { worker: 1 };
       echo = await system.spawn(Echo, { ...(placement && { placement }) });
       counter = await system.spawn(Counter, { args: { start: 0 }, ...(placement && { placement }) });

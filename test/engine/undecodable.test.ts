@@ -24,7 +24,8 @@ async function errorOf(f: () => unknown): Promise<unknown> {
 describe('a Map with object keys, between threads', () => {
   let system: ActorSystem;
   beforeAll(async () => {
-    system = await ActorSystem.start({ workers: 1, actors: ACTORS });
+    // serializeMessages: a message to an actor on the sender's own thread goes through the codec too.
+    system = await ActorSystem.start({ workers: 1, actors: ACTORS, serializeMessages: true });
   });
   afterAll(async () => {
     await system?.shutdown();
@@ -59,7 +60,7 @@ describe('a Map with object keys, between threads', () => {
 describe('a Map with object keys, inline', () => {
   let system: ActorSystem;
   beforeAll(async () => {
-    system = await ActorSystem.start({ mode: 'inline', actors: ACTORS });
+    system = await ActorSystem.start({ mode: 'inline', actors: ACTORS, serializeMessages: true });
   });
   afterAll(async () => {
     await system?.shutdown();
