@@ -16,6 +16,12 @@ export type SystemEvent =
       sender: string | null;
       /** For `worker-crashed`: why the worker died (the same cause as its `worker-exited` event). */
       error?: Error;
+      /**
+       * The message was being handled when its worker died (exited, ran out of memory, was terminated by the
+       * watchdog, or was still stuck when shutdownTimeoutMs ended), so its handler may have run in part: what it sent
+       * before the death may have gone out. Absent for messages that were only queued.
+       */
+      interrupted?: true;
     }
   /** An actor failed; `directive` is what its supervisor (its parent, or the guardian) actually applied. */
   | { type: 'actor-failed'; actor: string; error: Error; directive: Directive }

@@ -51,7 +51,16 @@ export type SystemMessage =
   /** From a replacement worker: what it recovered, and how many messages its predecessor held in memory only. */
   | { type: 'recovered'; actors: number; messages: number; redelivered: number; lost: number; unjournaled: number }
   | { type: 'unregistered'; ref: ActorRef }
-  | { type: 'dead-letter'; reason: DeadLetterReason; target: string; message: unknown; sender: string | null; error?: SerializedError }
+  | {
+      type: 'dead-letter';
+      reason: DeadLetterReason;
+      target: string;
+      message: unknown;
+      sender: string | null;
+      error?: SerializedError;
+      /** The message was being handled when its worker died (see SystemEvent 'dead-letter'). */
+      interrupted?: true;
+    }
   | { type: 'actor-failed'; actor: string; error: SerializedError; directive: Directive }
   // ---- actor supervision (src/runtime/supervisor.ts) and death watch (src/runtime/watch.ts) ----
   /** From a failed child (suspended) to its parent, on the parent's thread. */

@@ -379,6 +379,7 @@ export class ActorSystem {
           message: m.message,
           sender: m.sender,
           ...(m.error !== undefined ? { error: deserializeError(m.error) } : {}),
+          ...(m.interrupted === true ? { interrupted: true as const } : {}),
         });
         return;
       case 'actor-failed':

@@ -12,6 +12,7 @@ import { CorruptMemoryError, WorkerCrashedError } from '../errors.js';
 import type { Codec } from '../transport/codec.js';
 import type { RecoveredJournal } from '../transport/journal.js';
 import { RingReader } from '../transport/ring.js';
+import { JS_STARTED } from '../transport/layout.js';
 import type { ActorTable } from './actors.js';
 import type { PendingAsks } from './asks.js';
 import { idFrom } from './ids.js';
@@ -79,7 +80,7 @@ export class DeadThreads {
     for (const r of rec.records) {
       if (r.kind !== K_TELL && r.kind !== K_ASK) continue;
       const msg = this.#codec.decode(r.payload, 0, r.payload.length);
-      this.#report(thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, error, reason);
+      this.#report(thread, r.kind, idFrom(r.targetHi, r.targetLo), msg, idFrom(r.senderHi, r.senderLo), r.senderThread, r.corr, error, reason, r.state === JS_STARTED);
     }
     for (const { from, sab } of rings) {
       const reader = new RingReader(sab);
@@ -124,9 +125,20 @@ export class DeadThreads {
     return this.#graves.length > 0;
   }
 
-  #report(thread: number, kind: number, id: number, msg: unknown, senderId: number, senderThread: number, corr: number, error: Error, reason: BuryReason): void {
+  #report(
+    thread: number,
+    kind: number,
+    id: number,
+    msg: unknown,
+    senderId: number,
+    senderThread: number,
+    corr: number,
+    error: Error,
+    reason: BuryReason,
+    interrupted = false,
+  ): void {
     const target = this.#actors.tombstone(id) ?? `#${id}`;
-    this.#out.deadLetter(reason, target, msg, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error);
+    this.#out.deadLetter(reason, target, msg, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error, interrupted);
     // At shutdown every ask was already rejected, and the other threads are gone too: nobody to answer.
     if (reason === 'worker-crashed' && kind === K_ASK && corr !== 0 && senderThread !== thread) this.#out.reply(senderThread, corr, error, true);
   }

@@ -251,9 +251,10 @@ export class Outbound {
     this.sendSystem(thread, undefined, { type: 'name', id, name });
   }
 
-  deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null, error?: unknown): void {
+  deadLetter(reason: DeadLetterReason, target: string, message: unknown, sender: string | null, error?: unknown, interrupted = false): void {
     const m: SystemMessage = { type: 'dead-letter', reason, target, message, sender };
     if (error !== undefined) m.error = serializeError(error);
+    if (interrupted) m.interrupted = true;
     this.report(m);
   }
 

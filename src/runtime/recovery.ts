@@ -83,7 +83,7 @@ export function recover(p: RecoveryParts, rec: RecoveredJournal, cause: Error): 
       const cell = actors.get(id);
       if (cell === undefined || cell.def.behavior.redeliverOnCrash !== true) {
         const name = cell?.ref.name ?? `#${id}`;
-        p.out.deadLetter('worker-crashed', name, msg, senderId === 0 ? null : actors.nameOf(senderId, r.senderThread), cause);
+        p.out.deadLetter('worker-crashed', name, msg, senderId === 0 ? null : actors.nameOf(senderId, r.senderThread), cause, true);
         if (r.kind === K_ASK && r.corr !== 0) p.out.reply(r.senderThread, r.corr, new WorkerCrashedError(p.thread, cause), true);
         counts.lost++;
         return;

@@ -16,8 +16,13 @@ export interface SoakFigures {
   asks: number;
   handled: number;
   deadLettered: number;
-  /** Messages handled twice, or handled and dead-lettered. */
+  /** Messages handled twice, or handled and dead-lettered (except as below). */
   duplicates: number;
+  /**
+   * Messages handled and also reported as `interrupted` dead letters: the worker died (a watchdog's stall verdict
+   * on a loaded machine, mostly) while their handler ran, after it had told the tally. Honest, not duplicates.
+   */
+  interrupted: number;
   /** Accepted messages neither handled nor dead-lettered once the system went quiet. */
   missing: number;
   /** Handled messages of one target that came after a later one of the same target. */
@@ -56,8 +61,9 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
     workerRestart: { maxRestarts: 100_000, withinMs: 60_000, backoff: { minMs: 5, maxMs: 50 } },
   });
   const deadLettered = new Map<string, number>();
+  const interrupted = new Set<string>();
   const f: SoakFigures = {
-    seconds: 0, sent: 0, asks: 0, handled: 0, deadLettered: 0, duplicates: 0, missing: 0, fifoViolations: 0,
+    seconds: 0, sent: 0, asks: 0, handled: 0, deadLettered: 0, duplicates: 0, interrupted: 0, missing: 0, fifoViolations: 0,
     asksSettled: 0, askTimeouts: 0, deaths: { exit: 0, hang: 0, oom: 0, 'throw-async': 0, 'reject-unhandled': 0 },
     restarts: 0, unjournaled: 0, rssStartMb: process.memoryUsage().rss / 2 ** 20, rssPeakMb: 0,
   };
@@ -67,6 +73,7 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
     const target = targetIndex.get(e.target);
     const k = `${target}:${m.seq}`;
     deadLettered.set(k, (deadLettered.get(k) ?? 0) + 1);
+    if (e.interrupted) interrupted.add(k);
   });
   system.events.subscribe('worker-restarted', (e) => {
     f.restarts++;
@@ -123,7 +130,7 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
     if (now >= nextSample) {
       f.rssPeakMb = Math.max(f.rssPeakMb, process.memoryUsage().rss / 2 ** 20);
       f.seconds = (now - start) / 1000;
-      options.onProgress?.(account(f, handledBy, handledCount, deadLettered, nextSeq));
+      options.onProgress?.(account(f, handledBy, handledCount, deadLettered, interrupted, nextSeq));
       nextSample = now + 1000;
     }
     accounted = handledCount.size + deadLettered.size;
@@ -135,7 +142,7 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
   let last = -1;
   let lastMoved = performance.now();
   for (;;) {
-    const a = account(f, handledBy, handledCount, deadLettered, nextSeq);
+    const a = account(f, handledBy, handledCount, deadLettered, interrupted, nextSeq);
     if (a.missing === 0) break;
     const progress = a.handled + a.deadLettered + f.restarts;
     if (progress !== last) {
@@ -155,7 +162,7 @@ export async function runChaos(options: { durationMs: number; seed: number; onPr
   }
   await system.shutdown();
   delete (globalThis as Record<string, unknown>)[hook];
-  return account(f, handledBy, handledCount, deadLettered, nextSeq);
+  return account(f, handledBy, handledCount, deadLettered, interrupted, nextSeq);
 }
 
 function account(
@@ -163,11 +170,13 @@ function account(
   handledBy: number[][],
   handledCount: Map<string, number>,
   deadLettered: Map<string, number>,
+  interrupted: Set<string>,
   sentPerTarget: number[],
 ): SoakFigures {
   let handled = 0;
   let dead = 0;
   let duplicates = 0;
+  let interruptedAndHandled = 0;
   let missing = 0;
   let fifo = 0;
   for (let t = 0; t < sentPerTarget.length; t++) {
@@ -178,9 +187,10 @@ function account(
       const d = deadLettered.get(`${t}:${seq}`) ?? 0;
       handled += Math.min(h, 1);
       dead += Math.min(d, 1);
-      if (h + d > 1) duplicates++;
+      if (h === 1 && d === 1 && interrupted.has(`${t}:${seq}`)) interruptedAndHandled++;
+      else if (h + d > 1) duplicates++;
       if (h + d === 0) missing++;
     }
   }
-  return { ...f, handled, deadLettered: dead, duplicates, missing, fifoViolations: fifo };
+  return { ...f, handled, deadLettered: dead, duplicates, interrupted: interruptedAndHandled, missing, fifoViolations: fifo };
 }

@@ -15,7 +15,7 @@ const seed = arg('seed', Date.now() % 100_000);
 
 const line = (f: SoakFigures): string =>
   `${f.seconds.toFixed(0).padStart(5)} s  sent ${f.sent}  asks ${f.asksSettled}/${f.asks}  handled ${f.handled}  dead-lettered ${f.deadLettered}  ` +
-  `missing ${f.missing}  duplicates ${f.duplicates}  fifo ${f.fifoViolations}  restarts ${f.restarts}  rss ${f.rssPeakMb.toFixed(0)} MB`;
+  `missing ${f.missing}  duplicates ${f.duplicates}  interrupted ${f.interrupted}  fifo ${f.fifoViolations}  restarts ${f.restarts}  rss ${f.rssPeakMb.toFixed(0)} MB`;
 
 console.log(`chaos soak: ${minutes} min, seed ${seed}`);
 const f = await runChaos({ durationMs: minutes * 60_000, seed, onProgress: (p) => console.log(line(p)) });

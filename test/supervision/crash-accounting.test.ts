@@ -36,9 +36,11 @@ describe('message accounting across a worker crash', () => {
       const recorder = await s.spawn(Recorder, { name: 'recorder', placement: { worker: 2 } });
       const victim = await s.spawn(Victim, { name: 'victim', args: { recorder }, placement: { worker: 1 } });
       const deadLettered: number[] = [];
+      const interrupted: string[] = [];
       s.events.subscribe('dead-letter', (e) => {
         const m = e.message as { type?: string; seq?: number };
         if (e.reason === 'worker-crashed' && m.type === 'work') deadLettered.push(m.seq!);
+        if (e.interrupted) interrupted.push(`${m.seq}: ${e.reason} (${e.error?.message})`);
       });
       const restarted = new Promise<Extract<SystemEvent, { type: 'worker-restarted' }>>((resolve) =>
         s.events.subscribe('worker-restarted', resolve),
@@ -73,6 +75,8 @@ describe('message accounting across a worker crash', () => {
         { timeout: 20_000, interval: 50 },
       );
       expect(deadLettered).toEqual(midMessage ? [crashAt] : []);
+      // The one dead letter is the message being handled when the worker died, and says so.
+      expect(interrupted.map((i) => i.split(' ')[0])).toEqual(midMessage ? [`${crashAt}:`] : []);
       expect(new Set(seen).size).toBe(seen.length);
       expect([...seen, ...deadLettered].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
       // And in order: the recorder hears from one sender, the victim, which handled them in send order.

@@ -198,13 +198,18 @@ describe('worker supervision: restart intensity', () => {
     victim.tell({ type: 'exit', code: 1 });
     await first;
     const abandoned = nextEvent(s, 'worker-abandoned');
+    const letters = collect(s, 'dead-letter');
     victim.tell({ type: 'exit', code: 2 });
     expect(await abandoned).toMatchObject({ worker: 1, restarts: 1 });
+    // The message it died handling is reported as interrupted (its handler ran, in part or whole).
+    await vi.waitFor(() => expect(letters.find((e) => (e.message as { code?: number }).code === 2)).toMatchObject({ reason: 'worker-crashed', interrupted: true }));
     expect(s.lookup('victim')).toBeUndefined();
     await expect(victim.ask({ type: 'echo', value: 1 })).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
     const dead = nextEvent(s, 'dead-letter');
     victim.tell({ type: 'work', seq: 9 });
-    expect(await dead).toMatchObject({ reason: 'worker-crashed', message: { type: 'work', seq: 9 } });
+    const later = await dead;
+    expect(later).toMatchObject({ reason: 'worker-crashed', message: { type: 'work', seq: 9 } });
+    expect(later.interrupted).toBeUndefined(); // never handled: not interrupted
   });
 
   it('after giving up, watchers elsewhere get Terminated and children elsewhere stop with their parent', async () => {
@@ -233,6 +238,31 @@ describe('worker supervision: restart intensity', () => {
     expect(() => victim.tell({ type: 'work', seq: 1 })).not.toThrow();
     await expect(system.spawn(Victim, { args: {} })).rejects.toMatchObject({ code: 'ERR_SYSTEM_STOPPED' });
   });
+
+  it.each([
+    ['no spare', false],
+    ['a spare', true],
+  ])(
+    'catches a replacement (%s) that hangs on a message its predecessor left queued: the watchdog terminates it, and the next one recovers',
+    async (_label, spare) => {
+      system = await ActorSystem.start({ workers: 1, actors, askTimeoutMs: 20_000, stallTimeoutMs: 500, workerRestart: { spare, backoff: { minMs: 5, maxMs: 20 } } });
+      const s = system;
+      const killer = await s.spawn(Victim, { name: 'killer', args: {}, placement: { worker: 1 } });
+      const hanger = await s.spawn(Victim, { name: 'hanger', args: {}, placement: { worker: 1 } });
+      const exits = collect(s, 'worker-exited');
+      const restarts = collect(s, 'worker-restarted');
+      const lost = collect(s, 'dead-letter');
+      // Back to back: the worker dies on the first; the second is left for its replacement, which hangs on it.
+      killer.tell({ type: 'exit', code: 1 });
+      hanger.tell({ type: 'hang' });
+      await vi.waitFor(() => expect(restarts.length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 50 });
+      expect(exits.slice(0, 2).map((e) => e.error.name)).toEqual(['Error', 'WorkerStalledError']);
+      // The hang was the message being handled when the watchdog struck: reported, not handled again.
+      expect(lost.filter((e) => (e.message as { type?: string }).type === 'hang').map((e) => [e.reason, e.interrupted])).toEqual([['worker-crashed', true]]);
+      await expect(hanger.ask({ type: 'echo', value: 7 })).resolves.toBe(7);
+    },
+    40_000,
+  );
 
   it('does not respawn a worker that fails while booting in a hot loop: it backs off, then gives up', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ringmaster-boot-'));
