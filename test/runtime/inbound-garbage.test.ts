@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageEncodeError } from '../../src/errors.js';
-import { K_ASK, K_REPLY, K_TELL } from '../../src/protocol.js';
+import { K_ASK, K_REPLY, K_REPLY_ERROR, K_SYSTEM, K_TELL } from '../../src/protocol.js';
 import { ActorRef } from '../../src/ref.js';
 import { PendingAsks } from '../../src/runtime/asks.js';
 import type { Delivery } from '../../src/runtime/delivery.js';
@@ -63,10 +63,11 @@ function world() {
     undecodable: (id: number, isAsk: boolean, _note: string, _s: number, _t: number, _c: number, error: Error) => seen.push({ what: 'undecodable', id, error, isAsk }),
   } as unknown as Delivery;
   const out = { deadLetter: (reason: string, _t: string, _m: unknown, _s: unknown, error: unknown) => deadLetters.push({ reason, error }) } as unknown as Outbound;
-  const system = { handle: () => {} } as unknown as SystemMessages;
+  const handled: unknown[] = [];
+  const system = { handle: (m: unknown) => handled.push(m) } as unknown as SystemMessages;
   const inbound = new Inbound(1, new MeshTransport(new Mesh(memory, 1)), new Codec(1 << 16), { journal: new Journaling(new Journal(journalSab)), asks, delivery, system, out }, () => false);
   const ringTail = (): number => Atomics.load(new Int32Array(memory.rings[0 * 2 + 1]!), RING_TAIL);
-  return { sender: sender.writers[1]!, ringTail, journalSab, asks, seen, deadLetters, inbound };
+  return { sender: sender.writers[1]!, ringTail, journalSab, asks, seen, deadLetters, handled, inbound };
 }
 
 describe('records with payloads nobody encoded, taken by a thread', () => {
@@ -114,6 +115,33 @@ describe('records with payloads nobody encoded, taken by a thread', () => {
       // First, an empty record right after one whose payload fills the codec's scratch buffer (4096 bytes): it must
       // not be delivered as a second copy of that message.
       { seed: 18, numRuns: 150, examples: [[[{ kind: K_TELL, payload: FILLS_SCRATCH }, { kind: K_TELL, payload: new Uint8Array(0) }]]] },
+    );
+  });
+
+  it('takes error replies and system records that are not what their kind says: an error reply rejects its ask, a system record that is no system message is an undecodable dead letter (seed 18)', async () => {
+    const kinds = fc.record({ kind: fc.constantFrom(K_REPLY_ERROR, K_SYSTEM), payload: fc.oneof(payload, fc.constantFrom(...[null, 5, 'x', [], {}, { type: 7 }, { code: 5 }, { cause: null }].map((v) => codec.copyOf(codec.encode(v))))) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(kinds, { minLength: 1, maxLength: 20 }), async (records) => {
+        const w = world();
+        const replies: Promise<unknown>[] = [];
+        let systemRecords = 0;
+        for (const r of records) {
+          let corr = 0;
+          if (r.kind === K_REPLY_ERROR) {
+            const ask = w.asks.create('target', 60_000);
+            corr = ask.corr;
+            replies.push(ask.promise.then(() => 'resolved', (error: unknown) => error));
+          } else systemRecords++;
+          expect(w.sender.tryWrite({ kind: r.kind, targetHi: 0, targetLo: 1, senderHi: 0, senderLo: 0, senderThread: 0, corr }, r.payload)).toBe(true);
+        }
+        while (w.inbound.drain()) {}
+        expect(w.asks.size).toBe(0);
+        for (const e of await Promise.all(replies)) expect(e).toBeInstanceOf(Error);
+        for (const m of w.handled) expect(typeof (m as { type?: unknown }).type).toBe('string');
+        expect(w.handled.length + w.deadLetters.length).toBe(systemRecords);
+        for (const d of w.deadLetters) expect(d).toEqual({ reason: 'undecodable', error: expect.any(MessageEncodeError) });
+      }),
+      { seed: 18, numRuns: 150 },
     );
   });
 });
