@@ -34,7 +34,8 @@ describe('the watchdog', () => {
   });
 
   it('keeps watching while shutdown waits for the actors: a worker that hangs then is replaced, and the messages queued behind the hang are handled', async () => {
-    system = await ActorSystem.start({ workers: 1, actors: ACTORS, stallTimeoutMs: 300, shutdownTimeoutMs: 20_000, workerRestart: { maxRestarts: 5, backoff: { minMs: 1, maxMs: 5 } } });
+    // 1 s: a loaded CI machine must not make a merely slow worker look hung before the Blocker holds it.
+    system = await ActorSystem.start({ workers: 1, actors: ACTORS, stallTimeoutMs: 1_000, shutdownTimeoutMs: 20_000, workerRestart: { maxRestarts: 5, backoff: { minMs: 1, maxMs: 5 } } });
     const { key, view: gate } = shareInt32();
     gates.push(gate);
     const exited = recordEvents(system, 'worker-exited');
