@@ -7,7 +7,7 @@
  * the journal is written in that order.
  */
 import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
-import { deserializeError, toError, type SerializedError } from '../errors.js';
+import { MessageEncodeError, deserializeError, toError, type SerializedError } from '../errors.js';
 import { K_ASK, K_REPLY, K_REPLY_ERROR, K_SYSTEM, K_TELL, type SystemMessage } from '../protocol.js';
 import type { Codec } from '../transport/codec.js';
 import type { ReceivedRecord, RecordSink, Transport } from '../transport/transport.js';
@@ -89,6 +89,13 @@ export class Inbound implements RecordSink {
       this.#undecodable(r, err);
       return true;
     }
+    if (kind === K_SYSTEM && (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string')) {
+      // Only the engine writes system records: one that decodes to no system message is corrupt, and is reported
+      // as undecodable rather than handed to the handlers (which would throw on it, taking this thread down).
+      this.#journal.consumed(from, position);
+      this.#undecodable(r, new MessageEncodeError('it decoded to something that is not a system message'));
+      return true;
+    }
     let slot = NO_SLOT;
     // Messages for actors, and the system messages that change which actors exist, are journaled before they are
     // acted on, and the ring position after them is recorded: a replacement worker resumes from there.
@@ -112,9 +119,17 @@ export class Inbound implements RecordSink {
       case K_REPLY:
         if (!this.#asks.resolve(r.corr, value)) this.#out.deadLetter('ask-timed-out', '(reply)', value, null);
         return true;
-      case K_REPLY_ERROR:
-        this.#asks.reject(r.corr, deserializeError(value as SerializedError));
+      case K_REPLY_ERROR: {
+        // The ask fails either way; an error description that cannot be rebuilt fails it as undecodable.
+        let error: Error;
+        try {
+          error = deserializeError(value as SerializedError);
+        } catch (err) {
+          error = new MessageEncodeError(`it is an error reply that could not be rebuilt (${toError(err).message})`, err);
+        }
+        this.#asks.reject(r.corr, error);
         return true;
+      }
       case K_SYSTEM:
         this.#system.handle(value as SystemMessage, r.senderThread, idFrom(r.targetHi, r.targetLo), r.corr, slot);
         return true;

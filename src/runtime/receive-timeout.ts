@@ -12,6 +12,7 @@
  * Contract: one ReceiveTimeout per cell (created by the first setReceiveTimeout), used only by the hosting thread.
  * It belongs to one incarnation: cleared on restart, stop and worker crash (set it again in postRestart/preStart).
  */
+import { MAX_TIMER_MS } from '../config.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Cell } from './cell.js';
 import type { TimersHost } from './timers.js';
@@ -49,8 +50,11 @@ export class IdleClock {
   }
 
   set(ms: number | null): void {
-    if (ms !== null && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)) {
-      throw new InvalidArgumentError(`ctx.setReceiveTimeout: give a finite number of milliseconds > 0, or null to turn it off; got ${String(ms)}`);
+    // Past MAX_TIMER_MS its timer would fire after 1 ms and re-arm in a loop (Node clamps the delay): refused.
+    if (ms !== null && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS)) {
+      throw new InvalidArgumentError(
+        `ctx.setReceiveTimeout: give a finite number of milliseconds > 0 and at most ${MAX_TIMER_MS} (2^31 - 1), or null to turn it off; got ${String(ms)}`,
+      );
     }
     this.#clear();
     this.ms = ms;

@@ -13,6 +13,7 @@
  * Contract: one Timers per cell (created on first use of `ctx.timers`), used only by the hosting thread. Ticks are
  * not journaled: a queued tick dies with its worker, like the timer itself.
  */
+import { MAX_TIMER_MS } from '../config.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Cell } from './cell.js';
 
@@ -164,8 +165,11 @@ export class Timers implements TimerScheduler {
 }
 
 function check(op: string, what: string, ms: unknown, zeroOk: boolean): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || (!zeroOk && ms === 0)) {
-    throw new InvalidArgumentError(`timers.${op}: ${what} must be a finite number of milliseconds ${zeroOk ? '>= 0' : '> 0'}, got ${String(ms)}`);
+  // Past MAX_TIMER_MS Node's setTimeout fires after 1 ms instead (a TimeoutOverflowWarning): refused, not clamped.
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || (!zeroOk && ms === 0) || ms > MAX_TIMER_MS) {
+    throw new InvalidArgumentError(
+      `timers.${op}: ${what} must be a finite number of milliseconds ${zeroOk ? '>= 0' : '> 0'} and at most ${MAX_TIMER_MS} (2^31 - 1), got ${String(ms)}`,
+    );
   }
   return ms;
 }

@@ -13,6 +13,7 @@
  *   `minMs` once the window has emptied; no backoff means a delay of 0;
  * - `reset()` forgets every restart (for example after the supervised thing has been healthy for a while).
  */
+import { MAX_TIMER_MS } from '../config.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** Exponential backoff between restarts. */
@@ -68,11 +69,12 @@ export function validateRestartPolicy<P extends RestartPolicy>(policy: P, what =
   if (backoff !== undefined) {
     if (backoff === null || typeof backoff !== 'object') bad('backoff', 'an object { minMs, maxMs, jitter? }', backoff);
     const { minMs, maxMs, jitter, random } = backoff;
-    if (typeof minMs !== 'number' || !Number.isFinite(minMs) || minMs < 0) {
-      bad('backoff.minMs', 'a finite number of milliseconds >= 0', minMs);
+    // A delay is a timer: past MAX_TIMER_MS Node would fire it after 1 ms (the restart would not wait at all).
+    if (typeof minMs !== 'number' || !Number.isFinite(minMs) || minMs < 0 || minMs > MAX_TIMER_MS) {
+      bad('backoff.minMs', `a finite number of milliseconds >= 0 and at most ${MAX_TIMER_MS} (2^31 - 1)`, minMs);
     }
-    if (typeof maxMs !== 'number' || !Number.isFinite(maxMs) || maxMs < minMs) {
-      bad('backoff.maxMs', `a finite number of milliseconds >= backoff.minMs (${minMs})`, maxMs);
+    if (typeof maxMs !== 'number' || !Number.isFinite(maxMs) || maxMs < minMs || maxMs > MAX_TIMER_MS) {
+      bad('backoff.maxMs', `a finite number of milliseconds at most ${MAX_TIMER_MS} (2^31 - 1) and >= backoff.minMs (${minMs})`, maxMs);
     }
     if (jitter !== undefined && (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))) {
       bad('backoff.jitter', 'a number from 0 to 1', jitter);

@@ -175,6 +175,10 @@ export class Codec {
 
   /** Decodes `source[start, start + length)`; refs in it are bound to this codec's owner. */
   decode(source: Uint8Array, start: number, length: number): unknown {
+    // msgpackr reads `end: 0` as "to the end of the source": an empty window would decode the bytes after it (in
+    // decodeShared, what the previous message left in the scratch buffer: a duplicate). No message encodes to
+    // nothing, so an empty payload is corrupt.
+    if (length <= 0) throw new MessageEncodeError(`it could not be decoded (a payload of ${length} bytes)`);
     const w = this.#window;
     w.start = start;
     w.end = start + length;

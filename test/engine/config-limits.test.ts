@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_MS, resolveConfig } from '../../src/config.js';
 import { InvalidConfigError } from '../../src/index.js';
+import { J_MAX_THREADS } from '../../src/transport/layout.js';
 
 function issuesOf(options: unknown): string[] {
   try {
@@ -52,6 +53,17 @@ describe('configuration limits', () => {
 
   it('refuses a ringBytes whose journal would not fit in one SharedArrayBuffer index range (2^30)', () => {
     expect(issuesOf({ ringBytes: 2 ** 30 })).toEqual(['ringBytes']);
+  });
+
+  it('refuses more than 64 workers, the threads a journal records ring positions for (J_MAX_THREADS, the main thread included)', () => {
+    expect(issuesOf({ workers: J_MAX_THREADS })).toEqual(['workers']);
+    expect(resolveConfig({ workers: J_MAX_THREADS - 1 }).workers).toBe(J_MAX_THREADS - 1);
+  });
+
+  it('refuses a throughput, spinIterations or maxMessageBytes out of range, listing each one', () => {
+    expect(issuesOf({ throughput: 0, spinIterations: 100_000_001, maxMessageBytes: 63 }).sort()).toEqual(['maxMessageBytes', 'spinIterations', 'throughput']);
+    expect(issuesOf({ throughput: 1_000_001 })).toEqual(['throughput']);
+    expect(resolveConfig({ throughput: 1_000_000, spinIterations: 100_000_000, maxMessageBytes: 64 }).throughput).toBe(1_000_000);
   });
 
   it('refuses a resourceLimits.stackSizeMb that no thread can have', () => {
