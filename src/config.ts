@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { z as Zod } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { RECORD_HEADER_BYTES, maxRecordPayload } from './transport/layout.js';
+import { orderPhases, type PhaseOptions } from './shutdown/phases.js';
 
 export type WaitStrategy = 'spin' | 'park' | 'hybrid';
 export type PlacementStrategy = 'hash' | 'round-robin' | 'least-loaded';
@@ -87,6 +88,31 @@ function buildSchema(z: typeof Zod) {
         })
         .strict()
         .optional(),
+      coordinatedShutdown: z
+        .object({
+          defaultPhaseTimeoutMs: ms().int().positive().default(5000),
+          phases: z
+            .record(
+              z.string().min(1),
+              z
+                .object({
+                  timeoutMs: ms().int().positive().optional(),
+                  dependsOn: z.array(z.string().min(1)).optional(),
+                  recover: z.boolean().optional(),
+                })
+                .strict(),
+            )
+            .default({}),
+          handleSignals: z.boolean().default(false),
+          exitProcess: z.boolean().default(true),
+        })
+        .strict()
+        .superRefine((c, ctx) => {
+          for (const p of orderPhases(c.defaultPhaseTimeoutMs, c.phases).problems) {
+            ctx.addIssue({ code: 'custom', path: p.path.split('.').slice(1), message: p.message });
+          }
+        })
+        .prefault({}),
       // Actor supervision: how the system guardian handles failures of top-level actors (see strategy.ts).
       guardian: z
         .object({
@@ -174,6 +200,20 @@ export interface SystemOptions {
   resourceLimits?: WorkerResourceLimits | undefined;
   /** How failures of top-level actors are handled. Default: restart, at most 10 times within 60 s. */
   guardian?: GuardianConfig | undefined;
+  /** Akka's coordinated shutdown: phases, their timeouts, and signal handling. */
+  coordinatedShutdown?: CoordinatedShutdownOptions | undefined;
+}
+
+/** `SystemOptions.coordinatedShutdown`: Akka's phases, the user's, and whether SIGTERM/SIGINT run them. */
+export interface CoordinatedShutdownOptions {
+  /** Timeout of a phase that names none (Akka's 10 s phases keep theirs). Default 5000. */
+  defaultPhaseTimeoutMs?: number | undefined;
+  /** Settings of Akka's phases (`timeoutMs`, `recover`) and phases of your own (with `dependsOn`). Default `{}`. */
+  phases?: Record<string, PhaseOptions> | undefined;
+  /** Run the phases on SIGTERM/SIGINT. Default false: a library does not take over signals unasked. */
+  handleSignals?: boolean | undefined;
+  /** With handleSignals: exit with 128 + the signal number once the phases are done. Default true. */
+  exitProcess?: boolean | undefined;
 }
 
 /** `SystemOptions.workerRestart`. */

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'ERR_STASH_OVERFLOW'
   | 'ERR_MESSAGE_DISCARDED'
 
+  | 'ERR_INVALID_OPERATION'
   | 'ERR_CORRUPT_MEMORY'
   | 'ERR_JOURNAL_FULL';
 
@@ -59,6 +60,13 @@ export class InvalidConfigError extends RingmasterError {
 export class InvalidArgumentError extends RingmasterError {
   constructor(message: string) {
     super('ERR_INVALID_ARGUMENT', message);
+  }
+}
+
+/** A call that is well formed but not possible in the current state (a shutdown task for a phase already started). */
+export class InvalidOperationError extends RingmasterError {
+  constructor(message: string) {
+    super('ERR_INVALID_OPERATION', message);
   }
 }
 

@@ -53,6 +53,11 @@ export type SystemEvent =
       lost: number;
       unjournaled: number;
     }
+  /**
+   * A task of a coordinated-shutdown phase threw, rejected, or had not finished when the phase's timeout passed
+   * (`timedOut`); the shutdown went on (src/shutdown/coordinated-shutdown.ts).
+   */
+  | { type: 'shutdown-phase-failed'; phase: string; task: string; error: Error; timedOut: boolean }
   /** Restarts exceeded `workerRestart`'s limit: the worker stays dead, its actors are gone. */
   | { type: 'worker-abandoned'; worker: number; restarts: number; error: Error };
 

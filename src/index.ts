@@ -26,12 +26,17 @@ export type {
   WorkerBackoffOptions,
   WorkerResourceLimits,
   GuardianConfig,
+  CoordinatedShutdownOptions,
   ResolvedConfig,
   WaitStrategy,
   PlacementStrategy,
   OverflowPolicy,
 } from './config.js';
 export { EventStream } from './events.js';
+export { CoordinatedShutdown } from './shutdown/coordinated-shutdown.js';
+export type { ShutdownReason, ShutdownTask } from './shutdown/coordinated-shutdown.js';
+export { AKKA_PHASES } from './shutdown/phases.js';
+export type { PhaseOptions } from './shutdown/phases.js';
 export type { SystemEvent, SystemEventType, EventOf } from './events.js';
 export type { DeadLetterReason } from './protocol.js';
 export type { WorkerStats } from './control.js';
@@ -39,6 +44,7 @@ export {
   RingmasterError,
   InvalidConfigError,
   InvalidArgumentError,
+  InvalidOperationError,
   NameTakenError,
   UnknownDefinitionError,
   DefinitionTakenError,

@@ -27,6 +27,7 @@ import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
 import { allocateJournal, allocateTimeBlock } from './transport/layout.js';
 import { VirtualTime } from './runtime/virtual-time.js';
+import { CoordinatedShutdown } from './shutdown/coordinated-shutdown.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
 
 /** @internal Options of ActorSystem.start that only the TestKit sets. */
@@ -60,12 +61,18 @@ export class ActorSystem {
   /** Names of each parent's children, so a stopped parent frees them even before their own reports arrive. */
   readonly #children = new Map<string, Set<string>>();
   #shutdown: Promise<void> | undefined;
+  /**
+   * Akka's coordinated shutdown: add tasks to its phases (`addTask(phase, name, fn)`); `run(reason)` and
+   * `shutdown()` run them, then the engine's own shutdown in the last phase (src/shutdown/coordinated-shutdown.ts).
+   */
+  readonly coordinatedShutdown: CoordinatedShutdown;
   /** @internal Under manual time: the controller of the virtual clock (the TestKit's `tk.time`). */
   readonly virtualTime: VirtualTime | undefined;
 
   private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined, time: SharedArrayBuffer | undefined) {
     this.config = config;
     this.#mesh = mesh;
+    this.coordinatedShutdown = new CoordinatedShutdown(config.coordinatedShutdown, this.events, () => this.#terminate());
     this.#journals = mesh === undefined ? [] : Array.from({ length: config.workers }, () => allocateJournal(config.ringBytes));
     const rt = (this.#rt = new Runtime(config, 0, mesh ? new Mesh(mesh, 0) : undefined, undefined, { onSystem: (m, from) => this.#onReport(m, from) }, time));
     this.#driver = new MainDriver(rt, config.waitStrategy, config.spinIterations);
@@ -114,6 +121,7 @@ export class ActorSystem {
       }
     }
     system.#driver.kick();
+    system.coordinatedShutdown.listen();
     return system;
   }
 
@@ -188,12 +196,19 @@ export class ActorSystem {
   }
 
   /**
-   * Graceful shutdown: refuses new messages from outside the actors, lets every top-level actor process what is
-   * already in its mailbox (a poison pill queued behind it), stops children before parents and runs postStop,
-   * all within `shutdownTimeoutMs`; then rejects the asks still pending and stops the workers. Afterwards nothing
-   * of the system keeps the process alive.
+   * Graceful shutdown: runs the coordinated shutdown's phases (`coordinatedShutdown.run({ kind:
+   * 'actor-system-terminate' })`, the same promise as any other run), whose last phase is the engine's own: it
+   * refuses new messages from outside the actors, lets every top-level actor process what is already in its
+   * mailbox (a poison pill queued behind it), stops children before parents and runs postStop, all within
+   * `shutdownTimeoutMs`; then rejects the asks still pending and stops the workers. Afterwards nothing of the
+   * system keeps the process alive.
    */
   shutdown(): Promise<void> {
+    return this.coordinatedShutdown.run({ kind: 'actor-system-terminate' });
+  }
+
+  /** The engine's own shutdown: the end of the coordinated shutdown's last phase. Runs once. */
+  #terminate(): Promise<void> {
     this.#shutdown ??= this.#doShutdown();
     return this.#shutdown;
   }

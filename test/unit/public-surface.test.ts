@@ -10,6 +10,7 @@ const ERROR_CLASSES = [
   'RingmasterError',
   'InvalidConfigError',
   'InvalidArgumentError',
+  'InvalidOperationError',
   'NameTakenError',
   'UnknownDefinitionError',
   'DefinitionTakenError',
@@ -51,6 +52,8 @@ describe('public surface', () => {
         'DEFAULT_MAX_RETRIES',
         'DEFAULT_WITHIN_MS',
         'EventStream',
+        'CoordinatedShutdown',
+        'AKKA_PHASES',
         ...ERROR_CLASSES,
       ]),
     );
