@@ -95,6 +95,20 @@
  * not virtual time), a counter bumped at the start of every pump, and the earliest due time of its timers
  * (Infinity: none). The main thread reads them to tell whether the whole system is quiescent
  * (src/runtime/virtual-time.ts), without a message, even while a worker is busy.
+ *
+ * ## Routee depth table (one SharedArrayBuffer per system: smallest-mailbox pool routees, src/routing/)
+ * ```
+ *  byte 0             64                 128                    64 × DEPTH_SLOTS
+ *  +------------------+------------------+-----------------------+
+ *  | [0] pending of   | [16] pending of  |  ... one line per     |
+ *  | slot 0           | slot 1           |  slot                 |
+ *  +------------------+------------------+-----------------------+
+ * ```
+ * `pending` counts the messages routed to the routee holding the slot and not yet handled: a sender on any thread
+ * adds 1 (`Atomics.add`) for each message a router accepted for it, before or after writing the record, and the
+ * routee's host thread subtracts 1 (never below 0) when a handler of that routee settles. It thus covers records
+ * still in a ring, those in the mailbox and the one being handled. One line per slot: senders and the host write
+ * different slots' lines without false sharing. Slots are handed out by the main thread (where pool heads live).
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -223,4 +237,13 @@ export function allocateRing(capacityBytes: number): SharedArrayBuffer {
 
 export function allocateControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES);
+}
+
+/** Slots of the routee depth table: the most smallest-mailbox pool routees alive at once in one system. */
+export const DEPTH_SLOTS = 1024;
+/** Int32 index of slot `i`'s pending count: one cache line per slot. */
+export const depthWord = (slot: number): number => slot * LINE_WORDS;
+
+export function allocateDepthTable(): SharedArrayBuffer {
+  return new SharedArrayBuffer(DEPTH_SLOTS * CACHE_LINE_BYTES);
 }
