@@ -23,6 +23,9 @@ import type { SystemMessage } from './protocol.js';
 import type { ActorRef } from './ref.js';
 import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
+import { spawnPool } from './routing/head.js';
+import type { PoolRouter } from './routing/pool.js';
+import type { RouterRef } from './routing/router-ref.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
 import { allocateJournal, allocateTimeBlock } from './transport/layout.js';
@@ -164,6 +167,15 @@ export class ActorSystem {
     } finally {
       if (name !== undefined) this.#reserved.delete(name);
     }
+  }
+
+  /**
+   * Spawns a pool router (`Pool.<kind>(n, Def, options)` from 'ringmaster/routing'): its head on the main thread,
+   * and the routees, its children, placed by the pool's placement. Resolves once the head has spawned them; the
+   * RouterRef routes on the calling thread (the main thread, or a main-thread actor), straight to a routee.
+   */
+  spawnRouter<M, R>(pool: PoolRouter<M, R>, options?: { name?: string }): Promise<RouterRef<M, R>> {
+    return spawnPool(this, this.#rt, pool, options);
   }
 
   /** The ref of a running actor by its name (`parent/child` for children), or undefined. */

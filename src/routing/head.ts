@@ -1,0 +1,133 @@
+/**
+ * The head of a pool: a small actor on the main thread whose children are the pool's routees. It spawns them
+ * (placed by the pool's placement, default round-robin over the workers), supervises them with the pool's
+ * strategy (default: restart, as Akka.NET's Pool.DefaultSupervisorStrategy), and watches them: a routee that stops
+ * is removed from the routee list that every RouterRef of the pool routes over. A restarted routee keeps its ref,
+ * so routing does not notice. No message is routed through the head.
+ *
+ * Contract: main thread only (spawnRouter places it on thread 0). The routee lists live in this thread's memory,
+ * keyed by pool id; the head finds its own through its spawn args.
+ */
+import { defineActor, isTerminated, type ActorBehavior, type ActorDefinition, type SpawnOptions } from '../actor.js';
+import { ActorFailedError, InvalidArgumentError, RingmasterError } from '../errors.js';
+import type { ActorRef } from '../ref.js';
+import { DEPTH_SLOT } from '../runtime/lifecycle.js';
+import { INSTANCE_STRATEGY } from '../supervision/strategy.js';
+import { resetPending } from '../transport/depth.js';
+import { DEPTH_SLOTS } from '../transport/layout.js';
+import { checkKind } from './kinds.js';
+import type { PoolRouter } from './pool.js';
+import { RouterRef, type RouterHost } from './router-ref.js';
+import { Routees } from './routees.js';
+
+interface PoolEntry {
+  readonly pool: PoolRouter;
+  readonly routees: Routees;
+  /** Depth slots for the routees (smallest-mailbox), one per routee in spawn order. */
+  readonly slots: number[];
+  /** The slots still held (each goes back to the free list once: a removed routee's, or all at the end). */
+  readonly held: Set<number>;
+  readonly depth: Int32Array;
+}
+
+const pools = new Map<number, PoolEntry>();
+let nextPool = 0;
+
+/** Free depth slots of each system's table (the table identifies the system). */
+const freeSlots = new WeakMap<Int32Array, number[]>();
+function slotsOf(depth: Int32Array): number[] {
+  let free = freeSlots.get(depth);
+  if (free === undefined) freeSlots.set(depth, (free = Array.from({ length: DEPTH_SLOTS }, (_, i) => DEPTH_SLOTS - 1 - i)));
+  return free;
+}
+function releaseSlot(entry: PoolEntry, slot: number): void {
+  if (entry.held.delete(slot)) slotsOf(entry.depth).push(slot);
+}
+function releaseAll(entry: PoolEntry): void {
+  entry.routees.clear();
+  for (const slot of [...entry.held]) releaseSlot(entry, slot);
+}
+
+type HeadState = { id: number; entry: PoolEntry | undefined };
+
+const behavior: ActorBehavior<HeadState, unknown, { pool: number }, never> = {
+  init: (args) => ({ id: args.pool, entry: pools.get(args.pool) }),
+  preStart(state, ctx) {
+    const e = state.entry;
+    if (e === undefined) throw new Error(`pool ${state.id} is not registered on this thread (a pool head runs on the main thread only)`);
+    for (let i = 0; i < e.pool.size; i++) {
+      const slot = e.slots[i] ?? -1;
+      const options = { name: `routee-${i + 1}`, placement: e.pool.placement, args: e.pool.args, ...(slot >= 0 ? { [DEPTH_SLOT]: slot } : {}) };
+      const ref = ctx.spawn(e.pool.definition as ActorDefinition<unknown, unknown, unknown, unknown>, options as SpawnOptions<unknown>);
+      ctx.watch(ref);
+      e.routees.add(ref, slot);
+    }
+  },
+  receive(state, msg) {
+    // A routee stopped (for good: a restart is no Terminated): route around it from the next message on.
+    if (!isTerminated(msg) || state.entry === undefined) return;
+    const { slot } = state.entry.routees.remove(msg.actor);
+    releaseSlot(state.entry, slot);
+  },
+  // The routees are the pool: a restart of the head (it has no reason to fail) keeps them, unlike the default.
+  preRestart() {},
+  postRestart() {},
+  postStop(state) {
+    const e = state.entry;
+    if (e === undefined) return;
+    releaseAll(e);
+    pools.delete(state.id);
+  },
+};
+(behavior as { [INSTANCE_STRATEGY]?: (s: HeadState) => unknown })[INSTANCE_STRATEGY] = (s) => s.entry?.pool.supervisorStrategy;
+
+export const RouterHead = defineActor('ringmaster.router-head', behavior);
+
+/** What spawnRouter needs of the system (main thread). */
+export interface PoolSystem {
+  spawn(def: typeof RouterHead, options: SpawnOptions<{ pool: number }>): Promise<ActorRef>;
+  stop(ref: ActorRef): Promise<void>;
+}
+
+/** system.spawnRouter: registers the pool, spawns its head on the main thread, returns the pool's RouterRef. */
+export async function spawnPool<M, R>(system: PoolSystem, host: RouterHost, pool: PoolRouter<M, R>, options?: { name?: string }): Promise<RouterRef<M, R>> {
+  if (pool === null || typeof pool !== 'object' || (pool as { router?: unknown }).router !== 'pool') {
+    throw new InvalidArgumentError(`spawnRouter needs a pool built by Pool.<kind>(n, Def, options), got ${pool === null ? 'null' : typeof pool}; a Group.<kind>(refs) is a router already`);
+  }
+  checkKind(pool.kind, 'spawnRouter');
+  const slots: number[] = [];
+  if (pool.kind === 'smallest-mailbox') {
+    const free = slotsOf(host.depth);
+    if (free.length < pool.size) {
+      throw new InvalidArgumentError(
+        `spawnRouter: a smallest-mailbox pool of ${pool.size} needs ${pool.size} routee depth slots and ${free.length} of ${DEPTH_SLOTS} are free; use fewer routees or stop another smallest-mailbox pool`,
+      );
+    }
+    for (let i = 0; i < pool.size; i++) {
+      const slot = free.pop()!;
+      resetPending(host.depth, slot);
+      slots.push(slot);
+    }
+  }
+  const id = ++nextPool;
+  const entry: PoolEntry = { pool: pool as PoolRouter, routees: new Routees([]), slots, held: new Set(slots), depth: host.depth };
+  pools.set(id, entry);
+  let head: ActorRef;
+  try {
+    head = await system.spawn(RouterHead, { ...(options?.name === undefined ? {} : { name: options.name }), args: { pool: id }, placement: { worker: 0 } });
+  } catch (err) {
+    pools.delete(id);
+    releaseAll(entry);
+    // A routee that could not be spawned (a bad placement, an unknown definition) is the pool's bad input.
+    if (err instanceof ActorFailedError && err.cause instanceof RingmasterError) throw err.cause;
+    throw err;
+  }
+  const logic = {
+    kind: pool.kind,
+    ...(pool.withinMs === undefined ? {} : { withinMs: pool.withinMs }),
+    ...(pool.intervalMs === undefined ? {} : { intervalMs: pool.intervalMs }),
+    ...(pool.virtualNodesFactor === undefined ? {} : { virtualNodesFactor: pool.virtualNodesFactor }),
+    ...(pool.key === undefined ? {} : { keyOf: (pool.definition.behavior.routing as Record<string, (m: unknown) => unknown>)[pool.key]! }),
+  };
+  return new RouterRef<M, R>(head.name, logic, entry.routees, host, () => system.stop(head));
+}
