@@ -28,7 +28,7 @@ import type { PoolRouter } from './routing/pool.js';
 import type { RouterRef } from './routing/router-ref.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
-import { allocateJournal, allocateTimeBlock } from './transport/layout.js';
+import { RING_TAIL, allocateJournal, allocateTimeBlock } from './transport/layout.js';
 import { VirtualTime } from './runtime/virtual-time.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
 
@@ -123,6 +123,19 @@ export class ActorSystem {
   /** @internal the trace ring (src/transport/trace.ts) when RINGMASTER_TRACE=1, for bench/trace.ts. */
   traceBuffer(): SharedArrayBuffer | undefined {
     return this.#mesh?.trace;
+  }
+
+  /**
+   * @internal The free-running tails of the rings from the main thread to each thread (index = thread; 0 and
+   * inline: 0): what tests read to count the records a call wrote, without a counter on the hot path.
+   */
+  ringTailsFromMain(): number[] {
+    const mesh = this.#mesh;
+    if (mesh === undefined) return [0];
+    return Array.from({ length: mesh.threads }, (_, t) => {
+      const sab = mesh.rings[t];
+      return sab ? Atomics.load(new Int32Array(sab), RING_TAIL) : 0;
+    });
   }
 
   /** Number of worker threads (0 in inline mode). */
