@@ -50,7 +50,7 @@ function group<M, R>(
     if (key === null || typeof key !== 'object' || typeof key.keyOf !== 'function' || typeof key.name !== 'string') {
       throw new InvalidArgumentError(`${what}: key must be made by defineRouting('name', (msg) => key), got ${String(key)}`);
     }
-    logic = { ...logic, keyOf: key.keyOf, virtualNodesFactor: checkVirtualNodes(options?.virtualNodesFactor, what) };
+    logic = { ...logic, keyOf: key.keyOf, keySource: { routing: key.name }, virtualNodesFactor: checkVirtualNodes(options?.virtualNodesFactor, what) };
   }
   return new RouterRef<M, R>(name, logic, new Routees(refs as readonly ActorRef[]), host!);
 }

@@ -2,8 +2,9 @@
  * The head of a pool: a small actor on the main thread whose children are the pool's routees. It spawns them
  * (placed by the pool's placement, default round-robin over the workers), supervises them with the pool's
  * strategy (default: restart, as Akka.NET's Pool.DefaultSupervisorStrategy), and watches them: a routee that stops
- * is removed from the routee list that every RouterRef of the pool routes over. A restarted routee keeps its ref,
- * so routing does not notice. No message is routed through the head.
+ * is removed from the routee list that the pool's RouterRefs on the main thread route over, and untagged in the
+ * routee table (transport/layout.ts) that copies of the RouterRef on other threads read. A restarted routee keeps
+ * its ref, so routing does not notice. No message is routed through the head.
  *
  * Contract: main thread only (spawnRouter places it on thread 0). The routee lists live in this thread's memory,
  * keyed by pool id; the head finds its own through its spawn args.
@@ -13,38 +14,44 @@ import { ActorFailedError, InvalidArgumentError, RingmasterError } from '../erro
 import type { ActorRef } from '../ref.js';
 import { DEPTH_SLOT } from '../runtime/lifecycle.js';
 import { INSTANCE_STRATEGY } from '../supervision/strategy.js';
-import { resetPending } from '../transport/depth.js';
+import { bumpTag, setTag, setWord } from '../transport/depth.js';
 import { DEPTH_SLOTS } from '../transport/layout.js';
-import { checkKind } from './kinds.js';
+import { checkKind, type LogicOptions } from './kinds.js';
 import type { PoolRouter } from './pool.js';
 import { RouterRef, type RouterHost } from './router-ref.js';
 import { Routees } from './routees.js';
 
 interface PoolEntry {
+  readonly id: number;
   readonly pool: PoolRouter;
   readonly routees: Routees;
-  /** Depth slots for the routees (smallest-mailbox), one per routee in spawn order. */
+  /** The pool's own slot in the routee table (its id and version), then one per routee in spawn order. */
+  readonly poolSlot: number;
   readonly slots: number[];
   /** The slots still held (each goes back to the free list once: a removed routee's, or all at the end). */
   readonly held: Set<number>;
-  readonly depth: Int32Array;
+  readonly table: Int32Array;
 }
 
 const pools = new Map<number, PoolEntry>();
 let nextPool = 0;
 
-/** Free depth slots of each system's table (the table identifies the system). */
+/** Free slots of each system's routee table (the table identifies the system). */
 const freeSlots = new WeakMap<Int32Array, number[]>();
-function slotsOf(depth: Int32Array): number[] {
-  let free = freeSlots.get(depth);
-  if (free === undefined) freeSlots.set(depth, (free = Array.from({ length: DEPTH_SLOTS }, (_, i) => DEPTH_SLOTS - 1 - i)));
+function slotsOf(table: Int32Array): number[] {
+  let free = freeSlots.get(table);
+  if (free === undefined) freeSlots.set(table, (free = Array.from({ length: DEPTH_SLOTS }, (_, i) => DEPTH_SLOTS - 1 - i)));
   return free;
 }
 function releaseSlot(entry: PoolEntry, slot: number): void {
-  if (entry.held.delete(slot)) slotsOf(entry.depth).push(slot);
+  if (entry.held.delete(slot)) slotsOf(entry.table).push(slot);
 }
+/** The pool is gone: every routee untagged and the pool's id cleared (copies elsewhere see no routees), slots freed. */
 function releaseAll(entry: PoolEntry): void {
   entry.routees.clear();
+  for (const slot of entry.slots) setTag(entry.table, slot, 0);
+  setWord(entry.table, entry.poolSlot, 0);
+  bumpTag(entry.table, entry.poolSlot);
   for (const slot of [...entry.held]) releaseSlot(entry, slot);
 }
 
@@ -55,19 +62,27 @@ const behavior: ActorBehavior<HeadState, unknown, { pool: number }, never> = {
   preStart(state, ctx) {
     const e = state.entry;
     if (e === undefined) throw new Error(`pool ${state.id} is not registered on this thread (a pool head runs on the main thread only)`);
+    const counted = e.pool.kind === 'smallest-mailbox';
     for (let i = 0; i < e.pool.size; i++) {
-      const slot = e.slots[i] ?? -1;
-      const options = { name: `routee-${i + 1}`, placement: e.pool.placement, args: e.pool.args, ...(slot >= 0 ? { [DEPTH_SLOT]: slot } : {}) };
+      const slot = e.slots[i]!;
+      // Only a smallest-mailbox routee's thread counts its handled messages down (nobody else counts them up).
+      const options = { name: `routee-${i + 1}`, placement: e.pool.placement, args: e.pool.args, ...(counted ? { [DEPTH_SLOT]: slot } : {}) };
       const ref = ctx.spawn(e.pool.definition as ActorDefinition<unknown, unknown, unknown, unknown>, options as SpawnOptions<unknown>);
       ctx.watch(ref);
+      setTag(e.table, slot, e.id);
       e.routees.add(ref, slot);
     }
   },
   receive(state, msg) {
-    // A routee stopped (for good: a restart is no Terminated): route around it from the next message on.
-    if (!isTerminated(msg) || state.entry === undefined) return;
-    const { slot } = state.entry.routees.remove(msg.actor);
-    releaseSlot(state.entry, slot);
+    // A routee stopped (for good: a restart is no Terminated): route around it from the next message on, here at
+    // once and on other threads at their next message (the version moved).
+    const e = state.entry;
+    if (!isTerminated(msg) || e === undefined) return;
+    const { removed, slot } = e.routees.remove(msg.actor);
+    if (!removed) return;
+    setTag(e.table, slot, 0);
+    bumpTag(e.table, e.poolSlot);
+    releaseSlot(e, slot);
   },
   // The routees are the pool: a restart of the head (it has no reason to fail) keeps them, unlike the default.
   preRestart() {},
@@ -95,22 +110,23 @@ export async function spawnPool<M, R>(system: PoolSystem, host: RouterHost, pool
     throw new InvalidArgumentError(`spawnRouter needs a pool built by Pool.<kind>(n, Def, options), got ${pool === null ? 'null' : typeof pool}; a Group.<kind>(refs) is a router already`);
   }
   checkKind(pool.kind, 'spawnRouter');
-  const slots: number[] = [];
-  if (pool.kind === 'smallest-mailbox') {
-    const free = slotsOf(host.depth);
-    if (free.length < pool.size) {
-      throw new InvalidArgumentError(
-        `spawnRouter: a smallest-mailbox pool of ${pool.size} needs ${pool.size} routee depth slots and ${free.length} of ${DEPTH_SLOTS} are free; use fewer routees or stop another smallest-mailbox pool`,
-      );
-    }
-    for (let i = 0; i < pool.size; i++) {
-      const slot = free.pop()!;
-      resetPending(host.depth, slot);
-      slots.push(slot);
-    }
+  const table = host.depth;
+  const free = slotsOf(table);
+  if (free.length < pool.size + 1) {
+    throw new InvalidArgumentError(
+      `spawnRouter: a pool of ${pool.size} needs ${pool.size + 1} routee-table slots (one per routee and one for the pool) and ${free.length} of ${DEPTH_SLOTS} are free; use fewer routees or stop another pool`,
+    );
   }
   const id = ++nextPool;
-  const entry: PoolEntry = { pool: pool as PoolRouter, routees: new Routees([]), slots, held: new Set(slots), depth: host.depth };
+  const taken = Array.from({ length: pool.size + 1 }, () => free.pop()!);
+  for (const slot of taken) {
+    setWord(table, slot, 0);
+    setTag(table, slot, 0);
+  }
+  const poolSlot = taken[0]!;
+  const slots = taken.slice(1);
+  setWord(table, poolSlot, id);
+  const entry: PoolEntry = { id, pool: pool as PoolRouter, routees: new Routees([]), poolSlot, slots, held: new Set(taken), table };
   pools.set(id, entry);
   let head: ActorRef;
   try {
@@ -122,12 +138,17 @@ export async function spawnPool<M, R>(system: PoolSystem, host: RouterHost, pool
     if (err instanceof ActorFailedError && err.cause instanceof RingmasterError) throw err.cause;
     throw err;
   }
-  const logic = {
+  const logic: LogicOptions = {
     kind: pool.kind,
     ...(pool.withinMs === undefined ? {} : { withinMs: pool.withinMs }),
     ...(pool.intervalMs === undefined ? {} : { intervalMs: pool.intervalMs }),
     ...(pool.virtualNodesFactor === undefined ? {} : { virtualNodesFactor: pool.virtualNodesFactor }),
-    ...(pool.key === undefined ? {} : { keyOf: (pool.definition.behavior.routing as Record<string, (m: unknown) => unknown>)[pool.key]! }),
+    ...(pool.key === undefined
+      ? {}
+      : {
+          keyOf: (pool.definition.behavior.routing as Record<string, (m: unknown) => unknown>)[pool.key]!,
+          keySource: { definition: pool.definition.name, key: pool.key },
+        }),
   };
-  return new RouterRef<M, R>(head.name, logic, entry.routees, host, () => system.stop(head));
+  return new RouterRef<M, R>(head.name, logic, entry.routees, host, { stop: () => system.stop(head), pool: { id, slot: poolSlot, head } });
 }

@@ -37,6 +37,8 @@ export interface LogicOptions {
   /** consistent hashing: points per routee, and the key of a message. */
   readonly virtualNodesFactor?: number;
   readonly keyOf?: (message: any) => unknown;
+  /** Where `keyOf` is found by name on another thread: a definition's `routing` function, or a defineRouting one. */
+  readonly keySource?: { readonly definition: string; readonly key: string } | { readonly routing: string };
 }
 
 export function checkKind(kind: unknown, what: string): RouterKind {

@@ -5,18 +5,22 @@
  * current), a per-RouterRef round-robin counter, and for smallest-mailbox the routees' pending counts in shared
  * memory (transport/depth.ts), which every thread sees.
  *
- * Contract: used on the thread that made it (a pool's: the main thread, inside or outside main-thread actors; a
- * group's: the thread its refs are bound to). It cannot travel inside a message (MessageEncodeError): see the
- * README, "Routers".
+ * Contract: a RouterRef is used on one thread: the one that made it (a pool's: the main thread; a group's: the
+ * thread its refs are bound to), or the one that decoded it from a message. A copy decoded on another thread
+ * routes over the routees it was sent with, minus those the pool's head removed since: it reads the pool's
+ * version in the routee table (transport/layout.ts) on each message, and the routees' tags when it moved.
  */
 import { addExtension } from 'msgpackr';
-import { ActorStoppedError, AskTimeoutError, InvalidArgumentError, MessageEncodeError } from '../errors.js';
-import type { ActorRef, AskOptions } from '../ref.js';
+import { findDefinition } from '../actor.js';
+import { ActorStoppedError, AskTimeoutError, InvalidArgumentError } from '../errors.js';
+import { ActorRef, boundRuntime, type AskOptions } from '../ref.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { addPending, handledOne, pendingOf } from '../transport/depth.js';
+import { addPending, handledOne, pendingOf, tagOf } from '../transport/depth.js';
+import { depthWord } from '../transport/layout.js';
 import { type Broadcast, isBroadcast } from './broadcast.js';
 import { checkMs, type LogicOptions, type RouterKind } from './kinds.js';
-import type { Routees } from './routees.js';
+import { Routees } from './routees.js';
+import { findRouting } from './routing-function.js';
 
 /** What a router needs of the runtime of its thread (Runtime has all of it). */
 export interface RouterHost {
@@ -29,27 +33,83 @@ export interface RouterHost {
 const NOT_SENT: ReadonlySet<unknown> = new Set(['ERR_MESSAGE_ENCODE', 'ERR_MESSAGE_TOO_LARGE', 'ERR_INVALID_ARGUMENT', 'ERR_SYSTEM_STOPPED']);
 const isTimeout = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'ERR_ASK_TIMEOUT';
 
+/** A pool's identity in the routee table: its id, its own slot (id and version), and its head. */
+export interface PoolLink {
+  readonly id: number;
+  readonly slot: number;
+  readonly head: ActorRef;
+}
+
+/** A copy on another thread: every routee it was sent with, and the pool version its current list is from. */
+interface CopyState {
+  readonly all: Routees;
+  seen: number;
+}
+
 export class RouterRef<M = unknown, R = unknown> {
   /** The router's name: its head's for a pool, `group` for a group. */
   readonly name: string;
   readonly kind: RouterKind;
-  readonly #routees: Routees;
+  #routees: Routees;
   readonly #logic: LogicOptions;
   readonly #host: RouterHost;
   readonly #stop: (() => Promise<void>) | undefined;
+  readonly #pool: PoolLink | undefined;
+  readonly #copy: CopyState | undefined;
+  /** smallest-mailbox: routed messages are counted in the routee table. */
+  readonly #counts: boolean;
   /** Round-robin position, and where smallest-mailbox starts looking (its ties go round-robin). */
   #next = 0;
   /** Type-only: the messages and reply this router takes. */
   declare readonly __types?: { message: M; reply: R };
 
   /** @internal routers are made by system.spawnRouter (pools) and Group.* (groups). */
-  constructor(name: string, logic: LogicOptions, routees: Routees, host: RouterHost, stop?: () => Promise<void>) {
+  constructor(
+    name: string,
+    logic: LogicOptions,
+    routees: Routees,
+    host: RouterHost,
+    options: { stop?: () => Promise<void>; pool?: PoolLink; copy?: boolean } = {},
+  ) {
     this.name = name;
     this.kind = logic.kind;
     this.#logic = logic;
     this.#routees = routees;
     this.#host = host;
-    this.#stop = stop;
+    this.#stop = options.stop;
+    this.#pool = options.pool;
+    this.#copy = options.copy === true && options.pool !== undefined ? { all: routees, seen: Number.NaN } : undefined;
+    this.#counts = logic.kind === 'smallest-mailbox';
+  }
+
+  /**
+   * The routees to route over now. A copy of a pool on another thread drops those its head removed since it was
+   * sent: one Atomics.load of the pool's version per message, the routees' tags only when the version moved.
+   */
+  #live(): Routees {
+    const copy = this.#copy;
+    if (copy === undefined) return this.#routees;
+    const table = this.#host.depth;
+    const pool = this.#pool!;
+    if (Atomics.load(table, depthWord(pool.slot)) !== pool.id) {
+      if (this.#routees.size > 0) this.#routees = new Routees([]); // the pool stopped
+      return this.#routees;
+    }
+    const version = tagOf(table, pool.slot);
+    if (version !== copy.seen) {
+      copy.seen = version;
+      const refs: ActorRef[] = [];
+      const slots: number[] = [];
+      copy.all.refs.forEach((ref, i) => {
+        const slot = copy.all.slotAt(i);
+        if (tagOf(table, slot) === pool.id) {
+          refs.push(ref);
+          slots.push(slot);
+        }
+      });
+      this.#routees = new Routees(refs, slots);
+    }
+    return this.#routees;
   }
 
   /**
@@ -59,6 +119,7 @@ export class RouterRef<M = unknown, R = unknown> {
    * returns false and publishes a 'no-routees' dead letter.
    */
   tell(message: M | Broadcast<M>): boolean {
+    this.#live();
     const kind = this.kind;
     if (isBroadcast(message)) return this.#tellAll(message.message);
     if (kind === 'broadcast' || kind === 'scatter-gather-first-completed') return this.#tellAll(message);
@@ -69,6 +130,7 @@ export class RouterRef<M = unknown, R = unknown> {
 
   /** Like `tell`, waiting for ring room instead of refusing (never drops). With no routees: a 'no-routees' dead letter. */
   async send(message: M | Broadcast<M>): Promise<void> {
+    this.#live();
     const kind = this.kind;
     const all = isBroadcast(message) || kind === 'broadcast' || kind === 'scatter-gather-first-completed';
     const msg = isBroadcast(message) ? message.message : message;
@@ -94,6 +156,7 @@ export class RouterRef<M = unknown, R = unknown> {
    */
   ask<T = R>(message: M, options?: AskOptions): Promise<T> {
     try {
+      this.#live();
       if (isBroadcast(message) || this.kind === 'broadcast') {
         throw new InvalidArgumentError(
           `ask through router '${this.name}': a broadcast goes to every routee and would get one reply from each; use a scatter-gather router (first reply wins) or tell`,
@@ -115,12 +178,32 @@ export class RouterRef<M = unknown, R = unknown> {
 
   /** The current routees (Akka's GetRoutees): a pool's live ones, in spawn order; a group's refs. */
   routees(): Promise<ActorRef<M, R>[]> {
-    return Promise.resolve([...this.#routees.refs] as ActorRef<M, R>[]);
+    return Promise.resolve([...this.#live().refs] as ActorRef<M, R>[]);
   }
 
-  /** Stops a pool: its head, and with it every routee (children first). A group stops nothing. */
+  /**
+   * Stops a pool: its head, and with it every routee (children first). A group stops nothing. A copy of a pool
+   * received in a message cannot stop it (InvalidArgumentError): the pool is stopped where it was spawned.
+   */
   stop(): Promise<void> {
+    if (this.#copy !== undefined) {
+      return Promise.reject(new InvalidArgumentError(`router '${this.name}' is a copy received in a message; stop the pool with the RouterRef spawnRouter returned`));
+    }
     return this.#stop?.() ?? Promise.resolve();
+  }
+
+  /** @internal What a message carries for this router (see the extension at the end of this file). */
+  static wire(router: RouterRef<any, any>): unknown[] {
+    const l = router.#logic;
+    const routees = router.#live();
+    const timing = {
+      ...(l.withinMs === undefined ? {} : { withinMs: l.withinMs }),
+      ...(l.intervalMs === undefined ? {} : { intervalMs: l.intervalMs }),
+      ...(l.virtualNodesFactor === undefined ? {} : { virtualNodesFactor: l.virtualNodesFactor }),
+    };
+    const pool = router.#pool;
+    const slots = routees.refs.map((_, i) => routees.slotAt(i));
+    return [WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.id, pool.slot, pool.head] : null];
   }
 
   toString(): string {
@@ -168,7 +251,7 @@ export class RouterRef<M = unknown, R = unknown> {
   #tellOne(i: number, message: unknown): boolean {
     const ref = this.#routees.at(i);
     const slot = this.#routees.slotAt(i);
-    if (slot < 0) return ref.tell(message);
+    if (slot < 0 || !this.#counts) return ref.tell(message);
     // Counted before the record is written: the routee's thread may handle it before this line would run after.
     const depth = this.#host.depth;
     addPending(depth, slot);
@@ -193,7 +276,7 @@ export class RouterRef<M = unknown, R = unknown> {
   #counted<T>(i: number, op: (ref: ActorRef) => Promise<T>): Promise<T> {
     const ref = this.#routees.at(i);
     const slot = this.#routees.slotAt(i);
-    if (slot < 0) return op(ref);
+    if (slot < 0 || !this.#counts) return op(ref);
     const depth = this.#host.depth;
     addPending(depth, slot);
     const p = op(ref);
@@ -311,17 +394,46 @@ function shuffled(n: number): number[] {
   return a;
 }
 
-// A RouterRef holds this thread's routee list and counters; msgpack would send its public fields as a plain
-// object that is not a router on the other side. Refused at the call instead (the SharedArrayBuffer precedent).
+/**
+ * How a RouterRef travels inside a message (Akka allows it): a msgpack extension whose payload is versioned like a
+ * ref's, `[1, name, kind, timing, keySource, routees, slots, pool]`. The routees are refs (bound, once decoded, to
+ * the receiving thread's runtime); the key function travels by name and is looked up there (a definition's
+ * `routing`, or defineRouting). A pool copy keeps its head's ref and the pool's slot in the routee table.
+ */
+const WIRE_VERSION = 1;
+export const ROUTER_EXTENSION_TYPE = 0x54; // 'T'
+
+function decodeRouter(data: unknown): RouterRef {
+  if (!Array.isArray(data) || data[0] !== WIRE_VERSION) {
+    throw new TypeError(`a router in a message has format ${JSON.stringify(Array.isArray(data) ? data[0] : data)}; this version reads format ${WIRE_VERSION}`);
+  }
+  const [, name, kind, timing, keySource, refs, slots, pool] = data as [number, unknown, unknown, Record<string, number>, unknown, unknown, unknown, unknown];
+  if (typeof name !== 'string' || typeof kind !== 'string' || !Array.isArray(refs) || !Array.isArray(slots) || !refs.every((r) => r instanceof ActorRef)) {
+    throw new TypeError('a router in a message is malformed (name, kind, routees or slots of the wrong type)');
+  }
+  let keyOf: ((m: unknown) => unknown) | undefined;
+  if (keySource !== null) {
+    const k = keySource as { definition?: string; key?: string; routing?: string };
+    keyOf =
+      k.routing !== undefined
+        ? findRouting(k.routing)?.keyOf
+        : (findDefinition(k.definition ?? '')?.behavior.routing as Record<string, (m: unknown) => unknown> | undefined)?.[k.key ?? ''];
+    if (keyOf === undefined) {
+      throw new TypeError(`router '${name}' hashes with ${JSON.stringify(keySource)}, which this thread does not define (define it in a module every thread loads)`);
+    }
+  }
+  const link = pool === null ? undefined : { id: (pool as [number])[0], slot: (pool as [number, number])[1], head: (pool as [number, number, ActorRef])[2] };
+  const anchor = link?.head ?? (refs[0] as ActorRef | undefined);
+  const host = anchor === undefined ? undefined : (boundRuntime(anchor) as unknown as RouterHost | undefined);
+  if (host === undefined) throw new TypeError(`router '${name}' arrived with no routee and no head`);
+  const logic: LogicOptions = { kind: kind as RouterKind, ...timing, ...(keyOf === undefined ? {} : { keyOf, keySource: keySource as NonNullable<LogicOptions['keySource']> }) };
+  const routees = new Routees(refs as ActorRef[], slots as number[]);
+  return new RouterRef(name, logic, routees, host, link === undefined ? {} : { pool: link, copy: true });
+}
+
 addExtension({
   Class: RouterRef as unknown as new () => RouterRef,
-  type: 0x54,
-  write: () => {
-    throw new MessageEncodeError(
-      'it contains a RouterRef, which cannot travel inside a message: routing happens on the thread that made the router. Send `await router.routees()` (plain ActorRefs) and build a Group.<kind>(refs) where they arrive',
-    );
-  },
-  read: () => {
-    throw new MessageEncodeError('a RouterRef arrived in a message; routers cannot travel between threads');
-  },
+  type: ROUTER_EXTENSION_TYPE,
+  write: (router: RouterRef) => RouterRef.wire(router),
+  read: (data: unknown) => decodeRouter(data),
 });

@@ -1,11 +1,12 @@
 /**
- * The routee depth table's two operations (layout.ts, "Routee depth table"): a sender counts a message it routed,
- * the routee's host thread counts one handled. Knows nothing of actors or routers: a slot is an index.
+ * The routee table's operations (layout.ts, "Routee table"): a sender counts a message it routed, the routee's
+ * host thread counts one handled; the main thread tags slots and bumps versions, which any thread reads. Knows
+ * nothing of actors or routers: a slot is an index.
  *
  * Contract: `addPending` from any thread, for a slot whose routee the caller routes to; `handledOne` only from the
- * thread hosting the slot's routee; `pendingOf` from any thread.
+ * thread hosting the slot's routee; `setWord`/`setTag`/`bumpTag` only from the main thread; reads from any.
  */
-import { depthWord } from './layout.js';
+import { depthWord, tagWord } from './layout.js';
 
 export function addPending(table: Int32Array, slot: number): void {
   Atomics.add(table, depthWord(slot), 1);
@@ -26,7 +27,19 @@ export function pendingOf(table: Int32Array, slot: number): number {
   return Atomics.load(table, depthWord(slot));
 }
 
-/** A slot handed to a new routee starts at 0 (the main thread, when it hands the slot out). */
-export function resetPending(table: Int32Array, slot: number): void {
-  Atomics.store(table, depthWord(slot), 0);
+/** Sets a slot's first word: a routee's pending count (0 when handed out), a pool's id. */
+export function setWord(table: Int32Array, slot: number, value: number): void {
+  Atomics.store(table, depthWord(slot), value);
+}
+
+export function tagOf(table: Int32Array, slot: number): number {
+  return Atomics.load(table, tagWord(slot));
+}
+
+export function setTag(table: Int32Array, slot: number, value: number): void {
+  Atomics.store(table, tagWord(slot), value);
+}
+
+export function bumpTag(table: Int32Array, slot: number): void {
+  Atomics.add(table, tagWord(slot), 1);
 }

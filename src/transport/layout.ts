@@ -96,19 +96,23 @@
  * (Infinity: none). The main thread reads them to tell whether the whole system is quiescent
  * (src/runtime/virtual-time.ts), without a message, even while a worker is busy.
  *
- * ## Routee depth table (one SharedArrayBuffer per system: smallest-mailbox pool routees, src/routing/)
+ * ## Routee table (one SharedArrayBuffer per system: pool routers, src/routing/)
  * ```
- *  byte 0             64                 128                    64 × DEPTH_SLOTS
- *  +------------------+------------------+-----------------------+
- *  | [0] pending of   | [16] pending of  |  ... one line per     |
- *  | slot 0           | slot 1           |  slot                 |
- *  +------------------+------------------+-----------------------+
+ *  byte 0                 64                     128                      64 × DEPTH_SLOTS
+ *  +----------------------+----------------------+-------------------------+
+ *  | slot 0: [0] pending  | slot 1: [16] pending |  ... one line per slot  |
+ *  |         [1] tag      |         [17] tag     |                         |
+ *  +----------------------+----------------------+-------------------------+
  * ```
- * `pending` counts the messages routed to the routee holding the slot and not yet handled: a sender on any thread
- * adds 1 (`Atomics.add`) for each message a router accepted for it, before or after writing the record, and the
- * routee's host thread subtracts 1 (never below 0) when a handler of that routee settles. It thus covers records
- * still in a ring, those in the mailbox and the one being handled. One line per slot: senders and the host write
- * different slots' lines without false sharing. Slots are handed out by the main thread (where pool heads live).
+ * A pool holds one slot for itself and one per routee. A routee's `pending` (smallest-mailbox pools only) counts
+ * the messages routed to it and not yet handled: a sender on any thread adds 1 (`Atomics.add`) for each message a
+ * router accepted for it, before writing the record, and the routee's host thread subtracts 1 (never below 0)
+ * when a handler of that routee settles; it covers records still in a ring, the mailbox and the one being
+ * handled. A routee's `tag` is its pool's id while it is in the pool, 0 once the pool's head removed it. The
+ * pool's own slot holds the pool id in `pending` while the pool lives (0 once stopped) and a version in `tag`,
+ * bumped at every removal: a RouterRef copied to another thread reads the version, and re-reads the tags only
+ * when it moved. Only the main thread (where pool heads live) hands out slots and writes tags and versions. One
+ * line per slot: senders and hosts write different slots without false sharing.
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -239,10 +243,12 @@ export function allocateControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES);
 }
 
-/** Slots of the routee depth table: the most smallest-mailbox pool routees alive at once in one system. */
-export const DEPTH_SLOTS = 1024;
-/** Int32 index of slot `i`'s pending count: one cache line per slot. */
+/** Slots of the routee table: pools and pool routees alive at once in one system (a pool of n takes n + 1). */
+export const DEPTH_SLOTS = 4096;
+/** Int32 index of slot `i`'s pending count (a pool's slot: its id): one cache line per slot. */
 export const depthWord = (slot: number): number => slot * LINE_WORDS;
+/** Int32 index of slot `i`'s tag (a routee's pool id while it is in the pool; a pool's slot: its version). */
+export const tagWord = (slot: number): number => slot * LINE_WORDS + 1;
 
 export function allocateDepthTable(): SharedArrayBuffer {
   return new SharedArrayBuffer(DEPTH_SLOTS * CACHE_LINE_BYTES);

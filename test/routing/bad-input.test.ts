@@ -60,8 +60,8 @@ describe('router bad input', () => {
     expect(tk.system.lookup('forged')).toBeUndefined();
   });
 
-  it('refuses a smallest-mailbox pool larger than the routee depth table’s free slots', async () => {
-    await expect(tk.system.spawnRouter(Pool.smallestMailbox(1025, Routee))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/1025 routee depth slots/) });
+  it("refuses a pool larger than the routee table’s free slots", async () => {
+    await expect(tk.system.spawnRouter(Pool.roundRobin(4096, Routee))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/needs 4097 routee-table slots/) });
   });
 
   it('rejects an ask through a router with a bad timeoutMs', async () => {

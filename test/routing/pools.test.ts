@@ -1,10 +1,10 @@
 // Pool routers: routees spawned and supervised by a head on the main thread, placed over the workers; routing on
 // the sender's thread, straight to a routee. Most behaviours run twice: on workers, and inline.
 import { describe, expect, it } from 'vitest';
-import { ActorStoppedError, MessageEncodeError, oneForOne, type ActorRef, type EventOf } from '../../src/index.js';
+import { ActorStoppedError, oneForOne, type ActorRef, type EventOf, type Placement } from '../../src/index.js';
 import { Pool, broadcast } from '../../src/routing/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
-import { Routee, type Done, type Who } from '../fixtures/routing-actors.js';
+import { RouterUser, Routee, type Done, type Who } from '../fixtures/routing-actors.js';
 
 const actors = [new URL('../fixtures/routing-actors.ts', import.meta.url)];
 const systems = {
@@ -15,6 +15,7 @@ const systems = {
 for (const [mode, tk] of Object.entries(systems)) {
   let n = 0;
   const name = (what: string): string => `${what}-${++n}`;
+  const on = (worker: number): { placement?: Placement } => (mode === 'threads' ? { placement: { worker } } : {});
   const deadLetters = (reason: string): EventOf<'dead-letter'>[] => {
     const seen: EventOf<'dead-letter'>[] = [];
     tk.system.events.subscribe('dead-letter', (e) => {
@@ -86,7 +87,7 @@ for (const [mode, tk] of Object.entries(systems)) {
       expect((await pool.routees()).map((r) => r.id)).toEqual(before.map((r) => r.id));
       pool.tell({ type: 'job', n: 2, to: probe.ref }); // routee-1 again
       pool.tell({ type: 'job', n: 3, to: probe.ref }); // the restarted routee-2, fresh state
-      expect(await probe.receiveN(2)).toEqual([
+      expect((await probe.receiveN(2)).sort((a, b) => a.n - b.n)).toEqual([
         { n: 2, by: before[0]!.name, thread: before[0]!.thread, jobs: 2 },
         { n: 3, by: before[1]!.name, thread: before[1]!.thread, jobs: 1 },
       ]);
@@ -150,12 +151,54 @@ for (const [mode, tk] of Object.entries(systems)) {
       expect(await pool.routees()).toEqual([]);
     });
 
-    it('refuses a RouterRef inside a message with MessageEncodeError, sending nothing', async () => {
-      const probe = await tk.probe();
-      const pool = await tk.system.spawnRouter(Pool.roundRobin(1, Routee), { name: name('travel') });
-      expect(() => probe.ref.tell({ router: pool })).toThrow(MessageEncodeError);
-      expect(() => probe.ref.tell({ router: pool })).toThrow(/routees\(\)/);
-      await probe.expectNoMsg(30);
+    it('travels inside a message: a copy on another thread routes from there, round-robin on its own counter', async () => {
+      const probe = await tk.probe<Done>();
+      const pool = await tk.system.spawnRouter(Pool.roundRobin(2, Routee), { name: name('travel') });
+      const routees = await pool.routees();
+      const user = await tk.system.spawn(RouterUser, { name: name('user'), ...on(2) });
+      expect(await user.ask({ type: 'keep', router: pool })).toBe(mode === 'threads' ? 2 : 0);
+      expect(await user.ask({ type: 'jobs', from: 0, count: 4, to: probe.ref })).toBe(4);
+      const got = (await probe.receiveN(4)).sort((a, b) => a.n - b.n);
+      expect(got.map((d) => d.by)).toEqual([0, 1, 2, 3].map((i) => routees[i % 2]!.name));
+      expect(await user.ask({ type: 'who' })).toMatchObject({ by: expect.stringMatching(/routee-/) });
+    });
+
+    it('drops from a copy elsewhere a routee the head removed, from the copy’s next message on', async () => {
+      const probe = await tk.probe<Done>();
+      const pool = await tk.system.spawnRouter(Pool.roundRobin(3, Routee), { name: name('travel-gone') });
+      const [r1, r2, r3] = await pool.routees();
+      const user = await tk.system.spawn(RouterUser, { name: name('user'), ...on(1) });
+      await user.ask({ type: 'keep', router: pool });
+      await tk.system.stop(r2!);
+      await tk.awaitAssert(async () => expect(await pool.routees()).toHaveLength(2));
+      const stopped = deadLetters('actor-stopped');
+      expect(await user.ask({ type: 'routees' })).toEqual([r1!.name, r3!.name]);
+      await user.ask({ type: 'jobs', from: 0, count: 6, to: probe.ref });
+      expect((await probe.receiveN(6)).map((d) => d.by).sort()).toEqual([r1!.name, r1!.name, r1!.name, r3!.name, r3!.name, r3!.name].sort());
+      expect(stopped).toEqual([]);
+    });
+
+    it("makes a copy elsewhere see no routees once the pool stopped: 'no-routees' dead letters", async () => {
+      const probe = await tk.probe<Done>();
+      const pool = await tk.system.spawnRouter(Pool.roundRobin(2, Routee), { name: name('travel-stop') });
+      const user = await tk.system.spawn(RouterUser, { name: name('user'), ...on(1) });
+      await user.ask({ type: 'keep', router: pool });
+      await pool.stop();
+      await tk.expectDeadLetters(3, () => user.ask({ type: 'jobs', from: 0, count: 3, to: probe.ref }), {
+        target: pool.name,
+        match: (e) => e.reason === 'no-routees',
+      });
+    });
+
+    it('hashes a key the same way on every thread: a copy sends each key to the routee the original does', async () => {
+      const probe = await tk.probe<Done>();
+      const pool = await tk.system.spawnRouter(Pool.consistentHashing(4, Routee, { key: 'byUser' }), { name: name('travel-hash') });
+      const user = await tk.system.spawn(RouterUser, { name: name('user'), ...on(2) });
+      await user.ask({ type: 'keep', router: pool });
+      for (let i = 0; i < 20; i++) pool.tell({ type: 'job', n: i, user: `u-${i}`, to: probe.ref });
+      await user.ask({ type: 'jobs', from: 100, count: 20, user: 'u', to: probe.ref });
+      const got = await probe.receiveN(40);
+      for (let i = 0; i < 20; i++) expect(got.find((d) => d.n === 100 + i)!.by).toBe(got.find((d) => d.n === i)!.by);
     });
   });
 }
