@@ -35,7 +35,7 @@ export type SystemMessage =
       name: string;
       args: unknown;
       parent: ActorRef | null;
-      /** A smallest-mailbox pool routee: its slot in the routee depth table (layout.ts), which its host counts down. */
+      /** A smallest-mailbox pool routee: its slot in the routee table (layout.ts), which its host counts down. */
       depthSlot?: number;
       /** Reply with K_REPLY (ok) or K_REPLY_ERROR to the sender's corr when it is not 0. */
     }

@@ -27,7 +27,7 @@ let peek: (ref: ActorRef<any, any>) => RefRuntime | undefined;
 
 /**
  * @internal The runtime a ref is bound to (its thread's), or undefined for a ref built by hand. Routers use it to
- * reach the thread's dead letters, clock and routee depth table.
+ * reach the thread's dead letters, clock and routee table.
  */
 export function boundRuntime(ref: ActorRef<any, any>): RefRuntime | undefined {
   return peek(ref);

@@ -66,12 +66,12 @@ export const Group = {
     group('tail-chopping', refs, options),
   /**
    * Refused: a group's routees are actors spawned elsewhere, which publish no pending count (only a pool's
-   * routees have a slot in the routee depth table). Akka scores such routees blindly (akkadotnet/akka.net#5291);
+   * routees have a slot in the routee table). Akka scores such routees blindly (akkadotnet/akka.net#5291);
    * ringmaster says so instead. Use Pool.smallestMailbox, or Group.roundRobin.
    */
   smallestMailbox: (_refs: Refs<unknown, unknown>, _options?: GroupOptions): never => {
     throw new InvalidArgumentError(
-      'Group.smallestMailbox: a group routes over actors spawned elsewhere, which publish no queue depth (only pool routees have a slot in the shared depth table); use Pool.smallestMailbox(n, Def), or Group.roundRobin(refs)',
+      'Group.smallestMailbox: a group routes over actors spawned elsewhere, which publish no queue depth (only pool routees have a slot in the shared routee table); use Pool.smallestMailbox(n, Def), or Group.roundRobin(refs)',
     );
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The routees of one router and what routing derives from them: the hash ring (rebuilt only when the list changes)
- * and each routee's slot in the routee depth table (smallest-mailbox pools).
+ * and each routee's slot in the routee table (its pending count and tag).
  *
  * Contract: a pool's list lives on the main thread, where its head runs; the head removes a routee when its
  * Terminated arrives, and every RouterRef of that pool on the main thread routes over the same object, so the

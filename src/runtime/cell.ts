@@ -86,7 +86,7 @@ export class Cell {
   curTimer: TimerEntry | undefined;
   /** Created by the first ctx.setReceiveTimeout(). */
   idle: IdleClock | undefined;
-  /** A smallest-mailbox pool routee's slot in the routee depth table (layout.ts); -1 for every other actor. */
+  /** A smallest-mailbox pool routee's slot in the routee table (layout.ts); -1 for every other actor. */
   depthSlot = -1;
 
   constructor(

@@ -32,7 +32,7 @@ import type { Outbound } from './outbound.js';
 import { isThenable, type Turns } from './turns.js';
 
 /**
- * @internal A spawn option only pool heads set (src/routing/): the routee's slot in the routee depth table. It
+ * @internal A spawn option only pool heads set (src/routing/): the routee's slot in the routee table. It
  * travels in the spawn request, so the spawn record in the journal keeps it across a worker crash.
  */
 export const DEPTH_SLOT = Symbol.for('ringmaster.depthSlot');

@@ -77,7 +77,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   /** After close(), the API refuses new messages. */
   closed = false;
   /**
-   * The routee depth table (layout.ts): the mesh's, shared by every thread; inline, a table of this thread's own
+   * The routee table (layout.ts): the mesh's, shared by every thread; inline, a table of this thread's own
    * (every actor is on it).
    */
   readonly depth: Int32Array;

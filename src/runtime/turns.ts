@@ -45,7 +45,7 @@ export class Turns {
   /** The actor whose handler runs synchronously right now: the implicit sender of a `ref.tell` inside it. */
   #current: Cell | undefined;
 
-  /** The routee depth table (layout.ts): a smallest-mailbox routee counts each settled handler down there. */
+  /** The routee table (layout.ts): a smallest-mailbox routee counts each settled handler down there. */
   readonly #depth: Int32Array | undefined;
 
   constructor(throughput: number, journal: Journaling, host: TurnsHost, depth?: Int32Array) {

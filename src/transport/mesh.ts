@@ -13,7 +13,7 @@ export interface MeshMemory {
   /** Index `from * threads + to`; null on the diagonal (a thread never rings itself). */
   rings: (SharedArrayBuffer | null)[];
   controls: SharedArrayBuffer[];
-  /** The routee depth table (layout.ts): smallest-mailbox routers read it on any thread. */
+  /** The routee table (layout.ts): smallest-mailbox routers read it on any thread. */
   depth: SharedArrayBuffer;
   /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
   trace?: SharedArrayBuffer;
@@ -44,7 +44,7 @@ export class Mesh {
   readonly controls: Int32Array[];
   /** The virtual-time block, under manual time. */
   readonly time: SharedArrayBuffer | undefined;
-  /** The routee depth table (layout.ts). */
+  /** The routee table (layout.ts). */
   readonly depth: Int32Array;
 
   constructor(memory: MeshMemory, self: number) {
