@@ -14,7 +14,7 @@ import { ActorFailedError, InvalidArgumentError, RingmasterError } from '../erro
 import type { ActorRef } from '../ref.js';
 import { DEPTH_SLOT } from '../runtime/lifecycle.js';
 import { INSTANCE_STRATEGY } from '../supervision/strategy.js';
-import { bumpTag, setTag, setWord } from '../transport/depth.js';
+import { setTag, setWord } from '../transport/depth.js';
 import { DEPTH_SLOTS } from '../transport/layout.js';
 import { checkKind, type LogicOptions } from './kinds.js';
 import type { PoolRouter } from './pool.js';
@@ -23,6 +23,8 @@ import { Routees } from './routees.js';
 
 interface PoolEntry {
   readonly id: number;
+  /** What the pool's routees carry as their tag in the routee table (see `numbers`). */
+  readonly tag: number;
   readonly pool: PoolRouter;
   readonly routees: Routees;
   /** The pool's own slot in the routee table (its id and version), then one per routee in spawn order. */
@@ -43,15 +45,30 @@ function slotsOf(table: Int32Array): number[] {
   if (free === undefined) freeSlots.set(table, (free = Array.from({ length: DEPTH_SLOTS }, (_, i) => DEPTH_SLOTS - 1 - i)));
   return free;
 }
+/**
+ * The numbers written into a system's routee table as pool tags and as versions: one strictly increasing sequence
+ * per table, so that no number is ever written twice. A slot changes roles when another pool takes it (a routee's
+ * slot may become a pool's, and back), and a copy of a router elsewhere compares what it reads with what it saw:
+ * a version it saw, or its own pool's tag, can never reappear by coincidence.
+ */
+const numbers = new WeakMap<Int32Array, number>();
+function nextNumber(table: Int32Array): number {
+  const n = (numbers.get(table) ?? 0) + 1;
+  numbers.set(table, n);
+  return n;
+}
+function newVersion(entry: PoolEntry): void {
+  setTag(entry.table, entry.poolSlot, nextNumber(entry.table));
+}
+
 function releaseSlot(entry: PoolEntry, slot: number): void {
   if (entry.held.delete(slot)) slotsOf(entry.table).push(slot);
 }
-/** The pool is gone: every routee untagged and the pool's id cleared (copies elsewhere see no routees), slots freed. */
+/** The pool is gone: every routee untagged and a new version (copies elsewhere see no routees), slots freed. */
 function releaseAll(entry: PoolEntry): void {
   entry.routees.clear();
   for (const slot of entry.slots) setTag(entry.table, slot, 0);
-  setWord(entry.table, entry.poolSlot, 0);
-  bumpTag(entry.table, entry.poolSlot);
+  newVersion(entry);
   for (const slot of [...entry.held]) releaseSlot(entry, slot);
 }
 
@@ -69,7 +86,7 @@ const behavior: ActorBehavior<HeadState, unknown, { pool: number }, never> = {
       const options = { name: `routee-${i + 1}`, placement: e.pool.placement, args: e.pool.args, ...(counted ? { [DEPTH_SLOT]: slot } : {}) };
       const ref = ctx.spawn(e.pool.definition as ActorDefinition<unknown, unknown, unknown, unknown>, options as SpawnOptions<unknown>);
       ctx.watch(ref);
-      setTag(e.table, slot, e.id);
+      setTag(e.table, slot, e.tag);
       e.routees.add(ref, slot);
     }
   },
@@ -81,7 +98,7 @@ const behavior: ActorBehavior<HeadState, unknown, { pool: number }, never> = {
     const { removed, slot } = e.routees.remove(msg.actor);
     if (!removed) return;
     setTag(e.table, slot, 0);
-    bumpTag(e.table, e.poolSlot);
+    newVersion(e);
     releaseSlot(e, slot);
   },
   // The routees are the pool: a restart of the head (it has no reason to fail) keeps them, unlike the default.
@@ -125,8 +142,8 @@ export async function spawnPool<M, R>(system: PoolSystem, host: RouterHost, pool
   }
   const poolSlot = taken[0]!;
   const slots = taken.slice(1);
-  setWord(table, poolSlot, id);
-  const entry: PoolEntry = { id, pool: pool as PoolRouter, routees: new Routees([]), poolSlot, slots, held: new Set(taken), table };
+  const entry: PoolEntry = { id, tag: nextNumber(table), pool: pool as PoolRouter, routees: new Routees([]), poolSlot, slots, held: new Set(taken), table };
+  newVersion(entry);
   pools.set(id, entry);
   let head: ActorRef;
   try {
@@ -150,5 +167,5 @@ export async function spawnPool<M, R>(system: PoolSystem, host: RouterHost, pool
           keySource: { definition: pool.definition.name, key: pool.key },
         }),
   };
-  return new RouterRef<M, R>(head.name, logic, entry.routees, host, { stop: () => system.stop(head), pool: { id, slot: poolSlot, head } });
+  return new RouterRef<M, R>(head.name, logic, entry.routees, host, { stop: () => system.stop(head), pool: { tag: entry.tag, slot: poolSlot, head } });
 }

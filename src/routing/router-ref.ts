@@ -16,7 +16,6 @@ import { ActorStoppedError, AskTimeoutError, InvalidArgumentError } from '../err
 import { ActorRef, boundRuntime, type AskOptions } from '../ref.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { addPending, handledOne, pendingOf, tagOf } from '../transport/depth.js';
-import { depthWord } from '../transport/layout.js';
 import { type Broadcast, isBroadcast } from './broadcast.js';
 import { checkMs, type LogicOptions, type RouterKind } from './kinds.js';
 import { Routees } from './routees.js';
@@ -33,9 +32,9 @@ export interface RouterHost {
 const NOT_SENT: ReadonlySet<unknown> = new Set(['ERR_MESSAGE_ENCODE', 'ERR_MESSAGE_TOO_LARGE', 'ERR_INVALID_ARGUMENT', 'ERR_SYSTEM_STOPPED']);
 const isTimeout = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'ERR_ASK_TIMEOUT';
 
-/** A pool's identity in the routee table: its id, its own slot (id and version), and its head. */
+/** A pool's identity in the routee table: its routees' tag, its own slot (its version), and its head. */
 export interface PoolLink {
-  readonly id: number;
+  readonly tag: number;
   readonly slot: number;
   readonly head: ActorRef;
 }
@@ -84,17 +83,16 @@ export class RouterRef<M = unknown, R = unknown> {
 
   /**
    * The routees to route over now. A copy of a pool on another thread drops those its head removed since it was
-   * sent: one Atomics.load of the pool's version per message, the routees' tags only when the version moved.
+   * sent (all of them once the pool stopped): one Atomics.load of the pool's version per message, the routees'
+   * tags only when the version moved.
    */
   #live(): Routees {
     const copy = this.#copy;
     if (copy === undefined) return this.#routees;
     const table = this.#host.depth;
     const pool = this.#pool!;
-    if (Atomics.load(table, depthWord(pool.slot)) !== pool.id) {
-      if (this.#routees.size > 0) this.#routees = new Routees([]); // the pool stopped
-      return this.#routees;
-    }
+    // Versions and tags come from one growing sequence per system: a moved version means re-read the tags, which
+    // name the pool (a stopped pool untagged its routees; a slot another pool took since carries other numbers).
     const version = tagOf(table, pool.slot);
     if (version !== copy.seen) {
       copy.seen = version;
@@ -102,7 +100,7 @@ export class RouterRef<M = unknown, R = unknown> {
       const slots: number[] = [];
       copy.all.refs.forEach((ref, i) => {
         const slot = copy.all.slotAt(i);
-        if (tagOf(table, slot) === pool.id) {
+        if (tagOf(table, slot) === pool.tag) {
           refs.push(ref);
           slots.push(slot);
         }
@@ -203,7 +201,7 @@ export class RouterRef<M = unknown, R = unknown> {
     };
     const pool = router.#pool;
     const slots = routees.refs.map((_, i) => routees.slotAt(i));
-    return [WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.id, pool.slot, pool.head] : null];
+    return [WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.tag, pool.slot, pool.head] : null];
   }
 
   toString(): string {
@@ -422,7 +420,7 @@ function decodeRouter(data: unknown): RouterRef {
       throw new TypeError(`router '${name}' hashes with ${JSON.stringify(keySource)}, which this thread does not define (define it in a module every thread loads)`);
     }
   }
-  const link = pool === null ? undefined : { id: (pool as [number])[0], slot: (pool as [number, number])[1], head: (pool as [number, number, ActorRef])[2] };
+  const link = pool === null ? undefined : { tag: (pool as [number])[0], slot: (pool as [number, number])[1], head: (pool as [number, number, ActorRef])[2] };
   const anchor = link?.head ?? (refs[0] as ActorRef | undefined);
   const host = anchor === undefined ? undefined : (boundRuntime(anchor) as unknown as RouterHost | undefined);
   if (host === undefined) throw new TypeError(`router '${name}' arrived with no routee and no head`);

@@ -4,7 +4,7 @@
  * nothing of actors or routers: a slot is an index.
  *
  * Contract: `addPending` from any thread, for a slot whose routee the caller routes to; `handledOne` only from the
- * thread hosting the slot's routee; `setWord`/`setTag`/`bumpTag` only from the main thread; reads from any.
+ * thread hosting the slot's routee; `setWord`/`setTag` only from the main thread; reads from any.
  */
 import { depthWord, tagWord } from './layout.js';
 
@@ -27,7 +27,7 @@ export function pendingOf(table: Int32Array, slot: number): number {
   return Atomics.load(table, depthWord(slot));
 }
 
-/** Sets a slot's first word: a routee's pending count (0 when handed out), a pool's id. */
+/** Sets a slot's first word: a routee's pending count (0 when handed out). */
 export function setWord(table: Int32Array, slot: number, value: number): void {
   Atomics.store(table, depthWord(slot), value);
 }
@@ -40,6 +40,3 @@ export function setTag(table: Int32Array, slot: number, value: number): void {
   Atomics.store(table, tagWord(slot), value);
 }
 
-export function bumpTag(table: Int32Array, slot: number): void {
-  Atomics.add(table, tagWord(slot), 1);
-}

@@ -108,9 +108,10 @@
  * the messages routed to it and not yet handled: a sender on any thread adds 1 (`Atomics.add`) for each message a
  * router accepted for it, before writing the record, and the routee's host thread subtracts 1 (never below 0)
  * when a handler of that routee settles; it covers records still in a ring, the mailbox and the one being
- * handled. A routee's `tag` is its pool's id while it is in the pool, 0 once the pool's head removed it. The
- * pool's own slot holds the pool id in `pending` while the pool lives (0 once stopped) and a version in `tag`,
- * bumped at every removal: a RouterRef copied to another thread reads the version, and re-reads the tags only
+ * handled. A routee's `tag` is its pool's tag while it is in the pool, 0 once the pool's head removed it. The
+ * pool's own slot holds a version in `tag`, new at every removal and at the pool's stop. Tags and versions come
+ * from one strictly increasing sequence per system, so a slot that another pool reuses never shows a number a
+ * reader saw before: a RouterRef copied to another thread reads its pool's version, and re-reads the tags only
  * when it moved. Only the main thread (where pool heads live) hands out slots and writes tags and versions. One
  * line per slot: senders and hosts write different slots without false sharing.
  */
