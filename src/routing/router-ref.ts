@@ -45,6 +45,9 @@ interface CopyState {
   seen: number;
 }
 
+/** Set by RouterRef's static block: what a message carries for a router. */
+let wire: (router: RouterRef<any, any>) => unknown[];
+
 export class RouterRef<M = unknown, R = unknown> {
   /** The router's name: its head's for a pool, `group` for a group. */
   readonly name: string;
@@ -190,18 +193,20 @@ export class RouterRef<M = unknown, R = unknown> {
     return this.#stop?.() ?? Promise.resolve();
   }
 
-  /** @internal What a message carries for this router (see the extension at the end of this file). */
-  static wire(router: RouterRef<any, any>): unknown[] {
-    const l = router.#logic;
-    const routees = router.#live();
-    const timing = {
-      ...(l.withinMs === undefined ? {} : { withinMs: l.withinMs }),
-      ...(l.intervalMs === undefined ? {} : { intervalMs: l.intervalMs }),
-      ...(l.virtualNodesFactor === undefined ? {} : { virtualNodesFactor: l.virtualNodesFactor }),
+  static {
+    // What a message carries for a router (the extension at the end of this file), kept off the public surface.
+    wire = (router: RouterRef<any, any>): unknown[] => {
+      const l = router.#logic;
+      const routees = router.#live();
+      const timing = {
+        ...(l.withinMs === undefined ? {} : { withinMs: l.withinMs }),
+        ...(l.intervalMs === undefined ? {} : { intervalMs: l.intervalMs }),
+        ...(l.virtualNodesFactor === undefined ? {} : { virtualNodesFactor: l.virtualNodesFactor }),
+      };
+      const pool = router.#pool;
+      const slots = routees.refs.map((_, i) => routees.slotAt(i));
+      return [WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.tag, pool.slot, pool.head] : null];
     };
-    const pool = router.#pool;
-    const slots = routees.refs.map((_, i) => routees.slotAt(i));
-    return [WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.tag, pool.slot, pool.head] : null];
   }
 
   toString(): string {
@@ -432,6 +437,6 @@ function decodeRouter(data: unknown): RouterRef {
 addExtension({
   Class: RouterRef as unknown as new () => RouterRef,
   type: ROUTER_EXTENSION_TYPE,
-  write: (router: RouterRef) => RouterRef.wire(router),
+  write: (router: RouterRef) => wire(router),
   read: (data: unknown) => decodeRouter(data),
 });
