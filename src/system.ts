@@ -26,6 +26,7 @@ import { Runtime } from './runtime/runtime.js';
 import { spawnPool } from './routing/head.js';
 import type { PoolRouter } from './routing/pool.js';
 import type { RouterRef } from './routing/router-ref.js';
+import { installRouterCodec } from './routing/wire.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
 import { RING_TAIL, allocateJournal, allocateTimeBlock } from './transport/layout.js';
@@ -37,6 +38,8 @@ export interface InternalStartOptions {
   /** Manual time: every thread runs on one virtual clock that only `virtualTime` moves (runtime/virtual-time.ts). */
   manualTime?: boolean;
 }
+
+installRouterCodec();
 
 /** How long a spawn may wait for the actor's preStart when no askTimeoutMs is longer. */
 const SPAWN_TIMEOUT_MS = 30_000;

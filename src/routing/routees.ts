@@ -36,6 +36,11 @@ export class Routees {
     return this.#slots[i]!;
   }
 
+  /** A copy that later changes to this list do not touch. */
+  snapshot(): Routees {
+    return new Routees(this.#refs, this.#slots);
+  }
+
   add(ref: ActorRef, slot = -1): void {
     this.#refs.push(ref);
     this.#slots.push(slot);

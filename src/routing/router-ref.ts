@@ -10,16 +10,14 @@
  * routes over the routees it was sent with, minus those the pool's head removed since: it reads the pool's
  * version in the routee table (transport/layout.ts) on each message, and the routees' tags when it moved.
  */
-import { addExtension } from 'msgpackr';
-import { findDefinition } from '../actor.js';
-import { ActorStoppedError, AskTimeoutError, InvalidArgumentError } from '../errors.js';
-import { ActorRef, boundRuntime, type AskOptions } from '../ref.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
+import { ActorStoppedError, InvalidArgumentError } from '../errors.js';
+import type { ActorRef, AskOptions } from '../ref.js';
+import type { Clock } from '../runtime/clock.js';
 import { addPending, handledOne, pendingOf, tagOf } from '../transport/depth.js';
 import { type Broadcast, isBroadcast } from './broadcast.js';
 import { checkMs, type LogicOptions, type RouterKind } from './kinds.js';
 import { Routees } from './routees.js';
-import { findRouting } from './routing-function.js';
+import { scatterGather, tailChop, type RaceHost } from './races.js';
 
 /** What a router needs of the runtime of its thread (Runtime has all of it). */
 export interface RouterHost {
@@ -30,7 +28,8 @@ export interface RouterHost {
 
 /** Errors that mean the message was never sent (so a counted pending message must be taken back). */
 const NOT_SENT: ReadonlySet<unknown> = new Set(['ERR_MESSAGE_ENCODE', 'ERR_MESSAGE_TOO_LARGE', 'ERR_INVALID_ARGUMENT', 'ERR_SYSTEM_STOPPED']);
-const isTimeout = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'ERR_ASK_TIMEOUT';
+/** The version of a router's payload in a message (wire.ts reads it). */
+export const ROUTER_WIRE_VERSION = 1;
 
 /** A pool's identity in the routee table: its routees' tag, its own slot (its version), and its head. */
 export interface PoolLink {
@@ -45,8 +44,13 @@ interface CopyState {
   seen: number;
 }
 
-/** Set by RouterRef's static block: what a message carries for a router. */
+/** Set by RouterRef's static block: what a message carries for a router (wire.ts). */
 let wire: (router: RouterRef<any, any>) => unknown[];
+
+/** @internal The payload of a router in a message: `[version, name, kind, timing, keySource, routees, slots, pool]`. */
+export function routerWire(router: RouterRef<any, any>): unknown[] {
+  return wire(router);
+}
 
 export class RouterRef<M = unknown, R = unknown> {
   /** The router's name: its head's for a pool, `group` for a group. */
@@ -168,8 +172,10 @@ export class RouterRef<M = unknown, R = unknown> {
         this.#noRoutees(message);
         throw new ActorStoppedError(this.name, 'the router has no routees left');
       }
-      if (this.kind === 'scatter-gather-first-completed') return this.#scatter(message, options) as Promise<T>;
-      if (this.kind === 'tail-chopping') return this.#chop(message, options) as Promise<T>;
+      if (this.kind === 'scatter-gather-first-completed') return scatterGather(this.#race(), message, options?.timeoutMs ?? this.#logic.withinMs!, options?.signal) as Promise<T>;
+      if (this.kind === 'tail-chopping') {
+        return tailChop(this.#race(), message, options?.timeoutMs ?? this.#logic.withinMs!, this.#logic.intervalMs!, options?.signal) as Promise<T>;
+      }
       const i = this.#pick(message);
       return this.#counted(i, (ref) => ref.ask(message, options)) as Promise<T>;
     } catch (err) {
@@ -205,7 +211,7 @@ export class RouterRef<M = unknown, R = unknown> {
       };
       const pool = router.#pool;
       const slots = routees.refs.map((_, i) => routees.slotAt(i));
-      return [WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.tag, pool.slot, pool.head] : null];
+      return [ROUTER_WIRE_VERSION, router.name, router.kind, timing, l.keySource ?? null, [...routees.refs], slots, pool ? [pool.tag, pool.slot, pool.head] : null];
     };
   }
 
@@ -276,9 +282,9 @@ export class RouterRef<M = unknown, R = unknown> {
   }
 
   /** Runs `op` on routee `i`, counting it pending first (smallest-mailbox) and taking it back if it was not sent. */
-  #counted<T>(i: number, op: (ref: ActorRef) => Promise<T>): Promise<T> {
-    const ref = this.#routees.at(i);
-    const slot = this.#routees.slotAt(i);
+  #counted<T>(i: number, op: (ref: ActorRef) => Promise<T>, routees: Routees = this.#routees): Promise<T> {
+    const ref = routees.at(i);
+    const slot = routees.slotAt(i);
     if (slot < 0 || !this.#counts) return op(ref);
     const depth = this.#host.depth;
     addPending(depth, slot);
@@ -294,149 +300,17 @@ export class RouterRef<M = unknown, R = unknown> {
     return false;
   }
 
-  /** Scatter-gather: every routee is asked; the first reply settles; the rest are 'superseded' dead letters. */
-  #scatter(message: unknown, options: AskOptions | undefined): Promise<unknown> {
-    const timeoutMs = options?.timeoutMs ?? this.#logic.withinMs!;
-    const n = this.#routees.size;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let failed = 0;
-      let firstError: unknown;
-      for (let i = 0; i < n; i++) {
-        const ref = this.#routees.at(i);
-        const ask = this.#counted(i, (r) => r.ask(message, { timeoutMs, ...(options?.signal ? { signal: options.signal } : {}) }));
-        ask.then(
-          (value) => {
-            if (settled) return this.#host.deadLetter('superseded', ref.name, value);
-            settled = true;
-            resolve(value);
-          },
-          (err: unknown) => {
-            if (firstError === undefined && !isTimeout(err)) firstError = err;
-            if (++failed === n && !settled) {
-              settled = true;
-              reject(firstError ?? new AskTimeoutError(this.name, timeoutMs));
-            }
-          },
-        );
-      }
-    });
-  }
-
-  /**
-   * Tail chopping: a random routee first, then another untried one every `intervalMs` (at once when one fails: a
-   * hedged request), until the first reply, `withinMs`, or every routee failed.
-   */
-  #chop(message: unknown, options: AskOptions | undefined): Promise<unknown> {
-    const clock = this.#host.clock;
-    const withinMs = options?.timeoutMs ?? this.#logic.withinMs!;
-    const intervalMs = this.#logic.intervalMs!;
-    const n = this.#routees.size;
-    const order = shuffled(n);
-    const deadline = clock.now() + withinMs;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let tried = 0;
-      let outstanding = 0;
-      let firstError: unknown;
-      let interval: TimerHandle | undefined;
-      const finish = (ok: boolean, v: unknown): void => {
-        settled = true;
-        if (interval !== undefined) clock.clearTimer(interval);
-        clock.clearTimer(overall);
-        if (ok) resolve(v);
-        else reject(v);
-      };
-      const next = (): void => {
-        if (settled || tried >= n) return;
-        const i = order[tried++]!;
-        const ref = this.#routees.at(i);
-        outstanding++;
-        const timeoutMs = Math.max(1, deadline - clock.now());
-        const ask = this.#counted(i, (r) => r.ask(message, { timeoutMs, ...(options?.signal ? { signal: options.signal } : {}) }));
-        ask.then(
-          (value) => {
-            outstanding--;
-            if (settled) return this.#host.deadLetter('superseded', ref.name, value);
-            finish(true, value);
-          },
-          (err: unknown) => {
-            outstanding--;
-            if (settled) return;
-            if (firstError === undefined && !isTimeout(err)) firstError = err;
-            if (tried < n) {
-              arm(); // the next one now, and the interval counts from it
-              next();
-            } else if (outstanding === 0) finish(false, firstError ?? new AskTimeoutError(this.name, withinMs));
-          },
-        );
-      };
-      const arm = (): void => {
-        if (interval !== undefined) clock.clearTimer(interval);
-        interval = clock.setTimer(() => {
-          interval = undefined;
-          next();
-          if (!settled && tried < n) arm();
-        }, intervalMs);
-      };
-      const overall = clock.setTimer(() => {
-        if (!settled) finish(false, firstError ?? new AskTimeoutError(this.name, withinMs));
-      }, withinMs);
-      next();
-      if (!settled && tried < n) arm();
-    });
+  /** What the two racing asks (races.ts) need of this router: its routees now, and one counted ask to routee i. */
+  #race(): RaceHost {
+    // A snapshot: the head may remove a routee while the race runs, and indexes must keep meaning the same routee.
+    const routees = this.#routees.snapshot();
+    return {
+      name: this.name,
+      clock: this.#host.clock,
+      size: routees.size,
+      nameAt: (i) => routees.at(i).name,
+      ask: (i, message, options) => this.#counted(i, (r) => r.ask(message, options), routees),
+      superseded: (routee, value) => this.#host.deadLetter('superseded', routee, value),
+    };
   }
 }
-
-function shuffled(n: number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-
-/**
- * How a RouterRef travels inside a message (Akka allows it): a msgpack extension whose payload is versioned like a
- * ref's, `[1, name, kind, timing, keySource, routees, slots, pool]`. The routees are refs (bound, once decoded, to
- * the receiving thread's runtime); the key function travels by name and is looked up there (a definition's
- * `routing`, or defineRouting). A pool copy keeps its head's ref and the pool's slot in the routee table.
- */
-const WIRE_VERSION = 1;
-export const ROUTER_EXTENSION_TYPE = 0x54; // 'T'
-
-function decodeRouter(data: unknown): RouterRef {
-  if (!Array.isArray(data) || data[0] !== WIRE_VERSION) {
-    throw new TypeError(`a router in a message has format ${JSON.stringify(Array.isArray(data) ? data[0] : data)}; this version reads format ${WIRE_VERSION}`);
-  }
-  const [, name, kind, timing, keySource, refs, slots, pool] = data as [number, unknown, unknown, Record<string, number>, unknown, unknown, unknown, unknown];
-  if (typeof name !== 'string' || typeof kind !== 'string' || !Array.isArray(refs) || !Array.isArray(slots) || !refs.every((r) => r instanceof ActorRef)) {
-    throw new TypeError('a router in a message is malformed (name, kind, routees or slots of the wrong type)');
-  }
-  let keyOf: ((m: unknown) => unknown) | undefined;
-  if (keySource !== null) {
-    const k = keySource as { definition?: string; key?: string; routing?: string };
-    keyOf =
-      k.routing !== undefined
-        ? findRouting(k.routing)?.keyOf
-        : (findDefinition(k.definition ?? '')?.behavior.routing as Record<string, (m: unknown) => unknown> | undefined)?.[k.key ?? ''];
-    if (keyOf === undefined) {
-      throw new TypeError(`router '${name}' hashes with ${JSON.stringify(keySource)}, which this thread does not define (define it in a module every thread loads)`);
-    }
-  }
-  const link = pool === null ? undefined : { tag: (pool as [number])[0], slot: (pool as [number, number])[1], head: (pool as [number, number, ActorRef])[2] };
-  const anchor = link?.head ?? (refs[0] as ActorRef | undefined);
-  const host = anchor === undefined ? undefined : (boundRuntime(anchor) as unknown as RouterHost | undefined);
-  if (host === undefined) throw new TypeError(`router '${name}' arrived with no routee and no head`);
-  const logic: LogicOptions = { kind: kind as RouterKind, ...timing, ...(keyOf === undefined ? {} : { keyOf, keySource: keySource as NonNullable<LogicOptions['keySource']> }) };
-  const routees = new Routees(refs as ActorRef[], slots as number[]);
-  return new RouterRef(name, logic, routees, host, link === undefined ? {} : { pool: link, copy: true });
-}
-
-addExtension({
-  Class: RouterRef as unknown as new () => RouterRef,
-  type: ROUTER_EXTENSION_TYPE,
-  write: (router: RouterRef) => wire(router),
-  read: (data: unknown) => decodeRouter(data),
-});
