@@ -167,6 +167,11 @@ export interface ActorBehavior<S, M, A, R> {
   stashCapacity?: number;
   /** Messages for which this returns true do not restart the receive-timeout clock (Akka's NotInfluenceReceiveTimeout). */
   notInfluenceReceiveTimeout?: (message: M) => boolean;
+  /**
+   * Named hash-key functions for consistent-hashing pools of this definition (`Pool.consistentHashing(n, Def,
+   * { key: 'name' })`): `(msg) => key`. Named because the router runs them on whichever thread sends.
+   */
+  routing?: Record<string, (message: M) => unknown>;
 }
 
 export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {

@@ -12,7 +12,7 @@ export const INITIAL_BEHAVIOR = 'receive';
 
 export function validateDefinitionOptions(
   name: string,
-  o: { behaviors?: unknown; maxBehaviorDepth?: unknown; stashCapacity?: unknown; notInfluenceReceiveTimeout?: unknown },
+  o: { behaviors?: unknown; maxBehaviorDepth?: unknown; stashCapacity?: unknown; notInfluenceReceiveTimeout?: unknown; routing?: unknown },
 ): void {
   const at = `defineActor('${name}')`;
   if (o.behaviors !== undefined) {
@@ -37,5 +37,12 @@ export function validateDefinitionOptions(
   const f = o.notInfluenceReceiveTimeout;
   if (f !== undefined && typeof f !== 'function') {
     throw new InvalidArgumentError(`${at}: notInfluenceReceiveTimeout must be a function (message) => boolean, got ${typeof f}`);
+  }
+  const r = o.routing;
+  if (r !== undefined) {
+    if (r === null || typeof r !== 'object') throw new InvalidArgumentError(`${at}: routing must be an object of functions (message) => key, got ${r === null ? 'null' : typeof r}`);
+    for (const [k, fn] of Object.entries(r)) {
+      if (typeof fn !== 'function') throw new InvalidArgumentError(`${at}: routing.${k} must be a function (message) => key, got ${typeof fn}`);
+    }
   }
 }

@@ -24,7 +24,9 @@ export type DeadLetterReason =
   | 'no-asker' // ctx.reply to a message that was a tell with no sender
   | 'stash-discarded' // dropped from a stash by ctx.clearStash() or the filter of ctx.unstashAll(filter)
   | 'worker-crashed' // lost with a worker that died
-  | 'undecodable'; // its bytes encoded but could not be decoded by the receiver (a Map with object keys)
+  | 'undecodable' // its bytes encoded but could not be decoded by the receiver (a Map with object keys)
+  | 'superseded' // a reply to a scatter-gather or tail-chopping ask that another routee had already answered
+  | 'no-routees'; // sent through a router whose routees have all stopped
 
 export type SystemMessage =
   | {
@@ -33,6 +35,8 @@ export type SystemMessage =
       name: string;
       args: unknown;
       parent: ActorRef | null;
+      /** A smallest-mailbox pool routee: its slot in the routee table (layout.ts), which its host counts down. */
+      depthSlot?: number;
       /** Reply with K_REPLY (ok) or K_REPLY_ERROR to the sender's corr when it is not 0. */
     }
   | { type: 'stop' }

@@ -22,7 +22,22 @@ export interface AskOptions {
   signal?: AbortSignal;
 }
 
+/** Set by ActorRef's static block: reads a ref's runtime without making it a public member. */
+let peek: (ref: ActorRef<any, any>) => RefRuntime | undefined;
+
+/**
+ * @internal The runtime a ref is bound to (its thread's), or undefined for a ref built by hand. Routers use it to
+ * reach the thread's dead letters, clock and routee table.
+ */
+export function boundRuntime(ref: ActorRef<any, any>): RefRuntime | undefined {
+  return peek(ref);
+}
+
 export class ActorRef<M = unknown, R = unknown> {
+  static {
+    peek = (ref) => ref.#rt;
+  }
+
   /** Unique in the system: (the thread that spawned it) × 2^32 + (that thread's spawn counter). */
   readonly id: number;
   /** The thread hosting the actor: 0 is the main thread, 1..N the workers. */

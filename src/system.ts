@@ -23,9 +23,13 @@ import type { SystemMessage } from './protocol.js';
 import type { ActorRef } from './ref.js';
 import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
+import { spawnPool } from './routing/head.js';
+import type { PoolRouter } from './routing/pool.js';
+import type { RouterRef } from './routing/router-ref.js';
+import { installRouterCodec } from './routing/wire.js';
 import { WorkerSupervisor } from './supervision/worker-supervisor.js';
 import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
-import { allocateJournal, allocateTimeBlock } from './transport/layout.js';
+import { RING_TAIL, allocateJournal, allocateTimeBlock } from './transport/layout.js';
 import { VirtualTime } from './runtime/virtual-time.js';
 import { CoordinatedShutdown } from './shutdown/coordinated-shutdown.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
@@ -35,6 +39,8 @@ export interface InternalStartOptions {
   /** Manual time: every thread runs on one virtual clock that only `virtualTime` moves (runtime/virtual-time.ts). */
   manualTime?: boolean;
 }
+
+installRouterCodec();
 
 /** How long a spawn may wait for the actor's preStart when no askTimeoutMs is longer. */
 const SPAWN_TIMEOUT_MS = 30_000;
@@ -130,6 +136,19 @@ export class ActorSystem {
     return this.#mesh?.trace;
   }
 
+  /**
+   * @internal The free-running tails of the rings from the main thread to each thread (index = thread; 0 and
+   * inline: 0): what tests read to count the records a call wrote, without a counter on the hot path.
+   */
+  ringTailsFromMain(): number[] {
+    const mesh = this.#mesh;
+    if (mesh === undefined) return [0];
+    return Array.from({ length: mesh.threads }, (_, t) => {
+      const sab = mesh.rings[t];
+      return sab ? Atomics.load(new Int32Array(sab), RING_TAIL) : 0;
+    });
+  }
+
   /** Number of worker threads (0 in inline mode). */
   get workers(): number {
     return this.config.workers;
@@ -172,6 +191,15 @@ export class ActorSystem {
     } finally {
       if (name !== undefined) this.#reserved.delete(name);
     }
+  }
+
+  /**
+   * Spawns a pool router (`Pool.<kind>(n, Def, options)` from 'ringmaster/routing'): its head on the main thread,
+   * and the routees, its children, placed by the pool's placement. Resolves once the head has spawned them; the
+   * RouterRef routes on the calling thread (the main thread, or a main-thread actor), straight to a routee.
+   */
+  spawnRouter<M, R>(pool: PoolRouter<M, R>, options?: { name?: string }): Promise<RouterRef<M, R>> {
+    return spawnPool(this, this.#rt, pool, options);
   }
 
   /** The ref of a running actor by its name (`parent/child` for children), or undefined. */

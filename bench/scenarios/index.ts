@@ -24,6 +24,7 @@ import { fanOut } from './fan-out.js';
 import { idleCost } from './idle-cost.js';
 import { layers } from './layers.js';
 import { oneWay } from './one-way.js';
+import { routing } from './routing.js';
 import { sameWorker } from './same-worker.js';
 import { toolkitOverhead } from './toolkit-overhead.js';
 
@@ -56,9 +57,9 @@ const baselines: readonly Scenario[] = [
 ];
 
 /** Every scenario, baselines first: `withNeeds` keeps this order, so a baseline runs before what is compared with it. */
-// toolkit-overhead runs only when named (`--scenario toolkit-overhead`): it measures the toolkit's cost per message,
-// not the transport, and would lengthen every default run by three same-worker figures.
-export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead];
+// toolkit-overhead and routing run only when named (`--scenario toolkit-overhead`, `--scenario routing`): they
+// measure the toolkit's and the routers' costs, not the transport, and would lengthen every default run.
+export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;

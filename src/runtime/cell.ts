@@ -86,6 +86,8 @@ export class Cell {
   curTimer: TimerEntry | undefined;
   /** Created by the first ctx.setReceiveTimeout(). */
   idle: IdleClock | undefined;
+  /** A smallest-mailbox pool routee's slot in the routee table (layout.ts); -1 for every other actor. */
+  depthSlot = -1;
 
   constructor(
     host: CellHost,

@@ -31,6 +31,12 @@ import { NO_SLOT, UNJOURNALED, type Journaling } from './journaling.js';
 import type { Outbound } from './outbound.js';
 import { isThenable, type Turns } from './turns.js';
 
+/**
+ * @internal A spawn option only pool heads set (src/routing/): the routee's slot in the routee table. It
+ * travels in the spawn request, so the spawn record in the journal keeps it across a worker crash.
+ */
+export const DEPTH_SLOT = Symbol.for('ringmaster.depthSlot');
+
 /** What spawn and stop need from the rest of their runtime (supervision and death watch). */
 export interface LifecycleHost {
   /** True once shutdown began: no more spawns. */
@@ -115,7 +121,8 @@ export class Lifecycle {
     const id = makeId(this.#thread, ++this.#nextLocal);
     this.#journal.nextLocal = this.#nextLocal;
     const ref = new ActorRef(id, thread, name, this.#host.refRuntime);
-    const request: SystemMessage = { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null };
+    const depthSlot = (options as { [DEPTH_SLOT]?: number } | undefined)?.[DEPTH_SLOT];
+    const request: SystemMessage = { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null, ...(depthSlot === undefined ? {} : { depthSlot }) };
     if (thread === this.#thread) {
       let slot = NO_SLOT;
       if (this.#journal.enabled) {
@@ -128,7 +135,7 @@ export class Lifecycle {
           throw new JournalFullError(this.#thread, name);
         }
       }
-      this.create(ref, known, args, parent?.ref, (err) => this.#acknowledge(name, err, this.#thread, ackCorr), slot);
+      this.create(ref, known, args, parent?.ref, (err) => this.#acknowledge(name, err, this.#thread, ackCorr), slot, undefined, depthSlot);
     } else {
       this.#out.sendSystem(thread, ref, request, ackCorr);
     }
@@ -154,7 +161,7 @@ export class Lifecycle {
       this.#journal.release(slot);
     } else {
       const ref = new ActorRef(id, this.#thread, m.name, this.#host.refRuntime);
-      this.create(ref, def, m.args, m.parent ?? undefined, (err) => this.#acknowledge(m.name, err, fromThread, corr), slot, recovered);
+      this.create(ref, def, m.args, m.parent ?? undefined, (err) => this.#acknowledge(m.name, err, fromThread, corr), slot, recovered, m.depthSlot);
     }
     this.#delivery.releaseEarly(id);
     this.#host.spawnHandled(id);
@@ -179,9 +186,11 @@ export class Lifecycle {
     onStarted: (err: Error | undefined) => void,
     spawnSlot: number = NO_SLOT,
     recovered?: Error,
+    depthSlot?: number,
   ): void {
     const cell = new Cell(this.#host.cellHost, ref.id, ref, def, args, parent, this.#threads);
     cell.spawnSlot = spawnSlot;
+    if (depthSlot !== undefined) cell.depthSlot = depthSlot;
     this.#actors.add(cell);
     this.#host.countActors(1);
     if (parent !== undefined && parent.thread === this.#thread && recovered !== undefined) {

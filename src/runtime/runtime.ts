@@ -29,7 +29,7 @@ import { ENTRY_TELL } from '../dispatch/mailbox.js';
 import { ActorRef, type AskOptions, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
 import type { Journal, RecoveredJournal } from '../transport/journal.js';
-import { maxRecordPayload } from '../transport/layout.js';
+import { allocateDepthTable, maxRecordPayload } from '../transport/layout.js';
 import type { Mesh } from '../transport/mesh.js';
 import { MeshTransport } from '../transport/mesh-transport.js';
 import { addActorCount } from '../transport/wait.js';
@@ -76,6 +76,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly toolkit: Toolkit;
   /** After close(), the API refuses new messages. */
   closed = false;
+  /**
+   * The routee table (layout.ts): the mesh's, shared by every thread; inline, a table of this thread's own
+   * (every actor is on it).
+   */
+  readonly depth: Int32Array;
 
   readonly #codec: Codec;
   readonly #journal: Journaling;
@@ -102,6 +107,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     const clock = (this.clock = vclock ?? REAL_CLOCK);
     this.asks = new PendingAsks(clock);
     const threads = mesh?.threads ?? 1;
+    const depth = (this.depth = mesh?.depth ?? new Int32Array(allocateDepthTable()));
     const transport = mesh === undefined ? undefined : new MeshTransport(mesh);
     const codec = (this.#codec = new Codec(config.maxMessageBytes, this));
     const systemLimit = maxRecordPayload(config.ringBytes);
@@ -137,7 +143,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       finishStop: (cell) => this.#stopping.finishStop(cell),
       replyError: (t, corr, err) => out.reply(t, corr, err, true),
       kick,
-    }));
+    }, depth));
     const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
     this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, clock, kick });
     const countActors = (delta: number): void => {
@@ -410,6 +416,10 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   /** After shutdown: what still waits for ring room becomes dead letters with `reason`. */
   abandonOutboxes(reason: 'system-shutdown'): void {
     this.#out.abandon(reason);
+  }
+  /** Publishes a dead letter (on the main thread's event stream, from any thread): routers' own reasons. */
+  deadLetter(reason: 'superseded' | 'no-routees', target: string, message: unknown): void {
+    this.#out.deadLetter(reason, target, message, this.#turns.current?.ref.name ?? null);
   }
   /** Refs of every actor this thread hosts without a parent (top-level actors). */
   topLevel(): ActorRef[] {

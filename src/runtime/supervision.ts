@@ -18,7 +18,7 @@ import { serializeError, toError } from '../errors.js';
 import type { SystemMessage } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
 import { RestartTracker } from '../supervision/restarts.js';
-import { decide, defaultStrategy, type Directive, type SupervisorStrategy } from '../supervision/strategy.js';
+import { INSTANCE_STRATEGY, decide, defaultStrategy, type Directive, type SupervisorStrategy } from '../supervision/strategy.js';
 import { RUNNING, type Cell } from './cell.js';
 
 /** What supervision needs from its runtime. */
@@ -128,7 +128,7 @@ export class Supervision {
   }
 
   #decide(parent: Cell | undefined, child: ActorRef, error: Error): void {
-    const strategy = parent === undefined ? this.#host.guardian : ((parent.def.behavior as AnyBehavior).supervisorStrategy ?? defaultStrategy);
+    const strategy = parent === undefined ? this.#host.guardian : strategyOf(parent);
     let directive: Directive = decide(strategy, error);
     // The guardian has no supervisor: its deciders only answer 'restart' or 'stop'.
     if (parent === undefined && (directive === 'escalate' || directive === 'resume')) directive = 'stop';
@@ -334,4 +334,10 @@ function hasChild(parent: Cell, id: number): boolean {
 function isChildOf(parent: Cell, child: ActorRef): boolean {
   const short = child.name.slice(parent.ref.name.length + 1);
   return parent.children.get(short)?.id === child.id;
+}
+
+/** How `parent` supervises its children: its own instance's strategy (a pool head's), else its definition's. */
+function strategyOf(parent: Cell): SupervisorStrategy {
+  const behavior = parent.def.behavior as AnyBehavior & { [INSTANCE_STRATEGY]?: (state: unknown) => SupervisorStrategy | undefined };
+  return behavior[INSTANCE_STRATEGY]?.(parent.state) ?? behavior.supervisorStrategy ?? defaultStrategy;
 }

@@ -14,6 +14,7 @@ import { ActorFailedError } from '../errors.js';
 import { RUNNING, STOPPING, type Cell } from './cell.js';
 import type { Journaling } from './journaling.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
+import { handledOne } from '../transport/depth.js';
 import { RECEIVE_TIMEOUT } from './receive-timeout.js';
 import type { TimerEntry } from './timers.js';
 import { isDiscardedTerminated } from './watch.js';
@@ -44,10 +45,14 @@ export class Turns {
   /** The actor whose handler runs synchronously right now: the implicit sender of a `ref.tell` inside it. */
   #current: Cell | undefined;
 
-  constructor(throughput: number, journal: Journaling, host: TurnsHost) {
+  /** The routee table (layout.ts): a smallest-mailbox routee counts each settled handler down there. */
+  readonly #depth: Int32Array | undefined;
+
+  constructor(throughput: number, journal: Journaling, host: TurnsHost, depth?: Int32Array) {
     this.#throughput = throughput;
     this.#journal = journal;
     this.#host = host;
+    this.#depth = depth;
   }
 
   get current(): Cell | undefined {
@@ -148,6 +153,8 @@ export class Turns {
   /** The handler of the current message settled (or threw). */
   #handled(cell: Cell, slot: number): void {
     cell.handling = false;
+    // Settled, failed or stashed alike: the routers' pending count for this routee goes down by one.
+    if (cell.depthSlot >= 0 && this.#depth !== undefined) handledOne(this.#depth, cell.depthSlot);
     const tick = cell.curTimer;
     if (tick !== undefined) {
       cell.curTimer = undefined;

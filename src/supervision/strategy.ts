@@ -39,6 +39,13 @@ export interface SupervisorStrategy extends RestartPolicy {
   readonly decider: Decider;
 }
 
+/**
+ * @internal A definition whose children each instance supervises differently (a pool head: the strategy given to
+ * the pool) has a function under this key that returns the strategy from the actor's state, or undefined for the
+ * definition's own.
+ */
+export const INSTANCE_STRATEGY = Symbol.for('ringmaster.instanceStrategy');
+
 export const DEFAULT_MAX_RETRIES = 10;
 export const DEFAULT_WITHIN_MS = 60_000;
 

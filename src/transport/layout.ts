@@ -95,6 +95,25 @@
  * not virtual time), a counter bumped at the start of every pump, and the earliest due time of its timers
  * (Infinity: none). The main thread reads them to tell whether the whole system is quiescent
  * (src/runtime/virtual-time.ts), without a message, even while a worker is busy.
+ *
+ * ## Routee table (one SharedArrayBuffer per system: pool routers, src/routing/)
+ * ```
+ *  byte 0                 64                     128                      64 × DEPTH_SLOTS
+ *  +----------------------+----------------------+-------------------------+
+ *  | slot 0: [0] pending  | slot 1: [16] pending |  ... one line per slot  |
+ *  |         [1] tag      |         [17] tag     |                         |
+ *  +----------------------+----------------------+-------------------------+
+ * ```
+ * A pool holds one slot for itself and one per routee. A routee's `pending` (smallest-mailbox pools only) counts
+ * the messages routed to it and not yet handled: a sender on any thread adds 1 (`Atomics.add`) for each message a
+ * router accepted for it, before writing the record, and the routee's host thread subtracts 1 (never below 0)
+ * when a handler of that routee settles; it covers records still in a ring, the mailbox and the one being
+ * handled. A routee's `tag` is its pool's tag while it is in the pool, 0 once the pool's head removed it. The
+ * pool's own slot holds a version in `tag`, new at every removal and at the pool's stop. Tags and versions come
+ * from one strictly increasing sequence per system, so a slot that another pool reuses never shows a number a
+ * reader saw before: a RouterRef copied to another thread reads its pool's version, and re-reads the tags only
+ * when it moved. Only the main thread (where pool heads live) hands out slots and writes tags and versions. One
+ * line per slot: senders and hosts write different slots without false sharing.
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -223,4 +242,15 @@ export function allocateRing(capacityBytes: number): SharedArrayBuffer {
 
 export function allocateControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES);
+}
+
+/** Slots of the routee table: pools and pool routees alive at once in one system (a pool of n takes n + 1). */
+export const DEPTH_SLOTS = 4096;
+/** Int32 index of slot `i`'s pending count (a pool's slot: its id): one cache line per slot. */
+export const depthWord = (slot: number): number => slot * LINE_WORDS;
+/** Int32 index of slot `i`'s tag (a routee's pool id while it is in the pool; a pool's slot: its version). */
+export const tagWord = (slot: number): number => slot * LINE_WORDS + 1;
+
+export function allocateDepthTable(): SharedArrayBuffer {
+  return new SharedArrayBuffer(DEPTH_SLOTS * CACHE_LINE_BYTES);
 }

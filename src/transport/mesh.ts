@@ -3,7 +3,7 @@
  * workers), plus one control block per thread. The main thread allocates it all; every thread attaches a Mesh
  * view for itself, holding the writers of its outgoing rings and the readers of its incoming ones.
  */
-import { allocateControl, allocateRing } from './layout.js';
+import { allocateControl, allocateDepthTable, allocateRing } from './layout.js';
 import { RingReader, RingWriter } from './ring.js';
 import { allocateTrace, attachTrace } from './trace.js';
 
@@ -13,6 +13,8 @@ export interface MeshMemory {
   /** Index `from * threads + to`; null on the diagonal (a thread never rings itself). */
   rings: (SharedArrayBuffer | null)[];
   controls: SharedArrayBuffer[];
+  /** The routee table (layout.ts): smallest-mailbox routers read it on any thread. */
+  depth: SharedArrayBuffer;
   /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
   trace?: SharedArrayBuffer;
   /** The virtual-time block (layout.ts), only under manual time: its presence is what makes time manual. */
@@ -25,8 +27,9 @@ export function allocateMesh(threads: number, ringBytes: number): MeshMemory {
     for (let to = 0; to < threads; to++) rings.push(from === to ? null : allocateRing(ringBytes));
   }
   const controls = Array.from({ length: threads }, () => allocateControl());
+  const depth = allocateDepthTable();
   const trace = allocateTrace();
-  return trace === undefined ? { threads, rings, controls } : { threads, rings, controls, trace };
+  return trace === undefined ? { threads, rings, controls, depth } : { threads, rings, controls, depth, trace };
 }
 
 export class Mesh {
@@ -41,12 +44,15 @@ export class Mesh {
   readonly controls: Int32Array[];
   /** The virtual-time block, under manual time. */
   readonly time: SharedArrayBuffer | undefined;
+  /** The routee table (layout.ts). */
+  readonly depth: Int32Array;
 
   constructor(memory: MeshMemory, self: number) {
     this.self = self;
     this.threads = memory.threads;
     this.controls = memory.controls.map((c) => new Int32Array(c));
     this.time = memory.time;
+    this.depth = new Int32Array(memory.depth);
     attachTrace(memory.trace, self);
     for (let t = 0; t < memory.threads; t++) {
       const out = memory.rings[self * memory.threads + t];
