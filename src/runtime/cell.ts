@@ -6,7 +6,7 @@ import type { ActorContext, ActorDefinition, ReceiveFn, SpawnOptions } from '../
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
 import { NoContextError } from '../errors.js';
 import type { ActorRef, AskOptions } from '../ref.js';
-import { DEFAULT_STASH_CAPACITY } from '../definition-options.js';
+import { DEFAULT_STASH_CAPACITY, INITIAL_BEHAVIOR } from '../definition-options.js';
 import { BehaviorStack } from './behaviors.js';
 import { IdleClock, type ReceiveTimeoutHost } from './receive-timeout.js';
 import { Stash, type StashHost } from './stash.js';
@@ -32,18 +32,22 @@ export interface CellHost {
   unwatch(cell: Cell, ref: ActorRef): void;
 }
 
+/**
+ * One per actor, so every field counts: 100,000 idle actors are 100,000 cells (issue 11). What most actors never
+ * use is created on first use and is `undefined` until then (children, watch slots, stop acknowledgements, the
+ * name announcements, the behavior stack, the context, stash, timers, receive timeout), and the mailbox allocates
+ * its arrays on its first message. docs/architecture.md ("Memory per actor") lists what an idle actor still costs.
+ */
 export class Cell {
-  readonly id: number;
   readonly ref: ActorRef;
   readonly def: ActorDefinition<any, any, any, any>;
   readonly args: unknown;
   readonly parent: ActorRef | undefined;
   readonly mailbox = new Mailbox();
-  /** Children by their short name. */
-  readonly children = new Map<string, ActorRef>();
-  readonly ctx: ActorContext<any, any>;
-  /** become / unbecome: `current` is the function the next message goes to. */
-  readonly behaviors: BehaviorStack;
+  /** Children by their short name; created by the first child. */
+  children: Map<string, ActorRef> | undefined = undefined;
+  /** become / unbecome; created by the first change: until then the next message goes to `receive`. */
+  behaviors: BehaviorStack | undefined = undefined;
   state: unknown = undefined;
   status = RUNNING;
   /** In the ready queue. */
@@ -56,16 +60,16 @@ export class Cell {
   childSeq = 0;
   /** Under manual time: asks this actor made that are still pending (asks.ts), so its await is on the system. */
   asksOut = 0;
-  /** Threads this actor's name has been announced to (1 = done). */
-  readonly announced: Uint8Array;
+  /** Threads this actor's name has been announced to (1 = done); created by the first announcement. */
+  announced: Uint8Array | undefined = undefined;
   /** Threads and correlation ids to answer once this actor has stopped. */
-  stopAcks: number[] = [];
+  stopAcks: number[] | undefined = undefined;
   /** Journal slot of the record that spawned this actor (live while it lives); negative when not journaled. */
   spawnSlot = -1;
   /** Journal slots of stop requests, released once the actor has stopped. */
-  stopSlots: number[] = [];
+  stopSlots: number[] | undefined = undefined;
   /** Journal slots of the watch requests on this actor, by watcher id. */
-  readonly watchSlots = new Map<number, number>();
+  watchSlots: Map<number, number> | undefined = undefined;
 
   // The message being handled: kept on the cell (not per message) because one actor handles one at a time.
   curKind = 0;
@@ -80,30 +84,40 @@ export class Cell {
   curSlot = -1;
   curStashed = false;
   /** Created by the first ctx.stash(). */
-  stash: Stash | undefined;
+  stash: Stash | undefined = undefined;
   /** Created on first use of ctx.timers; the tick being handled, if the current message is one. */
-  timers: Timers | undefined;
-  curTimer: TimerEntry | undefined;
+  timers: Timers | undefined = undefined;
+  curTimer: TimerEntry | undefined = undefined;
   /** Created by the first ctx.setReceiveTimeout(). */
-  idle: IdleClock | undefined;
+  idle: IdleClock | undefined = undefined;
+  readonly #host: CellHost;
+  #ctx: Context | undefined = undefined;
 
-  constructor(
-    host: CellHost,
-    id: number,
-    ref: ActorRef,
-    def: ActorDefinition<any, any, any, any>,
-    args: unknown,
-    parent: ActorRef | undefined,
-    threads: number,
-  ) {
-    this.announced = new Uint8Array(threads);
-    this.id = id;
+  constructor(host: CellHost, ref: ActorRef, def: ActorDefinition<any, any, any, any>, args: unknown, parent: ActorRef | undefined) {
+    this.#host = host;
     this.ref = ref;
     this.def = def;
     this.args = args;
     this.parent = parent;
-    this.behaviors = new BehaviorStack(def);
-    this.ctx = new Context(host, this);
+  }
+
+  get id(): number {
+    return this.ref.id;
+  }
+
+  /** The context its handlers see, made on the first handler call (an idle actor never needs one). */
+  get ctx(): ActorContext<any, any> {
+    return (this.#ctx ??= new Context(this.#host, this));
+  }
+
+  /** The function the next message goes to. */
+  get receive(): ReceiveFn {
+    return this.behaviors === undefined ? this.def.behavior.receive : this.behaviors.current;
+  }
+
+  /** The behavior stack, created on the first become. */
+  get behaviorStack(): BehaviorStack {
+    return (this.behaviors ??= new BehaviorStack(this.def));
   }
 
   get awaitingReply(): boolean {
@@ -162,16 +176,16 @@ class Context implements ActorContext<unknown, unknown> {
     return ref;
   }
   become(behavior: string | ReceiveFn): void {
-    this.#cell.behaviors.become(behavior);
+    this.#cell.behaviorStack.become(behavior);
   }
   becomeStacked(behavior: string | ReceiveFn): void {
-    this.#cell.behaviors.becomeStacked(behavior, this.#cell.ref.name);
+    this.#cell.behaviorStack.becomeStacked(behavior, this.#cell.ref.name);
   }
   unbecome(): void {
-    this.#cell.behaviors.unbecome();
+    this.#cell.behaviors?.unbecome();
   }
   get behavior(): string {
-    return this.#cell.behaviors.name;
+    return this.#cell.behaviors?.name ?? INITIAL_BEHAVIOR;
   }
 
   // ---- stash (stash.ts)

@@ -46,7 +46,6 @@ export interface LifecycleHost {
 
 export class Lifecycle {
   readonly #thread: number;
-  readonly #threads: number;
   readonly #defaultPlacement: SpawnOptions<unknown>['placement'];
   readonly #placer: Placer;
   readonly #codec: Codec;
@@ -62,7 +61,6 @@ export class Lifecycle {
 
   constructor(
     thread: number,
-    threads: number,
     defaultPlacement: SpawnOptions<unknown>['placement'],
     placer: Placer,
     codec: Codec,
@@ -71,7 +69,6 @@ export class Lifecycle {
     host: LifecycleHost,
   ) {
     this.#thread = thread;
-    this.#threads = threads;
     this.#defaultPlacement = defaultPlacement;
     this.#placer = placer;
     this.#codec = codec;
@@ -108,7 +105,7 @@ export class Lifecycle {
     const short = options?.name ?? `$${parent ? ++parent.childSeq : this.#nextLocal + 1}`;
     const name = parent ? `${parent.ref.name}/${short}` : short;
     validateActorPath(name);
-    if (parent?.children.has(short)) throw new NameTakenError(name);
+    if (parent?.children?.has(short)) throw new NameTakenError(name);
     const placement = options?.placement ?? (parent ? 'local' : this.#defaultPlacement);
     const thread = this.#placer.place(placement!, name, this.#thread);
     const args = this.#codec.copy(options?.args);
@@ -132,7 +129,7 @@ export class Lifecycle {
     } else {
       this.#out.sendSystem(thread, ref, request, ackCorr);
     }
-    if (parent) parent.children.set(short, ref);
+    if (parent) (parent.children ??= new Map()).set(short, ref);
     return ref;
   }
 
@@ -180,13 +177,14 @@ export class Lifecycle {
     spawnSlot: number = NO_SLOT,
     recovered?: Error,
   ): void {
-    const cell = new Cell(this.#host.cellHost, ref.id, ref, def, args, parent, this.#threads);
+    const cell = new Cell(this.#host.cellHost, ref, def, args, parent);
     cell.spawnSlot = spawnSlot;
     this.#actors.add(cell);
     this.#host.countActors(1);
     if (parent !== undefined && parent.thread === this.#thread && recovered !== undefined) {
       // Re-created after a crash: the parent (re-created just before, from an earlier record) gets its child back.
-      this.#actors.get(parent.id)?.children.set(childName(parent, ref), ref);
+      const p = this.#actors.get(parent.id);
+      if (p !== undefined) (p.children ??= new Map()).set(childName(parent, ref), ref);
     }
     this.#out.report({ type: 'registered', ref, definition: def.name, parent: parent ?? null, recovered: recovered !== undefined });
     const fail = (err: unknown): void => {

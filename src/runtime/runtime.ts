@@ -153,7 +153,6 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     }));
     const lifecycle = (this.#lifecycle = new Lifecycle(
       thread,
-      threads,
       config.placement,
       new Placer(config.workers, mesh?.controls ?? []),
       codec,

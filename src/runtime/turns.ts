@@ -128,7 +128,7 @@ export class Turns {
     if (TRACING) mark(STEP.receive);
     cell.handling = true;
     try {
-      const r = cell.behaviors.current(cell.state, msg, cell.ctx);
+      const r = cell.receive(cell.state, msg, cell.ctx);
       if (isThenable(r)) {
         this.track(cell, r, (err, failed) => {
           if (failed) this.#failed(cell, err, msg);
