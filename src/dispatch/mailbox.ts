@@ -44,6 +44,17 @@ export class Mailbox {
   #senderId = NO_FLOAT64;
   #slot = NO_INT32;
 
+  // The entry being handled, taken from the head (its actor handles one message at a time): kept here rather
+  // than on the actor's cell, so that an actor never sent a message has no room for it (runtime/cell.ts).
+  curKind = 0;
+  curCorr = 0;
+  curSenderThread = 0;
+  curSenderId = 0;
+  /** The message being handled (a timer tick's is its timer's message). */
+  curMsg: unknown = undefined;
+  /** Its journal slot. */
+  curSlot = -1;
+
   get size(): number {
     return this.#size;
   }

@@ -112,7 +112,9 @@ export class Lifecycle {
     const id = makeId(this.#thread, ++this.#nextLocal);
     this.#journal.nextLocal = this.#nextLocal;
     const ref = new ActorRef(id, thread, name, this.#host.refRuntime);
-    const request: SystemMessage = { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null };
+    const request: Extract<SystemMessage, { type: 'spawn' }> = { type: 'spawn', definition: def.name, name };
+    if (args !== undefined) request.args = args;
+    if (parent !== undefined) request.parent = parent.ref;
     if (thread === this.#thread) {
       let slot = NO_SLOT;
       if (this.#journal.enabled) {

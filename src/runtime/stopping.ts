@@ -122,8 +122,8 @@ export class Stopping {
     this.#actors.remove(cell);
     this.#host.countActors(-1);
     this.#host.beforeRemove(cell);
-    const mb = cell.mailbox;
-    while (mb.size > 0) {
+    const mb = cell.mailboxIfAny;
+    while (mb !== undefined && mb.size > 0) {
       const kind = mb.headKind;
       // Poison pills, timer ticks and receive timeouts are the actor's own: cancelled with it, nobody to tell.
       if (kind < ENTRY_POISON) {
