@@ -108,7 +108,8 @@ export class Lifecycle {
     if (parent?.children?.has(short)) throw new NameTakenError(name);
     const placement = options?.placement ?? (parent ? 'local' : this.#defaultPlacement);
     const thread = this.#placer.place(placement!, name, this.#thread);
-    const args = this.#codec.copy(options?.args);
+    // A copy, so the caller's later changes cannot reach the actor; undefined needs none (the common case).
+    const args = options?.args === undefined ? undefined : this.#codec.copy(options.args);
     const id = makeId(this.#thread, ++this.#nextLocal);
     this.#journal.nextLocal = this.#nextLocal;
     const ref = new ActorRef(id, thread, name, this.#host.refRuntime);
@@ -127,7 +128,7 @@ export class Lifecycle {
           throw new JournalFullError(this.#thread, name);
         }
       }
-      this.create(ref, known, args, parent?.ref, (err) => this.#acknowledge(name, err, this.#thread, ackCorr), slot);
+      this.create(ref, known, args, parent?.ref, this.#thread, ackCorr, slot);
     } else {
       this.#out.sendSystem(thread, ref, request, ackCorr);
     }
@@ -153,7 +154,7 @@ export class Lifecycle {
       this.#journal.release(slot);
     } else {
       const ref = new ActorRef(id, this.#thread, m.name, this.#host.refRuntime);
-      this.create(ref, def, m.args, m.parent ?? undefined, (err) => this.#acknowledge(m.name, err, fromThread, corr), slot, recovered);
+      this.create(ref, def, m.args, m.parent ?? undefined, fromThread, corr, slot, recovered);
     }
     this.#delivery.releaseEarly(id);
     this.#host.spawnHandled(id);
@@ -168,14 +169,16 @@ export class Lifecycle {
   /**
    * Creates the cell of an actor hosted here and starts it: init, then preStart (or, for an actor re-created after
    * its worker crashed, `recovered` set: postRestart when defined, since preStart, which may have spawned its
-   * children, must not run again). `onStarted` gets the failure, if any.
+   * children, must not run again). Its start is acknowledged to `ackCorr` on `ackThread` (no closure per actor:
+   * a spawn in bulk makes 100,000 of them).
    */
   create(
     ref: ActorRef,
     def: ActorDefinition<any, any, any, any>,
     args: unknown,
     parent: ActorRef | undefined,
-    onStarted: (err: Error | undefined) => void,
+    ackThread: number,
+    ackCorr: number,
     spawnSlot: number = NO_SLOT,
     recovered?: Error,
   ): void {
@@ -189,11 +192,6 @@ export class Lifecycle {
       if (p !== undefined) (p.children ??= new Map()).set(childName(parent, ref), ref);
     }
     this.#out.report({ type: 'registered', ref, definition: def.name, parent: parent ?? null, recovered: recovered !== undefined });
-    const fail = (err: unknown): void => {
-      onStarted(new ActorFailedError(ref.name, err));
-      cell.busy = false;
-      this.#stopping.stop(cell);
-    };
     try {
       cell.state = def.behavior.init ? def.behavior.init(args) : undefined;
       if (recovered !== undefined) {
@@ -210,17 +208,24 @@ export class Lifecycle {
       const r = def.behavior.preStart?.(cell.state, cell.ctx);
       if (isThenable(r)) {
         this.#turns.track(cell, r, (err, failed) => {
-          if (failed) return fail(err);
+          if (failed) return this.#failStart(cell, err, ackThread, ackCorr);
           this.#journal.start(spawnSlot);
-          onStarted(undefined);
+          this.#acknowledge(ref.name, undefined, ackThread, ackCorr);
         });
         return;
       }
       this.#journal.start(spawnSlot);
-      onStarted(undefined);
+      this.#acknowledge(ref.name, undefined, ackThread, ackCorr);
     } catch (err) {
-      fail(err);
+      this.#failStart(cell, err, ackThread, ackCorr);
     }
+  }
+
+  /** init or preStart failed: the spawn fails with ActorFailedError, and the actor stops. */
+  #failStart(cell: Cell, err: unknown, ackThread: number, ackCorr: number): void {
+    this.#acknowledge(cell.ref.name, new ActorFailedError(cell.ref.name, err), ackThread, ackCorr);
+    cell.busy = false;
+    this.#stopping.stop(cell);
   }
 
   /** Refs of every actor this thread hosts without a parent (top-level actors). */
