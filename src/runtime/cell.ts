@@ -127,6 +127,10 @@ export class Cell {
   }
 
   // ---- flags
+  /** Running, not busy and not suspended: it may take its next message (one test for the turn loop). */
+  get canTake(): boolean {
+    return (this.#flags & (STATUS_MASK | F_BUSY | F_SUSPENDED)) === RUNNING;
+  }
   /** RUNNING, STOPPING or STOPPED. */
   get status(): number {
     return this.#flags & STATUS_MASK;
