@@ -47,6 +47,12 @@ export interface WorkerStats {
    * worker's own spin preempted (`preempted`). All 0 with `waitStrategy: 'spin'` or `'park'`.
    */
   spinStops: { crowded: number; contended: number; preempted: number };
+  /**
+   * The worker's journal (src/transport/journal.ts): bytes of live records (a spawn record per actor it hosts, plus
+   * the messages taken and not yet handled), and the most it may hold (`ringBytes`). A spawn or message that would
+   * pass the limit is refused (JournalFullError) or held in memory only, so this is how close the worker is.
+   */
+  journal: { liveBytes: number; limitBytes: number };
 }
 
 /** What a worker exposes to the main thread. */

@@ -33,8 +33,12 @@ export type SystemMessage =
       type: 'spawn';
       definition: string;
       name: string;
-      args: unknown;
-      parent: ActorRef | null;
+      /**
+       * Left out when undefined, as `parent` when there is none: a worker keeps each hosted actor's spawn record in
+       * its journal for as long as the actor lives, so its bytes count per actor (the two keys were 16 of ~57).
+       */
+      args?: unknown;
+      parent?: ActorRef | null;
       /** A smallest-mailbox pool routee: its slot in the routee table (layout.ts), which its host counts down. */
       depthSlot?: number;
       /** Reply with K_REPLY (ok) or K_REPLY_ERROR to the sender's corr when it is not 0. */

@@ -374,16 +374,21 @@ export class ActorSystem {
 
   #onReport(m: SystemMessage, from: number): void {
     switch (m.type) {
-      case 'registered':
-        this.#byName.set(m.ref.name, m.ref);
+      case 'registered': {
+        // A top-level actor spawned here is registered under the ref spawn() returned, not the copy the report
+        // decoded: one ref and one name string per actor on this thread, not two.
+        const spawned = this.#topLevel.get(m.ref.name);
+        const ref = spawned !== undefined && spawned.id === m.ref.id ? spawned : m.ref;
+        this.#byName.set(ref.name, ref);
         if (m.parent !== null) {
           let kids = this.#children.get(m.parent.name);
           if (kids === undefined) this.#children.set(m.parent.name, (kids = new Set()));
           kids.add(m.ref.name);
         }
         // A recovered actor is the same actor: the worker-restarted event counts them.
-        if (!m.recovered) this.events.publish({ type: 'actor-started', actor: m.ref.name, thread: m.ref.thread });
+        if (!m.recovered) this.events.publish({ type: 'actor-started', actor: ref.name, thread: ref.thread });
         return;
+      }
       case 'recovered': {
         const down = this.#down.get(from);
         // Every worker reports what it recovered; only a replacement's report is a restart (a first boot has none).

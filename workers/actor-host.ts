@@ -49,6 +49,7 @@ exposeControl(
       parks: driver?.parks ?? 0,
       spinBudget: driver?.spinBudget ?? 0,
       spinStops: driver?.spinStops ?? { crowded: 0, contended: 0, preempted: 0 },
+      journal: rt?.journalBytes ?? { liveBytes: 0, limitBytes: 0 },
     }),
     awaitingOutside: () => rt?.awaitingOutside() ?? [],
     exit: () => {

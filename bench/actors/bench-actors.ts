@@ -96,3 +96,5 @@ export const BenchHasher = defineActor('bench.Hasher', {
 
 // The toolkit-overhead scenario's counters (receive timeout, become), in a module of their own.
 export { BenchTimeoutCounter, BenchBecomeCounter } from './toolkit-actors.js';
+// The actor-memory scenario's probe: a worker's heap after a forced GC.
+export { BenchMemoryProbe, type MemoryProbeMsg } from './memory-probe.js';

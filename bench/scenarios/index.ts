@@ -14,6 +14,7 @@ import { postMessageBaseline } from '../baselines/post-message.js';
 import { sharedWordBaseline } from '../baselines/shared-word.js';
 import { wakeFloorBaseline } from '../baselines/wake-floor.js';
 import type { Scenario } from '../lib/scenario.js';
+import { actorMemory } from './actor-memory.js';
 import { actorPingPong } from './actor-ping-pong.js';
 import { askRoundTrip } from './ask-round-trip.js';
 import { bursty } from './bursty.js';
@@ -39,6 +40,7 @@ export const ringmasterScenarios: readonly Scenario[] = [
   fanOut,
   cpuService,
   idleCost,
+  actorMemory,
   crashRecovery,
   contended,
 ];

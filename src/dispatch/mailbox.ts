@@ -2,6 +2,10 @@
  * An actor's queue of user messages on its hosting thread: a growable circular buffer kept as parallel arrays, so
  * enqueueing a message allocates nothing (an entry object per message would). Single-threaded: only the hosting
  * thread touches it.
+ *
+ * A new mailbox has no arrays of its own (capacity 0, the shared empty ones below): an actor that is never sent a
+ * message costs only this object, not the ~1.4 KB of six 16-entry arrays (issue 11; docs/architecture.md, "Memory
+ * per actor"). The first push allocates them, through the `size === capacity` check every push makes anyway.
  */
 
 /** What a queued entry is. */
@@ -21,17 +25,35 @@ export const NO_SLOT = -1;
 /** The entry has no journal record although its thread keeps one (the journal was full): counted as at risk. */
 export const UNJOURNALED = -2;
 
+/** The capacity the first push allocates; doubled whenever it is full. */
+const FIRST_CAPACITY = 16;
+// Shared by every mailbox that was never pushed to: length 0, so nothing is ever written into them.
+const NO_MSGS: unknown[] = [];
+const NO_INT32 = new Int32Array(0);
+const NO_FLOAT64 = new Float64Array(0);
+
 export class Mailbox {
-  #cap = 16;
-  #mask = 15;
+  #cap = 0;
+  #mask = 0;
   #head = 0;
   #size = 0;
-  #msgs: unknown[] = new Array(16);
-  #kinds = new Int32Array(16);
-  #corr = new Int32Array(16);
-  #senderThread = new Int32Array(16);
-  #senderId = new Float64Array(16);
-  #slot = new Int32Array(16);
+  #msgs: unknown[] = NO_MSGS;
+  #kinds = NO_INT32;
+  #corr = NO_INT32;
+  #senderThread = NO_INT32;
+  #senderId = NO_FLOAT64;
+  #slot = NO_INT32;
+
+  // The entry being handled, taken from the head (its actor handles one message at a time): kept here rather
+  // than on the actor's cell, so that an actor never sent a message has no room for it (runtime/cell.ts).
+  curKind = 0;
+  curCorr = 0;
+  curSenderThread = 0;
+  curSenderId = 0;
+  /** The message being handled (a timer tick's is its timer's message). */
+  curMsg: unknown = undefined;
+  /** Its journal slot. */
+  curSlot = -1;
 
   get size(): number {
     return this.#size;
@@ -86,7 +108,7 @@ export class Mailbox {
   }
 
   #grow(): void {
-    const cap = this.#cap * 2;
+    const cap = this.#cap === 0 ? FIRST_CAPACITY : this.#cap * 2;
     const msgs: unknown[] = new Array(cap);
     const kinds = new Int32Array(cap);
     const corr = new Int32Array(cap);

@@ -52,7 +52,6 @@ export interface LifecycleHost {
 
 export class Lifecycle {
   readonly #thread: number;
-  readonly #threads: number;
   readonly #defaultPlacement: SpawnOptions<unknown>['placement'];
   readonly #placer: Placer;
   readonly #codec: Codec;
@@ -68,7 +67,6 @@ export class Lifecycle {
 
   constructor(
     thread: number,
-    threads: number,
     defaultPlacement: SpawnOptions<unknown>['placement'],
     placer: Placer,
     codec: Codec,
@@ -77,7 +75,6 @@ export class Lifecycle {
     host: LifecycleHost,
   ) {
     this.#thread = thread;
-    this.#threads = threads;
     this.#defaultPlacement = defaultPlacement;
     this.#placer = placer;
     this.#codec = codec;
@@ -114,15 +111,19 @@ export class Lifecycle {
     const short = options?.name ?? `$${parent ? ++parent.childSeq : this.#nextLocal + 1}`;
     const name = parent ? `${parent.ref.name}/${short}` : short;
     validateActorPath(name);
-    if (parent?.children.has(short)) throw new NameTakenError(name);
+    if (parent?.children?.has(short)) throw new NameTakenError(name);
     const placement = options?.placement ?? (parent ? 'local' : this.#defaultPlacement);
     const thread = this.#placer.place(placement!, name, this.#thread);
-    const args = this.#codec.copy(options?.args);
+    // A copy, so the caller's later changes cannot reach the actor; undefined needs none (the common case).
+    const args = options?.args === undefined ? undefined : this.#codec.copy(options.args);
     const id = makeId(this.#thread, ++this.#nextLocal);
     this.#journal.nextLocal = this.#nextLocal;
     const ref = new ActorRef(id, thread, name, this.#host.refRuntime);
     const depthSlot = (options as { [DEPTH_SLOT]?: number } | undefined)?.[DEPTH_SLOT];
-    const request: SystemMessage = { type: 'spawn', definition: def.name, name, args, parent: parent?.ref ?? null, ...(depthSlot === undefined ? {} : { depthSlot }) };
+    const request: Extract<SystemMessage, { type: 'spawn' }> = { type: 'spawn', definition: def.name, name };
+    if (args !== undefined) request.args = args;
+    if (parent !== undefined) request.parent = parent.ref;
+    if (depthSlot !== undefined) request.depthSlot = depthSlot;
     if (thread === this.#thread) {
       let slot = NO_SLOT;
       if (this.#journal.enabled) {
@@ -135,11 +136,11 @@ export class Lifecycle {
           throw new JournalFullError(this.#thread, name);
         }
       }
-      this.create(ref, known, args, parent?.ref, (err) => this.#acknowledge(name, err, this.#thread, ackCorr), slot, undefined, depthSlot);
+      this.create(ref, known, args, parent?.ref, this.#thread, ackCorr, slot, undefined, depthSlot);
     } else {
       this.#out.sendSystem(thread, ref, request, ackCorr);
     }
-    if (parent) parent.children.set(short, ref);
+    if (parent) (parent.children ??= new Map()).set(short, ref);
     return ref;
   }
 
@@ -161,7 +162,7 @@ export class Lifecycle {
       this.#journal.release(slot);
     } else {
       const ref = new ActorRef(id, this.#thread, m.name, this.#host.refRuntime);
-      this.create(ref, def, m.args, m.parent ?? undefined, (err) => this.#acknowledge(m.name, err, fromThread, corr), slot, recovered, m.depthSlot);
+      this.create(ref, def, m.args, m.parent ?? undefined, fromThread, corr, slot, recovered, m.depthSlot);
     }
     this.#delivery.releaseEarly(id);
     this.#host.spawnHandled(id);
@@ -176,33 +177,31 @@ export class Lifecycle {
   /**
    * Creates the cell of an actor hosted here and starts it: init, then preStart (or, for an actor re-created after
    * its worker crashed, `recovered` set: postRestart when defined, since preStart, which may have spawned its
-   * children, must not run again). `onStarted` gets the failure, if any.
+   * children, must not run again). Its start is acknowledged to `ackCorr` on `ackThread` (no closure per actor:
+   * a spawn in bulk makes 100,000 of them).
    */
   create(
     ref: ActorRef,
     def: ActorDefinition<any, any, any, any>,
     args: unknown,
     parent: ActorRef | undefined,
-    onStarted: (err: Error | undefined) => void,
+    ackThread: number,
+    ackCorr: number,
     spawnSlot: number = NO_SLOT,
     recovered?: Error,
     depthSlot?: number,
   ): void {
-    const cell = new Cell(this.#host.cellHost, ref.id, ref, def, args, parent, this.#threads);
+    const cell = new Cell(this.#host.cellHost, ref, def, args, parent);
     cell.spawnSlot = spawnSlot;
     if (depthSlot !== undefined) cell.depthSlot = depthSlot;
     this.#actors.add(cell);
     this.#host.countActors(1);
     if (parent !== undefined && parent.thread === this.#thread && recovered !== undefined) {
       // Re-created after a crash: the parent (re-created just before, from an earlier record) gets its child back.
-      this.#actors.get(parent.id)?.children.set(childName(parent, ref), ref);
+      const p = this.#actors.get(parent.id);
+      if (p !== undefined) (p.children ??= new Map()).set(childName(parent, ref), ref);
     }
     this.#out.report({ type: 'registered', ref, definition: def.name, parent: parent ?? null, recovered: recovered !== undefined });
-    const fail = (err: unknown): void => {
-      onStarted(new ActorFailedError(ref.name, err));
-      cell.busy = false;
-      this.#stopping.stop(cell);
-    };
     try {
       cell.state = def.behavior.init ? def.behavior.init(args) : undefined;
       if (recovered !== undefined) {
@@ -219,17 +218,24 @@ export class Lifecycle {
       const r = def.behavior.preStart?.(cell.state, cell.ctx);
       if (isThenable(r)) {
         this.#turns.track(cell, r, (err, failed) => {
-          if (failed) return fail(err);
+          if (failed) return this.#failStart(cell, err, ackThread, ackCorr);
           this.#journal.start(spawnSlot);
-          onStarted(undefined);
+          this.#acknowledge(ref.name, undefined, ackThread, ackCorr);
         });
         return;
       }
       this.#journal.start(spawnSlot);
-      onStarted(undefined);
+      this.#acknowledge(ref.name, undefined, ackThread, ackCorr);
     } catch (err) {
-      fail(err);
+      this.#failStart(cell, err, ackThread, ackCorr);
     }
+  }
+
+  /** init or preStart failed: the spawn fails with ActorFailedError, and the actor stops. */
+  #failStart(cell: Cell, err: unknown, ackThread: number, ackCorr: number): void {
+    this.#acknowledge(cell.ref.name, new ActorFailedError(cell.ref.name, err), ackThread, ackCorr);
+    cell.busy = false;
+    this.#stopping.stop(cell);
   }
 
   /** Refs of every actor this thread hosts without a parent (top-level actors). */

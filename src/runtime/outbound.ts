@@ -234,8 +234,8 @@ export class Outbound {
    * Call it before encoding the message itself (it encodes too).
    */
   announce(from: Cell, thread: number): void {
-    if (thread === this.#thread || from.announced[thread] === 1 || this.#transport === undefined) return;
-    from.announced[thread] = 1;
+    if (thread === this.#thread || from.announced?.[thread] === 1 || this.#transport === undefined) return;
+    (from.announced ??= new Uint8Array(this.#transport.threads))[thread] = 1;
     this.sendSystem(thread, undefined, { type: 'name', id: from.id, name: from.ref.name });
   }
 

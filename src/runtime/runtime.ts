@@ -160,7 +160,6 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     }));
     const lifecycle = (this.#lifecycle = new Lifecycle(
       thread,
-      threads,
       config.placement,
       new Placer(config.workers, mesh?.controls ?? []),
       codec,
@@ -237,6 +236,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   }
   get actorCount(): number {
     return this.#actors.size;
+  }
+  /** The journal's live bytes and their limit (0 and 0 on the main thread, which keeps none). */
+  get journalBytes(): { liveBytes: number; limitBytes: number } {
+    const j = this.#journal.journal;
+    return { liveBytes: j?.liveBytes ?? 0, limitBytes: j?.liveLimit ?? 0 };
   }
   hasIncoming(): boolean {
     return this.mesh !== undefined && this.mesh.hasData();

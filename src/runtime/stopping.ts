@@ -51,7 +51,7 @@ export class Stopping {
   stop(cell: Cell): void {
     if (cell.status !== RUNNING) return;
     cell.status = STOPPING;
-    for (const child of cell.children.values()) this.#out.sendSystem(child.thread, child, { type: 'stop' });
+    if (cell.children !== undefined) for (const child of cell.children.values()) this.#out.sendSystem(child.thread, child, { type: 'stop' });
     this.finishStop(cell);
   }
 
@@ -67,7 +67,7 @@ export class Stopping {
     const cell = this.#stopTarget(id, fromThread, corr, slot);
     if (cell === undefined) return;
     // Journaled until the actor has stopped: a replacement worker finishes a stop the dead one began.
-    if (slot !== NO_SLOT) cell.stopSlots.push(slot);
+    if (slot !== NO_SLOT) (cell.stopSlots ??= []).push(slot);
     this.stop(cell);
   }
 
@@ -92,13 +92,13 @@ export class Stopping {
       this.#journal.release(slot);
       return undefined;
     }
-    if (corr !== 0) cell.stopAcks.push(fromThread, corr);
+    if (corr !== 0) (cell.stopAcks ??= []).push(fromThread, corr);
     return cell;
   }
 
   /** Finishes a stop once the children have terminated and no handler is running. */
   finishStop(cell: Cell): void {
-    if (cell.status !== STOPPING || cell.children.size > 0 || cell.busy) return;
+    if (cell.status !== STOPPING || (cell.children?.size ?? 0) > 0 || cell.busy) return;
     cell.status = STOPPED;
     const reportStopFailure = (err: unknown): void => {
       this.#out.report({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive: 'stop' });
@@ -122,8 +122,8 @@ export class Stopping {
     this.#actors.remove(cell);
     this.#host.countActors(-1);
     this.#host.beforeRemove(cell);
-    const mb = cell.mailbox;
-    while (mb.size > 0) {
+    const mb = cell.mailboxIfAny;
+    while (mb !== undefined && mb.size > 0) {
       const kind = mb.headKind;
       // Poison pills, timer ticks and receive timeouts are the actor's own: cancelled with it, nobody to tell.
       if (kind < ENTRY_POISON) {
@@ -134,14 +134,14 @@ export class Stopping {
       this.#turns.backlog--;
     }
     this.#journal.release(cell.spawnSlot);
-    for (const slot of cell.stopSlots) this.#journal.release(slot);
-    for (const slot of cell.watchSlots.values()) this.#journal.release(slot);
+    if (cell.stopSlots !== undefined) for (const slot of cell.stopSlots) this.#journal.release(slot);
+    if (cell.watchSlots !== undefined) for (const slot of cell.watchSlots.values()) this.#journal.release(slot);
     // The main thread hears of this stop before the parent does: a parent on this thread may finish its own stop
     // inside the child-terminated handling, and its report must come after ours.
     this.#out.report({ type: 'unregistered', ref: cell.ref });
     this.#host.stopped(cell);
     if (cell.parent) this.#out.sendSystem(cell.parent.thread, cell.parent, { type: 'child-terminated', child: cell.ref });
-    const acks = cell.stopAcks;
+    const acks = cell.stopAcks ?? [];
     for (let i = 0; i < acks.length; i += 2) this.#out.reply(acks[i]!, acks[i + 1]!, null, false);
   }
 }

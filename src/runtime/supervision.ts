@@ -149,7 +149,7 @@ export class Supervision {
         return;
       case 'restart':
       case 'stop':
-        if (all) for (const sibling of parent.children.values()) this.#send(sibling, directive, error, delayMs);
+        if (all) for (const sibling of parent.children?.values() ?? []) this.#send(sibling, directive, error, delayMs);
         else this.#send(child, directive, error, delayMs);
         return;
       case 'escalate':
@@ -229,7 +229,7 @@ export class Supervision {
   }
 
   #defaultPreRestart(cell: Cell, b: AnyBehavior): Handled {
-    for (const child of [...cell.children.values()]) cell.ctx.stop(child);
+    for (const child of [...(cell.children?.values() ?? [])]) cell.ctx.stop(child);
     return b.postStop?.(cell.state, cell.ctx);
   }
 
@@ -327,13 +327,13 @@ export class Supervision {
 }
 
 function hasChild(parent: Cell, id: number): boolean {
-  for (const ref of parent.children.values()) if (ref.id === id) return true;
+  if (parent.children !== undefined) for (const ref of parent.children.values()) if (ref.id === id) return true;
   return false;
 }
 
 function isChildOf(parent: Cell, child: ActorRef): boolean {
   const short = child.name.slice(parent.ref.name.length + 1);
-  return parent.children.get(short)?.id === child.id;
+  return parent.children?.get(short)?.id === child.id;
 }
 
 /** How `parent` supervises its children: its own instance's strategy (a pool head's), else its definition's. */

@@ -71,19 +71,20 @@ export class SystemMessages {
         return;
       case 'thread-restarted':
         // The replacement knows no names: announce them again before the next message there.
-        for (const cell of this.#actors.values()) cell.announced[m.thread] = 0;
+        for (const cell of this.#actors.values()) if (cell.announced !== undefined) cell.announced[m.thread] = 0;
         return;
       case 'adopt': {
         const cell = this.#actors.get(m.parent.id);
         if (cell === undefined || cell.status === STOPPED) return;
-        for (const child of m.children) cell.children.set(childName(cell.ref, child), child);
+        const children = (cell.children ??= new Map());
+        for (const child of m.children) children.set(childName(cell.ref, child), child);
         return;
       }
       case 'child-terminated': {
         const cell = this.#actors.get(targetId);
         if (cell === undefined) return;
         const short = childName(cell.ref, m.child);
-        if (cell.children.get(short)?.id === m.child.id) cell.children.delete(short);
+        if (cell.children?.get(short)?.id === m.child.id) cell.children.delete(short);
         this.#sup.onChildTerminated(cell, m.child);
         this.#stopping.finishStop(cell);
         return;
@@ -100,9 +101,10 @@ export class SystemMessages {
         // Journaled while it stands, so that a replacement of this worker still notifies the watcher.
         const cell = this.#actors.get(m.target.id);
         if (slot !== NO_SLOT && cell !== undefined && cell.status !== STOPPED) {
-          const old = cell.watchSlots.get(m.watcher.id);
+          const slots = (cell.watchSlots ??= new Map());
+          const old = slots.get(m.watcher.id);
           if (old !== undefined) this.#journal.release(old);
-          cell.watchSlots.set(m.watcher.id, slot);
+          slots.set(m.watcher.id, slot);
         } else {
           this.#journal.release(slot);
         }
@@ -111,9 +113,9 @@ export class SystemMessages {
       case 'unwatch': {
         this.#watch.onUnwatch(targetId, m.watcher);
         const cell = this.#actors.get(targetId);
-        const watchSlot = cell?.watchSlots.get(m.watcher.id);
+        const watchSlot = cell?.watchSlots?.get(m.watcher.id);
         if (watchSlot !== undefined) {
-          cell!.watchSlots.delete(m.watcher.id);
+          cell!.watchSlots!.delete(m.watcher.id);
           this.#journal.release(watchSlot);
         }
         return;

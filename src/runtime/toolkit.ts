@@ -40,7 +40,7 @@ export class Toolkit implements StashHost, TimersHost, ReceiveTimeoutHost {
 
   /** Just before a restart builds the fresh state (Akka.NET's ClearActor and BeforeIncarnated). */
   reincarnate(cell: Cell): void {
-    cell.behaviors.reset();
+    cell.behaviors = undefined;
     cell.timers?.cancelAll();
     cell.idle?.cancel();
     cell.stash?.unstashAll(cell, this);

@@ -87,19 +87,21 @@ export class Turns {
   #runTurn(cell: Cell): void {
     const mb = cell.mailbox;
     let n = this.#throughput;
-    while (n-- > 0 && mb.size > 0 && !cell.busy && !cell.suspended && cell.status === RUNNING) {
+    // The entry being handled is written straight into the mailbox (where the cell's cur* accessors read it), and
+    // the three conditions read as one: this is the loop every message goes through.
+    while (n-- > 0 && mb.size > 0 && cell.canTake) {
       const kind = mb.headKind;
       let msg = mb.headMsg;
-      cell.curKind = kind;
-      cell.curCorr = mb.headCorr;
-      cell.curSenderThread = mb.headSenderThread;
-      cell.curSenderId = mb.headSenderId;
+      mb.curKind = kind;
+      mb.curCorr = mb.headCorr;
+      mb.curSenderThread = mb.headSenderThread;
+      const senderId = (mb.curSenderId = mb.headSenderId);
       cell.curReplied = false;
       const slot = mb.headSlot;
-      cell.curSlot = slot;
+      mb.curSlot = slot;
       mb.shift();
       this.backlog--;
-      if (cell.curSenderId === 0 && isDiscardedTerminated(msg)) {
+      if (senderId === 0 && isDiscardedTerminated(msg)) {
         this.#journal.release(slot); // unwatched after it was queued (watch.ts)
         continue;
       }
@@ -120,7 +122,7 @@ export class Turns {
           msg = { type: RECEIVE_TIMEOUT };
         }
       }
-      cell.curMsg = msg;
+      mb.curMsg = msg;
       // STARTED in the journal: if the worker dies now, this message is the one reported lost (or redelivered).
       this.#journal.start(slot);
       this.#invoke(cell, msg, slot);
@@ -133,7 +135,7 @@ export class Turns {
     if (TRACING) mark(STEP.receive);
     cell.handling = true;
     try {
-      const r = cell.behaviors.current(cell.state, msg, cell.ctx);
+      const r = cell.receive(cell.state, msg, cell.ctx);
       if (isThenable(r)) {
         this.track(cell, r, (err, failed) => {
           if (failed) this.#failed(cell, err, msg);
@@ -161,8 +163,9 @@ export class Turns {
       cell.timers!.handled(tick);
     }
     const idle = cell.idle;
-    if (idle !== undefined && idle.ms !== null && cell.curKind !== ENTRY_RECEIVE_TIMEOUT && influences(cell, cell.curMsg)) idle.activity();
-    cell.curMsg = undefined;
+    const mb = cell.mailbox;
+    if (idle !== undefined && idle.ms !== null && mb.curKind !== ENTRY_RECEIVE_TIMEOUT && influences(cell, mb.curMsg)) idle.activity();
+    mb.curMsg = undefined;
     // A stashed message keeps its journal record until it is finally handled or dead-lettered (stash.ts).
     if (cell.curStashed) cell.curStashed = false;
     else this.#journal.release(slot);

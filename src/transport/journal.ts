@@ -78,6 +78,11 @@ export class Journal {
     return this.#live;
   }
 
+  /** The most bytes of live records it holds (a quarter of the capacity: see the header). */
+  get liveLimit(): number {
+    return this.#liveLimit;
+  }
+
   /** True when a record of `payloadBytes` would fit under the live limit. */
   hasRoom(payloadBytes: number): boolean {
     return this.#live + journalRecordBytes(payloadBytes) <= this.#liveLimit;

@@ -20,11 +20,13 @@ describe('system.stats()', () => {
     await system?.shutdown();
   });
 
-  it('gives each running worker its thread, actor count, async handlers in flight, parks, spin budget and spin stops', async () => {
+  it('gives each running worker its thread, actor count, async handlers in flight, parks, spin budget, spin stops and journal bytes', async () => {
     const stats = await system.stats();
     expect(stats.map((s) => s.thread)).toEqual([1, 2]);
     for (const s of stats) {
-      expect(Object.keys(s).sort()).toEqual(['actors', 'asyncInFlight', 'parks', 'spinBudget', 'spinStops', 'thread']);
+      expect(Object.keys(s).sort()).toEqual(['actors', 'asyncInFlight', 'journal', 'parks', 'spinBudget', 'spinStops', 'thread']);
+      // The journal may hold ringBytes (default 1 MiB) of live records.
+      expect(s.journal.limitBytes).toBe(system.config.ringBytes);
       expect(s.asyncInFlight).toBe(0);
       expect(s.spinBudget).toBeGreaterThanOrEqual(0);
       expect(Object.keys(s.spinStops).sort()).toEqual(['contended', 'crowded', 'preempted']);
@@ -60,6 +62,16 @@ describe('system.stats()', () => {
 
     // Each answer above woke worker 1, and it parked again once idle (the default waitStrategy 'hybrid').
     await vi.waitFor(async () => expect((await of(1)).parks).toBeGreaterThan(before.parks), { timeout: 5_000 });
+  });
+
+  it("counts each hosted actor's spawn record in its worker's live journal bytes, and frees it when the actor stops", async () => {
+    const before = (await system.stats()).find((s) => s.thread === 2)!.journal.liveBytes;
+    const refs = [];
+    for (let i = 0; i < 10; i++) refs.push(await system.spawn(Holder, { placement: { worker: 2 } }));
+    const spawned = (await system.stats()).find((s) => s.thread === 2)!.journal.liveBytes;
+    expect(spawned - before).toBeGreaterThanOrEqual(10 * 48); // each record has a 48-byte header and a payload
+    for (const ref of refs) await system.stop(ref);
+    expect((await system.stats()).find((s) => s.thread === 2)!.journal.liveBytes).toBe(before);
   });
 
   it('settles, without the dead worker, when a worker dies before answering', async () => {

@@ -31,7 +31,7 @@ function world(throughput: number) {
   const actor = (name: string, receive: Receive): Cell => {
     const def = { name, behavior: { receive } } as unknown as ActorDefinition<any, any, any, any>;
     const id = nextId++;
-    return new Cell({} as CellHost, id, new ActorRef(id, 0, name, undefined), def, undefined, undefined, 1);
+    return new Cell({} as CellHost, new ActorRef(id, 0, name, undefined), def, undefined, undefined);
   };
   const tell = (cell: Cell, msg: unknown, entry = ENTRY_TELL, corr = 0): void => {
     cell.mailbox.push(entry, msg, 0, 0, corr, NO_SLOT);
