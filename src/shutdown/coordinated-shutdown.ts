@@ -2,8 +2,9 @@
  * Coordinated shutdown, Akka's way: named phases run one after another (phases.ts orders them), the tasks of one
  * phase run concurrently, and a phase ends when all its tasks settled or its timeout passed. A failed or timed-out
  * task is published as `shutdown-phase-failed` and the next phase runs (unless the phase says `recover: false`:
- * then only the last one does). The last phase, `actor-system-terminate`, holds the engine's own shutdown, which is
- * bounded by `shutdownTimeoutMs` instead of the phase timeout.
+ * then only the last one does). The last phase, `actor-system-terminate`, begins with the engine's own shutdown
+ * (which closes the system to messages from outside the actors at once; the phase's tasks run beside it) and ends
+ * when it is done: bounded by `shutdownTimeoutMs` instead of the phase timeout.
  *
  * `run` is idempotent: every caller gets the promise of the first run. With `handleSignals`, the first SIGTERM or
  * SIGINT starts a run and the process exits with 128 + the signal's number when it ends (Node's convention for a
@@ -150,6 +151,9 @@ export class CoordinatedShutdown {
       ok = false;
       this.#events.publish({ type: 'shutdown-phase-failed', phase: phase.name, task, error, timedOut });
     };
+    // The last phase begins with the engine's own shutdown, which closes the system to messages from outside the
+    // actors at once (its tasks run beside it, as Akka's do); it is bounded by shutdownTimeoutMs, not cut here.
+    const engine = last ? this.#terminate() : undefined;
     const pending = new Set<string>();
     const runs = tasks.map(async (t) => {
       pending.add(t.name);
@@ -174,8 +178,7 @@ export class CoordinatedShutdown {
         }
       }
     }
-    // The engine's own shutdown, after the user's tasks of the last phase: bounded by shutdownTimeoutMs, not cut.
-    if (last) await this.#terminate();
+    if (engine !== undefined) await engine;
     return ok;
   }
 

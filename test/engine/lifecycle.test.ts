@@ -134,22 +134,31 @@ describe('graceful shutdown', () => {
 });
 
 describe('after shutdown has begun', () => {
-  // Each test begins the shutdown itself (shutdown() is idempotent) and acts in the same tick.
+  // Each test begins the shutdown itself (shutdown() is idempotent) and acts once its last phase, the engine's own
+  // shutdown, has begun (the phases before it leave the system open: their tasks may still talk to the actors).
   let system: ActorSystem;
   let tally: Awaited<ReturnType<typeof spawnTally>>;
+  let terminating: Promise<void>;
   const spawnTally = (sys: ActorSystem) =>
     sys.spawn(Tally, { name: 'late', args: { report: shareInt32(1, -1).key }, placement: { worker: 1 } });
   beforeAll(async () => {
     system = await ActorSystem.start({ ...ACTORS, workers: 1 });
     tally = await spawnTally(system);
+    terminating = new Promise((resolve) => system.coordinatedShutdown.addTask('actor-system-terminate', 'the test acts now', () => resolve()));
   });
+  /** Begins the shutdown and waits until the system is closed to messages from outside the actors. */
+  const beginShutdown = async (): Promise<{ stopping: Promise<void> }> => {
+    const stopping = system.shutdown();
+    await terminating;
+    return { stopping };
+  };
   afterAll(async () => {
     await system?.shutdown();
   });
 
   it("makes tell return false and publishes a dead letter with reason 'system-shutdown'", async () => {
     const dead = recordEvents(system, 'dead-letter', (e) => e.target === 'late');
-    const stopping = system.shutdown();
+    const { stopping } = await beginShutdown();
     expect(tally.tell({ type: 'inc' })).toBe(false);
     expect(await dead.until(1)).toEqual([
       { type: 'dead-letter', reason: 'system-shutdown', target: 'late', message: { type: 'inc' }, sender: null },
@@ -159,13 +168,13 @@ describe('after shutdown has begun', () => {
   });
 
   it('rejects an ask with SystemStoppedError', async () => {
-    const stopping = system.shutdown();
+    const { stopping } = await beginShutdown();
     await expect(tally.ask({ type: 'inc' })).rejects.toMatchObject({ code: 'ERR_SYSTEM_STOPPED' });
     await stopping;
   });
 
   it('rejects a spawn with SystemStoppedError', async () => {
-    const stopping = system.shutdown();
+    const { stopping } = await beginShutdown();
     await expect(system.spawn(Staged, { args: {} })).rejects.toMatchObject({ code: 'ERR_SYSTEM_STOPPED' });
     await stopping;
   });
