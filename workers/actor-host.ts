@@ -23,7 +23,14 @@ let thread = 0;
 let rt: Runtime | undefined;
 let driver: WorkerDriver | undefined;
 
-function start(a: WorkerAssignment): void {
+/**
+ * Attaches thread `a.thread` and recovers; the loop starts with `run` (or at the next kick). A worker booted for a
+ * thread waits for the main thread's `ready` call: until its answer arrives the main thread holds the slot as
+ * booting and its watchdog does not look, so a loop that hung on a message left queued by a dead predecessor
+ * before answering would never be caught (seen on Node 22, which loads the modules fast enough for the first pump
+ * to come before the `ready` message).
+ */
+function start(a: WorkerAssignment, run: boolean): void {
   if (rt !== undefined) throw new Error(`this worker already is thread ${thread}`);
   thread = a.thread;
   // Read back before attaching a Journal: recovery empties it for this worker's own records.
@@ -32,14 +39,19 @@ function start(a: WorkerAssignment): void {
   driver = new WorkerDriver(rt, config.waitStrategy, config.spinIterations);
   const cause = new WorkerCrashedError(a.thread, a.restart === undefined ? undefined : deserializeError(a.restart.cause));
   rt.recover(recovered, cause);
-  driver.kick();
+  if (run) driver.kick();
 }
 
 exposeControl(
   {
-    ready: () => ({ thread, definitions: knownDefinitions() }),
+    ready: () => {
+      // The answer is posted before the loop's first turn (comlink replies after a microtask, the loop runs in an
+      // immediate), so the slot is 'up', and watched, before any actor code runs.
+      driver?.kick();
+      return { thread, definitions: knownDefinitions() };
+    },
     assume: (a) => {
-      start(a);
+      start(a, true);
       return { thread, definitions: knownDefinitions() };
     },
     stats: () => ({
@@ -60,4 +72,4 @@ exposeControl(
   },
   parentPort!,
 );
-if (!('spare' in boot)) start(boot);
+if (!('spare' in boot)) start(boot, false);
