@@ -1,9 +1,10 @@
 // The routing logics beyond round-robin: consistent hashing, smallest mailbox (pending counts read from shared
 // memory across threads), scatter-gather first completed; and groups over existing refs. Threads and inline.
 import { describe, expect, it } from 'vitest';
-import { AskTimeoutError, InvalidArgumentError, type EventOf, type Placement } from '../../src/index.js';
+import { AskTimeoutError, InvalidArgumentError } from '../../src/index.js';
 import { Group, Pool, broadcast } from '../../src/routing/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
+import { routingHelpers } from '../fixtures/routing-helpers.js';
 import { Routee, Spreader, byUser, openGate, type Done, type Who } from '../fixtures/routing-actors.js';
 import { shareInt32 } from '../fixtures/shared-memory.js';
 
@@ -14,16 +15,7 @@ const systems = {
 };
 
 for (const [mode, tk] of Object.entries(systems)) {
-  let n = 0;
-  const name = (what: string): string => `${what}-${++n}`;
-  const on = (worker: number): { placement?: Placement } => (mode === 'threads' ? { placement: { worker } } : {});
-  const deadLetters = (reason: string): EventOf<'dead-letter'>[] => {
-    const seen: EventOf<'dead-letter'>[] = [];
-    tk.system.events.subscribe('dead-letter', (e) => {
-      if (e.reason === reason) seen.push(e);
-    });
-    return seen;
-  };
+  const { name, on, deadLetters } = routingHelpers(mode, tk);
   const users = Array.from({ length: 60 }, (_, i) => `user-${i}`);
 
   describe(`consistent hashing (${mode})`, () => {

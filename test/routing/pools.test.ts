@@ -1,9 +1,10 @@
 // Pool routers: routees spawned and supervised by a head on the main thread, placed over the workers; routing on
 // the sender's thread, straight to a routee. Most behaviours run twice: on workers, and inline.
 import { describe, expect, it } from 'vitest';
-import { ActorStoppedError, oneForOne, type ActorRef, type EventOf, type Placement } from '../../src/index.js';
+import { ActorStoppedError, oneForOne, type ActorRef, type EventOf } from '../../src/index.js';
 import { Pool, broadcast } from '../../src/routing/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
+import { routingHelpers } from '../fixtures/routing-helpers.js';
 import { RouterUser, Routee, type Done, type Who } from '../fixtures/routing-actors.js';
 
 const actors = [new URL('../fixtures/routing-actors.ts', import.meta.url)];
@@ -13,16 +14,7 @@ const systems = {
 };
 
 for (const [mode, tk] of Object.entries(systems)) {
-  let n = 0;
-  const name = (what: string): string => `${what}-${++n}`;
-  const on = (worker: number): { placement?: Placement } => (mode === 'threads' ? { placement: { worker } } : {});
-  const deadLetters = (reason: string): EventOf<'dead-letter'>[] => {
-    const seen: EventOf<'dead-letter'>[] = [];
-    tk.system.events.subscribe('dead-letter', (e) => {
-      if (e.reason === reason) seen.push(e);
-    });
-    return seen;
-  };
+  const { name, on, deadLetters } = routingHelpers(mode, tk);
 
   describe(`pool routers (${mode})`, () => {
     it('spreads round-robin over routees on workers 1 and 2 in turn, exactly, from one sender', async () => {
