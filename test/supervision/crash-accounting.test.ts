@@ -52,7 +52,10 @@ describe('message accounting across a worker crash', () => {
 
       const asks: { seq: number; result: Promise<unknown> }[] = [];
       for (let seq = 0; seq < N; seq++) {
-        const msg = { type: 'work' as const, seq, spinUs: 5, ...(seq === crashAt && { die }) };
+        // The first message keeps the victim busy while the rest are queued: the crash then finds a backlog however
+        // slowly this thread runs (with 5 µs each, a main thread descheduled meanwhile let the victim catch up, and
+        // the crash found nothing queued: seen once in CI).
+        const msg = { type: 'work' as const, seq, spinUs: seq === 0 ? 100_000 : 5, ...(seq === crashAt && { die }) };
         if (rnd() < 0.1) asks.push({ seq, result: victim.ask(msg).then((v) => v, (e: unknown) => e) });
         else expect(victim.tell(msg)).toBe(true); // all queued at once: the crash finds a backlog
       }
