@@ -8,6 +8,7 @@ import { validateDefinitionOptions } from './definition-options.js';
 import { DefinitionTakenError, InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
 import type { TimerScheduler } from './runtime/timers.js';
+import type { MailboxKind } from './runtime/mailbox-kind.js';
 import { validateStrategy, type SupervisorStrategy } from './supervision/strategy.js';
 
 /** Where to put a new actor: a strategy, or an explicit thread (0 is the main thread, 1..N the workers). */
@@ -172,6 +173,13 @@ export interface ActorBehavior<S, M, A, R> {
    * { key: 'name' })`): `(msg) => key`. Named because the router runs them on whichever thread sends.
    */
   routing?: Record<string, (message: M) => unknown>;
+  /**
+   * The order this actor's mailbox hands out messages (Akka's mailbox types; docs/semantics.md, "Mailbox kinds"):
+   * `{ kind: 'unbounded' }` (the default: first in, first out), `{ kind: 'priority', priority: (msg) => number }`
+   * (lower first, first in first out among equals), or `{ kind: 'control-aware', isControl: (msg) => boolean }`
+   * (control messages overtake the others). The functions run on the actor's thread as each message arrives.
+   */
+  mailbox?: MailboxKind<M>;
 }
 
 export interface ActorDefinition<S = unknown, M = unknown, A = unknown, R = unknown> {

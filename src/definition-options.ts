@@ -1,9 +1,10 @@
 /**
  * The toolkit's options of an actor definition (behaviors, maxBehaviorDepth, stashCapacity,
- * notInfluenceReceiveTimeout): their defaults, and the checks defineActor runs so that a bad option fails where it
+ * notInfluenceReceiveTimeout, routing, mailbox): their defaults, and the checks defineActor runs so that a bad option fails where it
  * is written, not at the first message.
  */
 import { InvalidArgumentError } from './errors.js';
+import { validateMailboxKind } from './runtime/mailbox-kind.js';
 
 export const DEFAULT_MAX_BEHAVIOR_DEPTH = 64;
 export const DEFAULT_STASH_CAPACITY = 1000;
@@ -12,9 +13,10 @@ export const INITIAL_BEHAVIOR = 'receive';
 
 export function validateDefinitionOptions(
   name: string,
-  o: { behaviors?: unknown; maxBehaviorDepth?: unknown; stashCapacity?: unknown; notInfluenceReceiveTimeout?: unknown; routing?: unknown },
+  o: { behaviors?: unknown; maxBehaviorDepth?: unknown; stashCapacity?: unknown; notInfluenceReceiveTimeout?: unknown; routing?: unknown; mailbox?: unknown },
 ): void {
   const at = `defineActor('${name}')`;
+  validateMailboxKind(at, o.mailbox);
   if (o.behaviors !== undefined) {
     if (o.behaviors === null || typeof o.behaviors !== 'object') {
       throw new InvalidArgumentError(`${at}: behaviors must be an object of functions, got ${o.behaviors === null ? 'null' : typeof o.behaviors}`);

@@ -5,6 +5,7 @@ export { defineActor, isTerminated } from './actor.js';
 export { isReceiveTimeout } from './runtime/receive-timeout.js';
 export type { ReceiveTimeout } from './runtime/receive-timeout.js';
 export type { TimerScheduler, TimerOptions } from './runtime/timers.js';
+export type { MailboxKind } from './runtime/mailbox-kind.js';
 export type {
   Terminated,
   ActorBehavior,

@@ -6,6 +6,11 @@
  * A new mailbox has no arrays of its own (capacity 0, the shared empty ones below): an actor that is never sent a
  * message costs only this object, not the ~1.4 KB of six 16-entry arrays (issue 11; docs/architecture.md, "Memory
  * per actor"). The first push allocates them, through the `size === capacity` check every push makes anyway.
+ *
+ * A ranked mailbox (the definition's `mailbox` option is 'priority' or 'control-aware': mailbox-kind.ts) keeps its
+ * entries sorted by rank, lower first, and stable: an entry goes behind every queued entry of the same or a lower
+ * rank (an insertion from the tail, so a message of the lowest rank queued so far costs no move; Akka's
+ * UnboundedStablePriorityMailbox). Its ranks are one more parallel array, made only for ranked mailboxes.
  */
 
 /** What a queued entry is. */
@@ -32,6 +37,11 @@ const NO_MSGS: unknown[] = [];
 const NO_INT32 = new Int32Array(0);
 const NO_FLOAT64 = new Float64Array(0);
 
+/** The rank of an entry of a ranked mailbox (mailbox-kind.ts); lower is handled first. */
+export type Rank = (kind: number, msg: unknown) => number;
+/** The rank of an entry put before the head (unstashed): ahead of everything queued, whatever comes later. */
+const FIRST = Number.NEGATIVE_INFINITY;
+
 export class Mailbox {
   #cap = 0;
   #mask = 0;
@@ -43,6 +53,13 @@ export class Mailbox {
   #senderThread = NO_INT32;
   #senderId = NO_FLOAT64;
   #slot = NO_INT32;
+  readonly #rank: Rank | undefined;
+  #ranks = NO_FLOAT64;
+
+  /** `rank`: keep the entries sorted by it (a priority or control-aware mailbox); none: first in, first out. */
+  constructor(rank?: Rank) {
+    this.#rank = rank;
+  }
 
   // The entry being handled, taken from the head (its actor handles one message at a time): kept here rather
   // than on the actor's cell, so that an actor never sent a message has no room for it (runtime/cell.ts).
@@ -62,7 +79,33 @@ export class Mailbox {
   /** `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED. */
   push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
+    if (this.#rank !== undefined) return this.#insert(this.#rank(kind, msg), kind, msg, senderId, senderThread, corr, slot);
     this.#put((this.#head + this.#size) & this.#mask, kind, msg, senderId, senderThread, corr, slot);
+  }
+
+  /** Ranked push: moves each queued entry of a higher rank one place back, from the tail, and puts this one before them. */
+  #insert(rank: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+    const mask = this.#mask;
+    const ranks = this.#ranks;
+    let at = (this.#head + this.#size) & mask;
+    for (let k = this.#size; k > 0; k--) {
+      const prev = (at - 1) & mask;
+      if (ranks[prev]! <= rank) break;
+      this.#move(prev, at);
+      at = prev;
+    }
+    ranks[at] = rank;
+    this.#put(at, kind, msg, senderId, senderThread, corr, slot);
+  }
+
+  #move(from: number, to: number): void {
+    this.#msgs[to] = this.#msgs[from];
+    this.#kinds[to] = this.#kinds[from]!;
+    this.#corr[to] = this.#corr[from]!;
+    this.#senderThread[to] = this.#senderThread[from]!;
+    this.#senderId[to] = this.#senderId[from]!;
+    this.#slot[to] = this.#slot[from]!;
+    this.#ranks[to] = this.#ranks[from]!;
   }
 
   // Fields of the head entry: read them, then shift().
@@ -88,7 +131,9 @@ export class Mailbox {
   /** Puts an entry before the head: an unstashed message goes first (Akka's prepend). */
   unshift(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
-    this.#put((this.#head = (this.#head - 1) & this.#mask), kind, msg, senderId, senderThread, corr, slot);
+    this.#head = (this.#head - 1) & this.#mask;
+    if (this.#rank !== undefined) this.#ranks[this.#head] = FIRST;
+    this.#put(this.#head, kind, msg, senderId, senderThread, corr, slot);
   }
 
   #put(i: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
@@ -115,6 +160,7 @@ export class Mailbox {
     const st = new Int32Array(cap);
     const sid = new Float64Array(cap);
     const slot = new Int32Array(cap);
+    const ranks = this.#rank === undefined ? NO_FLOAT64 : new Float64Array(cap);
     for (let k = 0; k < this.#size; k++) {
       const i = (this.#head + k) & this.#mask;
       msgs[k] = this.#msgs[i];
@@ -123,7 +169,9 @@ export class Mailbox {
       st[k] = this.#senderThread[i]!;
       sid[k] = this.#senderId[i]!;
       slot[k] = this.#slot[i]!;
+      if (this.#rank !== undefined) ranks[k] = this.#ranks[i]!;
     }
+    this.#ranks = ranks;
     this.#msgs = msgs;
     this.#kinds = kinds;
     this.#corr = corr;

@@ -4,6 +4,7 @@
  */
 import type { ActorContext, ActorDefinition, ReceiveFn, SpawnOptions } from '../actor.js';
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
+import { rankFor } from './mailbox-kind.js';
 import { NoContextError } from '../errors.js';
 import type { ActorRef, AskOptions } from '../ref.js';
 import { DEFAULT_STASH_CAPACITY, INITIAL_BEHAVIOR } from '../definition-options.js';
@@ -106,7 +107,7 @@ export class Cell {
 
   /** Queued user messages, and the one being handled; made on first use. */
   get mailbox(): Mailbox {
-    return (this.#mailbox ??= new Mailbox());
+    return (this.#mailbox ??= new Mailbox(rankFor(this.def.behavior.mailbox)));
   }
   /** The mailbox if it was ever made (a look that allocates nothing). */
   get mailboxIfAny(): Mailbox | undefined {

@@ -17,6 +17,7 @@ function blocksOf(heading: string): string[] {
 it.each([
   ['Behaviors, stash, timers, receive timeout', ['toolkit/door.ts', 'toolkit/session.ts', 'toolkit/main.ts']],
   ['Routers', ['routing/shards.ts', 'routing/main.ts']],
+  ['Mailbox kinds', ['mailbox/jobs.ts', 'mailbox/main.ts']],
   ['Coordinated shutdown', ['shutdown/main.ts']],
 ])("shows the example files of the section '%s' in the README as they are", (heading, files) => {
   expect(blocksOf(heading)).toEqual(files.map((f) => read(`../../examples/${f}`)));

@@ -45,7 +45,11 @@ describe('SpinGate', () => {
     expect(gateA.check(t + PREEMPTED_MS / 2)).toBe(true);
     expect(gateA.check(t + PREEMPTED_MS / 2 + PREEMPTED_MS * 2)).toBe(false); // descheduled meanwhile
     expect(gateA.preempted).toBe(1);
-    expect(Atomics.load(a, CTL_CONTENDED_UNTIL)).not.toBe(0);
+    const mark = Atomics.load(a, CTL_CONTENDED_UNTIL);
+    expect(mark).not.toBe(0);
+    expect((mark - (Date.now() | 0)) | 0).toBeLessThanOrEqual(COOLDOWN_MS); // the cooldown from the preemption
+    // Pushed far ahead: a test thread descheduled for the cooldown's 20 ms (a loaded machine) would see it expired.
+    Atomics.store(a, CTL_CONTENDED_UNTIL, (Date.now() + 60_000) | 0);
     // The other thread reads the mark: it does not spin either.
     expect(gateB.begin(performance.now())).toBe(false);
     expect(gateB.contended).toBe(1);
