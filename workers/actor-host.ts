@@ -14,6 +14,7 @@ import { Runtime } from '../src/runtime/runtime.js';
 import type { WorkerAssignment, WorkerBoot } from '../src/control.js';
 import { Journal, recoverJournal } from '../src/transport/journal.js';
 import { Mesh } from '../src/transport/mesh.js';
+import { CTL_HEARTBEAT } from '../src/transport/layout.js';
 
 const boot = workerData as WorkerBoot;
 const config = boot.config;
@@ -72,4 +73,9 @@ exposeControl(
   },
   parentPort!,
 );
-if (!('spare' in boot)) start(boot, false);
+if (!('spare' in boot)) {
+  // One beat once the modules are loaded, before recovery runs any actor code: the main thread's boot deadline
+  // (worker-supervisor.ts, #boot) then allows this recovery stallTimeoutMs, as it would a turn.
+  Atomics.add(new Int32Array(boot.mesh.controls[boot.thread]!), CTL_HEARTBEAT, 1);
+  start(boot, false);
+}

@@ -34,6 +34,8 @@ const PARKED_STALL_MS = 2500;
 const EXIT_GRACE_MS = 1000;
 
 type SlotState = 'booting' | 'up' | 'waiting' | 'dead';
+/** What a replacement started from scratch (no spare) is allowed beyond stallTimeoutMs to load the actor modules. */
+export const BOOT_LOAD_MS = 30_000;
 
 /**
  * Whether a worker died of corrupt shared memory (a CorruptMemoryError, whose code comlink does not carry across:
@@ -261,8 +263,34 @@ export class WorkerSupervisor {
     const died = h.exited.then((code) => {
       throw new WorkerBootError(thread, h.error ?? new Error(`exited with code ${code} while booting`));
     });
+    // The boot's own watchdog: a replacement recovers its actors (postRestart, or preStart) inside `assume` or
+    // before answering `ready`, before the heartbeat watchdog looks at the slot, so one that loops there would
+    // leave the slot 'booting' forever. Recovery gets stallTimeoutMs, as a turn would: from now for a spare (its
+    // modules are loaded), from its first beat for a worker started now (actor-host.ts beats once its modules are
+    // loaded, which takes seconds from source on a busy machine; it gets BOOT_LOAD_MS for that). Only
+    // replacements: the first boot is `ActorSystem.start`'s, which fails on its own.
+    let bootTimer: ReturnType<typeof setInterval> | undefined;
+    const stalled =
+      restart === undefined
+        ? undefined
+        : new Promise<never>((_, reject) => {
+            const control = new Int32Array(this.#mesh.controls[thread]!);
+            const beat0 = Atomics.load(control, CTL_HEARTBEAT);
+            const t0 = performance.now();
+            let loadedAt = spare !== undefined ? t0 : undefined;
+            const limit = this.#config.stallTimeoutMs;
+            bootTimer = setInterval(() => {
+              const now = performance.now();
+              if (loadedAt === undefined && Atomics.load(control, CTL_HEARTBEAT) !== beat0) loadedAt = now;
+              if (loadedAt === undefined ? now - t0 > limit + BOOT_LOAD_MS : now - loadedAt > limit) {
+                slot.stalled = true;
+                reject(new WorkerStalledError(thread, limit));
+              }
+            }, Math.max(10, Math.min(250, limit / 4)));
+          });
     try {
-      await Promise.race([spare !== undefined ? h.control.assume(assignment) : h.control.ready(), died]);
+      const booted = spare !== undefined ? h.control.assume(assignment) : h.control.ready();
+      await Promise.race(stalled === undefined ? [booted, died] : [booted, died, stalled]);
     } catch (err) {
       // It threw while recovering (a spare's `assume`) but is still alive: that is a failure of the slot like a
       // death while booting. Terminating it lets its exit listener count and report it; the slot never stays
@@ -272,6 +300,8 @@ export class WorkerSupervisor {
         void h.worker.terminate();
       }
       throw err;
+    } finally {
+      if (bootTimer !== undefined) clearInterval(bootTimer);
     }
     slot.state = 'up';
     slot.beat = Atomics.load(new Int32Array(this.#mesh.controls[thread]!), CTL_HEARTBEAT);

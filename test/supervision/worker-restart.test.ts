@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorSystem, type SystemEvent, type SystemOptions } from '../../src/index.js';
 import { nextEvent } from '../fixtures/events.js';
-import { RedeliveredVictim, Victim } from '../fixtures/restart-actors.js';
+import { HangsOnRecovery, RedeliveredVictim, Victim } from '../fixtures/restart-actors.js';
 
 const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
 type Ev<T extends SystemEvent['type']> = Extract<SystemEvent, { type: T }>;
@@ -263,6 +263,26 @@ describe('worker supervision: restart intensity', () => {
     },
     40_000,
   );
+
+  it.each([
+    ['no spare', false],
+    ['a spare', true],
+  ])('catches a replacement (%s) that hangs while recovering an actor (its postRestart never returns): terminated as stalled, replaced, and given up on past maxRestarts', async (_label, spare) => {
+    system = await ActorSystem.start({ workers: 1, actors, stallTimeoutMs: 500, workerRestart: { spare, maxRestarts: 2, backoff: { minMs: 5, maxMs: 20 } } });
+    const s = system;
+    const hanger = await s.spawn(HangsOnRecovery, { name: 'hanger', args: {}, placement: { worker: 1 } });
+    const exits = collect(s, 'worker-exited');
+    const abandoned = nextEvent(s, 'worker-abandoned');
+    hanger.tell({ type: 'exit', code: 1 });
+    // Every replacement recovers the actor and hangs in its postRestart, before its loop could beat: the boot's
+    // own deadline (stallTimeoutMs from when its modules are loaded) ends each one, until the restart budget is spent.
+    await abandoned;
+    expect(exits.map((e) => [e.error.name, e.restarting])).toEqual([
+      ['Error', true],
+      ['WorkerStalledError', true],
+      ['WorkerStalledError', false],
+    ]);
+  }, 40_000);
 
   it('does not respawn a worker that fails while booting in a hot loop: it backs off, then gives up', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ringmaster-boot-'));
