@@ -42,7 +42,9 @@ export function startHttpServer(args: string[], env: Record<string, string>): Pr
     let buffer = '';
     const onData = (chunk: string): void => {
       buffer += chunk;
-      for (const line of buffer.split('\n')) {
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!; // a line not ended yet
+      for (const line of lines) {
         if (!line.includes('"listening"')) continue;
         const { port } = JSON.parse(line) as { port: number };
         child.stdout!.off('data', onData);
