@@ -4,6 +4,7 @@
  * has to carry across threads.
  */
 import type { PlacementStrategy } from './config.js';
+import type { Logger } from './logging/logger.js';
 import { validateDefinitionOptions } from './definition-options.js';
 import { DefinitionTakenError, InvalidArgumentError } from './errors.js';
 import type { ActorRef, AskOptions } from './ref.js';
@@ -28,6 +29,13 @@ export interface ActorContext<M = unknown, R = unknown> {
   readonly parent: ActorRef | undefined;
   /** The thread running this actor: 0 is the main thread, 1..N the workers. */
   readonly thread: number;
+  /**
+   * A logger with this actor's path (`actor`), `definition` and `thread` bound, pino's way (`ctx.log.info({ id },
+   * 'charged')`). Its records reach the system's `logger` option on the main thread, from any worker, in the order
+   * this actor wrote them; without a `logger` they are dropped where they are written. Fields must survive the
+   * thread boundary like a message: ones that cannot are replaced by a `logFieldsDropped` note.
+   */
+  readonly log: Logger;
   /**
    * Answers the current message: an `ask` settles with `value`; a `tell` from an actor (or a TestKit probe) makes
    * `value` a message to that sender, from this actor (Akka's `Sender.Tell(value)`; it waits for ring room like

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { z as Zod } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { RECORD_HEADER_BYTES, maxRecordPayload } from './transport/layout.js';
+import { enabledLevels, isLogger, type LogLevel, type Logger } from './logging/logger.js';
 import { orderPhases, type PhaseOptions } from './shutdown/phases.js';
 
 export type WaitStrategy = 'spin' | 'park' | 'hybrid';
@@ -131,6 +132,10 @@ function buildSchema(z: typeof Zod) {
         })
         .strict()
         .default({ strategy: 'restart', maxRetries: 10, withinMs: 60_000 }),
+      // Checked for its shape only: the instance stays on the main thread (src/logging/logger.ts).
+      logger: z
+        .custom<Logger>(isLogger, { message: 'must be a pino-compatible logger: an object with error, warn, info, debug and child functions' })
+        .optional(),
     })
     .strict()
     .superRefine((c, ctx) => {
@@ -202,6 +207,12 @@ export interface SystemOptions {
   guardian?: GuardianConfig | undefined;
   /** Akka's coordinated shutdown: phases, their timeouts, and signal handling. */
   coordinatedShutdown?: CoordinatedShutdownOptions | undefined;
+  /**
+   * A pino-compatible logger (`error`, `warn`, `info`, `debug`, `child`): the engine logs failures, restarts, worker
+   * deaths and dead letters to it (levels in docs/semantics.md, "Logging"), and `ctx.log` records from every thread
+   * reach it on the main thread. Default none: the engine logs nothing, and `ctx.log` records are dropped.
+   */
+  logger?: Logger | undefined;
 }
 
 /** `SystemOptions.coordinatedShutdown`: Akka's phases, the user's, and whether SIGTERM/SIGINT run them. */
@@ -271,10 +282,15 @@ export type SchemaMatches = Assert<Same<SystemOptions, Zod.input<Schema>>>;
 export const optionsSchema = (): Schema => getSchema();
 
 /** The configuration with every default applied. */
-export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'actors'> {
+export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'actors' | 'logger'> {
   workers: number;
   /** Actor modules as absolute URL strings. */
   actors: string[];
+  /**
+   * The levels the `logger` option had enabled at start (none without one): the workers get this configuration,
+   * never the logger itself (it holds functions; it stays on the main thread), and ship only records of these.
+   */
+  logLevels: LogLevel[];
 }
 
 export function resolveConfig(options: unknown = {}): ResolvedConfig {
@@ -286,9 +302,10 @@ export function resolveConfig(options: unknown = {}): ResolvedConfig {
     }));
     throw new InvalidConfigError(issues);
   }
-  const c = parsed.data;
+  const { logger, ...c } = parsed.data;
   return {
     ...c,
+    logLevels: enabledLevels(logger),
     workers: c.mode === 'inline' ? 0 : (c.workers ?? defaultWorkers()),
     actors: c.actors.map((a) => toModuleUrl(a)),
   };

@@ -24,9 +24,9 @@ export type SystemEvent =
       interrupted?: true;
     }
   /** An actor failed; `directive` is what its supervisor (its parent, or the guardian) actually applied. */
-  | { type: 'actor-failed'; actor: string; error: Error; directive: Directive }
+  | { type: 'actor-failed'; actor: string; definition: string; error: Error; directive: Directive }
   /** An actor was restarted after `error` (its postRestart has run; it takes its next message). */
-  | { type: 'actor-restarted'; actor: string; thread: number; error: Error }
+  | { type: 'actor-restarted'; actor: string; definition: string; thread: number; error: Error }
   | { type: 'actor-started'; actor: string; thread: number }
   | { type: 'actor-stopped'; actor: string; thread: number }
   /**
@@ -66,6 +66,15 @@ export type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T 
 
 export class EventStream {
   #listeners = new Set<(e: SystemEvent) => void>();
+  readonly #onSubscriberError: ((err: unknown, e: SystemEvent) => void) | undefined;
+
+  /**
+   * `onSubscriberError`: where a subscriber's throw goes (ActorSystem passes its logger's); without it,
+   * console.error, the one place the engine writes to the console.
+   */
+  constructor(onSubscriberError?: (err: unknown, e: SystemEvent) => void) {
+    this.#onSubscriberError = onSubscriberError;
+  }
 
   /** Calls `listener` for every event (or only those of `type`); returns the function that unsubscribes. */
   subscribe(listener: (e: SystemEvent) => void): () => void;
@@ -90,7 +99,8 @@ export class EventStream {
         l(e);
       } catch (err) {
         // A throwing subscriber must not break delivery to the others, nor the engine's loop.
-        console.error('ringmaster: an event subscriber threw', err);
+        if (this.#onSubscriberError !== undefined) this.#onSubscriberError(err, e);
+        else console.error('ringmaster: an event subscriber threw', err);
       }
     }
   }

@@ -39,6 +39,7 @@ export type { ShutdownReason, ShutdownTask } from './shutdown/coordinated-shutdo
 export { AKKA_PHASES } from './shutdown/phases.js';
 export type { PhaseOptions } from './shutdown/phases.js';
 export type { SystemEvent, SystemEventType, EventOf } from './events.js';
+export type { Logger, LogFn, LogLevel } from './logging/logger.js';
 export type { DeadLetterReason } from './protocol.js';
 export type { WorkerStats } from './control.js';
 export {

@@ -5,6 +5,7 @@
  */
 import type { SerializedError } from './errors.js';
 import type { ActorRef } from './ref.js';
+import type { LogLevel } from './logging/logger.js';
 import type { Directive } from './supervision/strategy.js';
 
 export const K_TELL = 1;
@@ -69,10 +70,10 @@ export type SystemMessage =
       /** The message was being handled when its worker died (see SystemEvent 'dead-letter'). */
       interrupted?: true;
     }
-  | { type: 'actor-failed'; actor: string; error: SerializedError; directive: Directive }
+  | { type: 'actor-failed'; actor: string; definition: string; error: SerializedError; directive: Directive }
   // ---- actor supervision (src/runtime/supervisor.ts) and death watch (src/runtime/watch.ts) ----
   /** From a failed child (suspended) to its parent, on the parent's thread. */
-  | { type: 'child-failed'; child: ActorRef; error: SerializedError }
+  | { type: 'child-failed'; child: ActorRef; definition: string; error: SerializedError }
   /** From a parent to a child: the directive to apply; `delayMs` is the backoff before a restart. */
   | { type: 'supervise'; directive: 'resume' | 'restart' | 'stop'; error: SerializedError; delayMs: number }
   /** To the watched actor: add or remove `watcher`. */
@@ -81,4 +82,9 @@ export type SystemMessage =
   /** To a watcher: `actor` has stopped. */
   | { type: 'terminated'; actor: ActorRef }
   /** A report for the main thread's event stream. */
-  | { type: 'actor-restarted'; actor: string; thread: number; error: SerializedError };
+  | { type: 'actor-restarted'; actor: string; definition: string; thread: number; error: SerializedError }
+  /**
+   * A record of `ctx.log` (src/runtime/actor-log.ts) for the main thread's logger. It travels as every report does,
+   * so the records of one actor arrive in the order it wrote them. `bindings`: the actor's and its children's.
+   */
+  | { type: 'log'; level: LogLevel; bindings: Record<string, unknown>; fields: object | undefined; msg: string; args: unknown[] };

@@ -18,6 +18,8 @@ import {
   serializeError,
 } from './errors.js';
 import { EventStream } from './events.js';
+import { eventRecord } from './logging/event-log.js';
+import { LogSink, type Logger } from './logging/logger.js';
 import { importModule } from './loader.js';
 import type { SystemMessage } from './protocol.js';
 import type { ActorRef } from './ref.js';
@@ -47,7 +49,9 @@ const SPAWN_TIMEOUT_MS = 30_000;
 
 export class ActorSystem {
   readonly config: Readonly<ResolvedConfig>;
-  readonly events = new EventStream();
+  readonly events: EventStream;
+  /** The `logger` option behind its guard, or undefined: then the engine logs nothing. */
+  readonly #log: LogSink | undefined;
   readonly #rt: Runtime;
   readonly #driver: MainDriver;
   readonly #mesh: MeshMemory | undefined;
@@ -75,8 +79,19 @@ export class ActorSystem {
   /** @internal Under manual time: the controller of the virtual clock (the TestKit's `tk.time`). */
   readonly virtualTime: VirtualTime | undefined;
 
-  private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined, time: SharedArrayBuffer | undefined) {
+  private constructor(config: ResolvedConfig, mesh: MeshMemory | undefined, time: SharedArrayBuffer | undefined, logger: Logger | undefined) {
     this.config = config;
+    const log = (this.#log = logger === undefined ? undefined : new LogSink(logger));
+    this.events = new EventStream(
+      log === undefined
+        ? undefined
+        : (err, e) => log.write('error', { event: e.type, err }, `an event subscriber threw on '${e.type}'`),
+    );
+    // Subscribed first, so that an event is logged before user subscribers see it (and even if one of them throws).
+    if (log !== undefined) this.events.subscribe((e) => {
+      const r = eventRecord(e);
+      log.write(r.level, r.fields, r.msg);
+    });
     this.#mesh = mesh;
     this.coordinatedShutdown = new CoordinatedShutdown(config.coordinatedShutdown, this.events, () => this.#terminate());
     this.#journals = mesh === undefined ? [] : Array.from({ length: config.workers }, () => allocateJournal(config.ringBytes));
@@ -109,7 +124,8 @@ export class ActorSystem {
     // Under manual time the block travels in the mesh memory, so every worker (and every replacement) finds it.
     const time = internal.manualTime === true ? allocateTimeBlock(config.workers + 1) : undefined;
     if (mesh !== undefined && time !== undefined) mesh.time = time;
-    const system = new ActorSystem(config, mesh, time);
+    // The schema has checked its shape; the instance never goes into `config` (workers get that).
+    const system = new ActorSystem(config, mesh, time, options?.logger ?? undefined);
     if (mesh !== undefined) {
       const supervisor = new WorkerSupervisor(config, mesh, system.#journals, {
         died: (thread, code, cause, restartInMs, restarts) => system.#workerDied(thread, code, cause, restartInMs, restarts),
@@ -431,10 +447,14 @@ export class ActorSystem {
         });
         return;
       case 'actor-failed':
-        this.events.publish({ type: 'actor-failed', actor: m.actor, error: deserializeError(m.error), directive: m.directive });
+        this.events.publish({ type: 'actor-failed', actor: m.actor, definition: m.definition, error: deserializeError(m.error), directive: m.directive });
+        return;
+      case 'log':
+        // A ctx.log record, from this thread or (in order per actor) from a worker's ring.
+        this.#log?.write(m.level, m.fields === undefined ? m.bindings : { ...m.bindings, ...m.fields }, m.msg, m.args);
         return;
       case 'actor-restarted':
-        this.events.publish({ type: 'actor-restarted', actor: m.actor, thread: m.thread, error: deserializeError(m.error) });
+        this.events.publish({ type: 'actor-restarted', actor: m.actor, definition: m.definition, thread: m.thread, error: deserializeError(m.error) });
         return;
       default:
         return;

@@ -16,8 +16,8 @@ import { once } from 'node:events';
 /** /proc/<pid>/stat counts in USER_HZ ticks, 100 per second on every Linux architecture Node runs on. */
 const TICK_S = 0.01;
 
-/** The hog's user + system time in seconds, from /proc; null where there is no /proc. */
-function hogCpuSeconds(pid: number): number | null {
+/** A process's user + system time in seconds (all its threads), from /proc; null where there is no /proc. */
+export function hogCpuSeconds(pid: number): number | null {
   try {
     // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -5,6 +5,7 @@
  * alternatives they are compared with in `bench/baselines/`.
  */
 import { comlinkBaseline } from '../baselines/comlink.js';
+import { httpEventLoopBaseline, httpPiscinaBaseline } from '../baselines/http-piscina.js';
 import { inThreadFloor } from '../baselines/in-thread-floor.js';
 import { piscinaServiceBaseline } from '../baselines/piscina-service.js';
 import { piscinaBaseline } from '../baselines/piscina.js';
@@ -22,6 +23,7 @@ import { contended } from './contended.js';
 import { cpuService } from './cpu-service.js';
 import { crashRecovery } from './crash-recovery.js';
 import { fanOut } from './fan-out.js';
+import { httpService } from './http-service.js';
 import { idleCost } from './idle-cost.js';
 import { layers } from './layers.js';
 import { oneWay } from './one-way.js';
@@ -56,12 +58,15 @@ const baselines: readonly Scenario[] = [
   wakeFloorBaseline,
   postMessageFanOutBaseline,
   piscinaServiceBaseline,
+  httpPiscinaBaseline,
+  httpEventLoopBaseline,
 ];
 
 /** Every scenario, baselines first: `withNeeds` keeps this order, so a baseline runs before what is compared with it. */
 // toolkit-overhead and routing run only when named (`--scenario toolkit-overhead`, `--scenario routing`): they
-// measure the toolkit's and the routers' costs, not the transport, and would lengthen every default run.
-export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing];
+// measure the toolkit's and the routers' costs, not the transport, and would lengthen every default run. So does
+// http-service (three HTTP servers as child processes under autocannon, issue 17).
+export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing, httpService];
 
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;

@@ -6,8 +6,10 @@ import type { ActorContext, ActorDefinition, ReceiveFn, SpawnOptions } from '../
 import { Mailbox, ENTRY_ASK } from '../dispatch/mailbox.js';
 import { rankFor } from './mailbox-kind.js';
 import { NoContextError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
 import type { ActorRef, AskOptions } from '../ref.js';
 import { DEFAULT_STASH_CAPACITY, INITIAL_BEHAVIOR } from '../definition-options.js';
+import { ActorLog, type ActorLogHost } from './actor-log.js';
 import { BehaviorStack } from './behaviors.js';
 import { IdleClock, type ReceiveTimeoutHost } from './receive-timeout.js';
 import { Stash, type StashHost } from './stash.js';
@@ -31,6 +33,8 @@ export interface CellHost {
   forward(cell: Cell, ref: ActorRef, message: unknown): void;
   watch(cell: Cell, ref: ActorRef): void;
   unwatch(cell: Cell, ref: ActorRef): void;
+  /** Where `ctx.log` records go (actor-log.ts). */
+  readonly actorLog: ActorLogHost;
 }
 
 // Cell flags, packed into one field (`#flags`): the status in the low two bits, then one bit each.
@@ -328,6 +332,7 @@ export class Cell {
 class Context implements ActorContext<unknown, unknown> {
   readonly #host: CellHost;
   readonly #cell: Cell;
+  #log: ActorLog | undefined = undefined;
   constructor(host: CellHost, cell: Cell) {
     this.#host = host;
     this.#cell = cell;
@@ -343,6 +348,10 @@ class Context implements ActorContext<unknown, unknown> {
   }
   get thread(): number {
     return this.#cell.ref.thread;
+  }
+  get log(): Logger {
+    const cell = this.#cell;
+    return (this.#log ??= new ActorLog(this.#host.actorLog, { actor: cell.ref.name, definition: cell.def.name, thread: cell.ref.thread }));
   }
   reply(value: unknown): void {
     this.#host.reply(this.#cell, value);

@@ -155,10 +155,10 @@ export class Lifecycle {
     const def = findDefinition(m.definition);
     if (slot === UNJOURNALED) {
       // Not in the journal: a replacement after a crash could not re-create it. Refused, never silently at risk.
-      this.#acknowledge(m.name, new JournalFullError(this.#thread, m.name), fromThread, corr);
+      this.#acknowledge(m.name, m.definition, new JournalFullError(this.#thread, m.name), fromThread, corr);
       this.#journal.release(slot);
     } else if (def === undefined) {
-      this.#acknowledge(m.name, new UnknownDefinitionError(m.definition, knownDefinitions()), fromThread, corr);
+      this.#acknowledge(m.name, m.definition, new UnknownDefinitionError(m.definition, knownDefinitions()), fromThread, corr);
       this.#journal.release(slot);
     } else {
       const ref = new ActorRef(id, this.#thread, m.name, this.#host.refRuntime);
@@ -169,8 +169,8 @@ export class Lifecycle {
   }
 
   /** The spawn's outcome: an 'actor-failed' report when it failed, and the answer to its acknowledgement ask. */
-  #acknowledge(name: string, err: Error | undefined, thread: number, corr: number): void {
-    if (err !== undefined) this.#out.report({ type: 'actor-failed', actor: name, error: serializeError(err), directive: 'stop' });
+  #acknowledge(name: string, definition: string, err: Error | undefined, thread: number, corr: number): void {
+    if (err !== undefined) this.#out.report({ type: 'actor-failed', actor: name, definition, error: serializeError(err), directive: 'stop' });
     if (corr !== 0) this.#out.reply(thread, corr, err ?? null, err !== undefined);
   }
 
@@ -210,7 +210,7 @@ export class Lifecycle {
         const r = def.behavior.postRestart?.(cell.state, recovered, cell.ctx);
         if (isThenable(r)) {
           this.#turns.track(cell, r, (err, failed) => {
-            if (failed) this.#out.report({ type: 'actor-failed', actor: ref.name, error: serializeError(err), directive: 'restart' });
+            if (failed) this.#out.report({ type: 'actor-failed', actor: ref.name, definition: def.name, error: serializeError(err), directive: 'restart' });
           });
         }
         return;
@@ -220,12 +220,12 @@ export class Lifecycle {
         this.#turns.track(cell, r, (err, failed) => {
           if (failed) return this.#failStart(cell, err, ackThread, ackCorr);
           this.#journal.start(spawnSlot);
-          this.#acknowledge(ref.name, undefined, ackThread, ackCorr);
+          this.#acknowledge(ref.name, def.name, undefined, ackThread, ackCorr);
         });
         return;
       }
       this.#journal.start(spawnSlot);
-      this.#acknowledge(ref.name, undefined, ackThread, ackCorr);
+      this.#acknowledge(ref.name, def.name, undefined, ackThread, ackCorr);
     } catch (err) {
       this.#failStart(cell, err, ackThread, ackCorr);
     }
@@ -233,7 +233,7 @@ export class Lifecycle {
 
   /** init or preStart failed: the spawn fails with ActorFailedError, and the actor stops. */
   #failStart(cell: Cell, err: unknown, ackThread: number, ackCorr: number): void {
-    this.#acknowledge(cell.ref.name, new ActorFailedError(cell.ref.name, err), ackThread, ackCorr);
+    this.#acknowledge(cell.ref.name, cell.def.name, new ActorFailedError(cell.ref.name, err), ackThread, ackCorr);
     cell.busy = false;
     this.#stopping.stop(cell);
   }

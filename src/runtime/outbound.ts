@@ -345,6 +345,8 @@ function shrink(m: SystemMessage, bytes: number): SystemMessage {
       return { ...m, message: note };
     case 'actor-failed':
       return { ...m, error: { name: m.error.name, message: `${m.error.message.slice(0, 1000)}… ${note}` } };
+    case 'log':
+      return { ...m, fields: { logFieldsDropped: note }, msg: m.msg.length > 1000 ? `${m.msg.slice(0, 1000)}…` : m.msg, args: [] };
     default:
       return m; // spawn args are checked against maxMessageBytes before they get here
   }

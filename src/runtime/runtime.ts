@@ -38,6 +38,7 @@ import { ActorTable } from './actors.js';
 import { PendingAsks } from './asks.js';
 import { REAL_CLOCK, type Clock } from './clock.js';
 import { AWAITS_THE_TEST, VirtualClock } from './virtual-clock.js';
+import type { ActorLogHost } from './actor-log.js';
 import { RUNNING, type Cell, type CellHost } from './cell.js';
 import { DeadThreads, type BuryReason } from './dead-threads.js';
 import { Delivery } from './delivery.js';
@@ -76,6 +77,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly toolkit: Toolkit;
   /** After close(), the API refuses new messages. */
   closed = false;
+  /** Where this thread's `ctx.log` records go: the main thread's logger, through reports (actor-log.ts). */
+  readonly actorLog: ActorLogHost;
   /**
    * The routee table (layout.ts): the mesh's, shared by every thread; inline, a table of this thread's own
    * (every actor is on it).
@@ -130,6 +133,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       main,
       !config.serializeMessages,
     ));
+    this.actorLog = { levels: new Set(config.logLevels), report: (m) => out.report(m) };
     this.#sending = new Sending(thread, config, codec, { out, asks, journal: j }, {
       isClosed: () => this.closed,
       localFull: (id) => mailboxFull(actors.get(id)),

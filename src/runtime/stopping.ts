@@ -101,7 +101,7 @@ export class Stopping {
     if (cell.status !== STOPPING || (cell.children?.size ?? 0) > 0 || cell.busy) return;
     cell.status = STOPPED;
     const reportStopFailure = (err: unknown): void => {
-      this.#out.report({ type: 'actor-failed', actor: cell.ref.name, error: serializeError(err), directive: 'stop' });
+      this.#out.report({ type: 'actor-failed', actor: cell.ref.name, definition: cell.def.name, error: serializeError(err), directive: 'stop' });
     };
     try {
       const r = cell.def.behavior.postStop?.(cell.state, cell.ctx);

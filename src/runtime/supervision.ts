@@ -98,7 +98,7 @@ export class Supervision {
     const err = toError(error);
     if (cell.status !== RUNNING) {
       // Failing while stopping (an async handler that rejected late): the stop goes on.
-      this.#reportFailed(cell.ref, err, 'stop');
+      this.#reportFailed(cell.ref, err, 'stop', cell.def.name);
       return;
     }
     // Already waiting for a directive, or restarting: that directive covers this failure too.
@@ -106,28 +106,28 @@ export class Supervision {
     cell.suspended = true;
     this.#state(cell).failure = { error: err, message };
     if (cell.parent !== undefined) {
-      this.#host.sendSystem(cell.parent.thread, cell.parent, { type: 'child-failed', child: cell.ref, error: serializeError(err) });
+      this.#host.sendSystem(cell.parent.thread, cell.parent, { type: 'child-failed', child: cell.ref, definition: cell.def.name, error: serializeError(err) });
     } else {
-      this.#decide(undefined, cell.ref, err);
+      this.#decide(undefined, cell.ref, err, cell.def.name);
     }
   }
 
   // ------------------------------------------------------------------ the supervisor's side
 
   /** On the parent's thread: `child` failed with `error`. */
-  onChildFailed(parentId: number, child: ActorRef, error: Error): void {
+  onChildFailed(parentId: number, child: ActorRef, error: Error, definition: string): void {
     const parent = this.#host.cell(parentId);
     if (parent === undefined || parent.status !== RUNNING) {
       // A stopping parent has already told its children to stop; make sure this one does not wait forever.
-      this.#reportFailed(child, error, 'stop');
+      this.#reportFailed(child, error, 'stop', definition);
       this.#send(child, 'stop', error, 0);
       return;
     }
     if (!isChildOf(parent, child)) return; // a report from a child that has already been replaced
-    this.#decide(parent, child, error);
+    this.#decide(parent, child, error, definition);
   }
 
-  #decide(parent: Cell | undefined, child: ActorRef, error: Error): void {
+  #decide(parent: Cell | undefined, child: ActorRef, error: Error, definition: string): void {
     const strategy = parent === undefined ? this.#host.guardian : strategyOf(parent);
     let directive: Directive = decide(strategy, error);
     // The guardian has no supervisor: its deciders only answer 'restart' or 'stop'.
@@ -141,7 +141,7 @@ export class Supervision {
       if (d.restart) delayMs = d.delayMs;
       else directive = 'stop'; // past maxRetries within withinMs
     }
-    this.#reportFailed(child, error, directive);
+    this.#reportFailed(child, error, directive, definition);
     const all = parent !== undefined && strategy.kind === 'all-for-one' && (directive === 'restart' || directive === 'stop');
     switch (directive) {
       case 'resume':
@@ -164,8 +164,8 @@ export class Supervision {
     this.#host.sendSystem(child.thread, child, { type: 'supervise', directive, error: serializeError(error), delayMs });
   }
 
-  #reportFailed(actor: ActorRef, error: Error, directive: Directive): void {
-    this.#host.report({ type: 'actor-failed', actor: actor.name, error: serializeError(error), directive });
+  #reportFailed(actor: ActorRef, error: Error, directive: Directive, definition: string): void {
+    this.#host.report({ type: 'actor-failed', actor: actor.name, definition, error: serializeError(error), directive });
   }
 
   // ------------------------------------------------------------------ applying a directive (the child's thread)
@@ -240,7 +240,7 @@ export class Supervision {
     s.restartError = undefined;
     const b = cell.def.behavior as AnyBehavior;
     const giveUp = (err: unknown): void => {
-      this.#reportFailed(cell.ref, toError(err), 'stop');
+      this.#reportFailed(cell.ref, toError(err), 'stop', cell.def.name);
       this.#host.stopCell(cell);
     };
     this.#host.reincarnate(cell);
@@ -256,7 +256,7 @@ export class Supervision {
       (err, failed) => {
         if (this.#stale(cell, s, gen)) return;
         if (failed) return giveUp(err);
-        this.#host.report({ type: 'actor-restarted', actor: cell.ref.name, thread: this.#host.thread, error: serializeError(error) });
+        this.#host.report({ type: 'actor-restarted', actor: cell.ref.name, definition: cell.def.name, thread: this.#host.thread, error: serializeError(error) });
         this.#settleEscalated(cell, 'restart', error);
         this.#host.resume(cell);
       },

@@ -91,7 +91,7 @@ export class SystemMessages {
       }
       // ---- actor supervision (supervision.ts) and death watch (watch.ts) ----
       case 'child-failed':
-        this.#sup.onChildFailed(targetId, m.child, deserializeError(m.error));
+        this.#sup.onChildFailed(targetId, m.child, deserializeError(m.error), m.definition);
         return;
       case 'supervise':
         this.#sup.onSupervise(targetId, m.directive, deserializeError(m.error), m.delayMs);

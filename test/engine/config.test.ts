@@ -40,6 +40,8 @@ describe('configuration', () => {
       stallTimeoutMs: 10_000,
       guardian: { strategy: 'restart', maxRetries: 10, withinMs: 60_000 },
       coordinatedShutdown: { defaultPhaseTimeoutMs: 5000, phases: {}, handleSignals: false, exitProcess: true },
+      // No logger: no levels for the workers to ship, and no `logger` key (the instance never goes into config).
+      logLevels: [],
     });
   });
 
