@@ -12,6 +12,11 @@ import { orderPhases, type PhaseOptions } from './shutdown/phases.js';
 export type WaitStrategy = 'spin' | 'park' | 'hybrid';
 export type PlacementStrategy = 'hash' | 'round-robin' | 'least-loaded';
 export type OverflowPolicy = 'backpressure' | 'drop' | 'fail';
+/** Which messages `system.metrics()`'s histograms time: none, every 16th (per thread), or every one. */
+export type MetricsTiming = 'off' | 'sampled' | 'all';
+
+/** The most actor definitions one thread's metrics page can hold rows for (`metrics.maxDefinitions`). */
+export const MAX_METRICS_DEFINITIONS = 4096;
 
 export const defaultWorkers = (): number => Math.max(1, availableParallelism() - 1);
 
@@ -131,6 +136,14 @@ function buildSchema(z: typeof Zod) {
         })
         .strict()
         .default({ strategy: 'restart', maxRetries: 10, withinMs: 60_000 }),
+      // The metrics page of each thread (transport/metrics-layout.ts): what the histograms time, and its rows.
+      metrics: z
+        .object({
+          timing: z.enum(['off', 'sampled', 'all']).default('sampled'),
+          maxDefinitions: z.number().int().min(2).max(MAX_METRICS_DEFINITIONS).default(256),
+        })
+        .strict()
+        .prefault({}),
     })
     .strict()
     .superRefine((c, ctx) => {
@@ -202,6 +215,23 @@ export interface SystemOptions {
   guardian?: GuardianConfig | undefined;
   /** Akka's coordinated shutdown: phases, their timeouts, and signal handling. */
   coordinatedShutdown?: CoordinatedShutdownOptions | undefined;
+  /** What `system.metrics()` times, and how many actor definitions each thread's page has rows for. */
+  metrics?: MetricsOptions | undefined;
+}
+
+/** `SystemOptions.metrics`: the per-thread metrics page read by `system.metrics()` and the exporters. */
+export interface MetricsOptions {
+  /**
+   * Which handled messages the processing-time and mailbox-wait histograms time (`performance.now()` at enqueue,
+   * dequeue and settle): `'off'`, `'sampled'` (every 16th per thread) or `'all'`. Counters are exact whatever this
+   * is. Default `'sampled'`.
+   */
+  timing?: MetricsTiming | undefined;
+  /**
+   * Rows of each thread's page, 2 to 4096, the last one the `(other)` row that every definition past the others
+   * counts in (counted in `overflowedDefinitions`). Default 256 (192 KiB per thread).
+   */
+  maxDefinitions?: number | undefined;
 }
 
 /** `SystemOptions.coordinatedShutdown`: Akka's phases, the user's, and whether SIGTERM/SIGINT run them. */

@@ -105,7 +105,7 @@ export class ActorSystem {
   static async start(options: SystemOptions = {}, internal: InternalStartOptions = {}): Promise<ActorSystem> {
     const config = resolveConfig(options);
     for (const url of config.actors) await importModule(url);
-    const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes) : undefined;
+    const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes, config.metrics.maxDefinitions) : undefined;
     // Under manual time the block travels in the mesh memory, so every worker (and every replacement) finds it.
     const time = internal.manualTime === true ? allocateTimeBlock(config.workers + 1) : undefined;
     if (mesh !== undefined && time !== undefined) mesh.time = time;

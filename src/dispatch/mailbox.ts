@@ -43,6 +43,11 @@ export class Mailbox {
   #senderThread = NO_INT32;
   #senderId = NO_FLOAT64;
   #slot = NO_INT32;
+  /**
+   * When each entry was queued (`performance.now()`), for the mailbox-wait histogram; 0 for an entry not timed.
+   * Allocated on the first timed entry: with `metrics.timing: 'off'` it never is.
+   */
+  #at = NO_FLOAT64;
 
   // The entry being handled, taken from the head (its actor handles one message at a time): kept here rather
   // than on the actor's cell, so that an actor never sent a message has no room for it (runtime/cell.ts).
@@ -59,10 +64,13 @@ export class Mailbox {
     return this.#size;
   }
 
-  /** `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED. */
-  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+  /**
+   * `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED; `at`, when
+   * it was queued, for an entry whose wait is timed (0: not timed).
+   */
+  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number, at = 0): void {
     if (this.#size === this.#cap) this.#grow();
-    this.#put((this.#head + this.#size) & this.#mask, kind, msg, senderId, senderThread, corr, slot);
+    this.#put((this.#head + this.#size) & this.#mask, kind, msg, senderId, senderThread, corr, slot, at);
   }
 
   // Fields of the head entry: read them, then shift().
@@ -84,14 +92,24 @@ export class Mailbox {
   get headSlot(): number {
     return this.#slot[this.#head]!;
   }
+  /** When the head entry was queued, if its wait is timed; else 0. */
+  get headAt(): number {
+    const at = this.#at;
+    return at.length === 0 ? 0 : at[this.#head]!;
+  }
 
   /** Puts an entry before the head: an unstashed message goes first (Akka's prepend). */
   unshift(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
-    this.#put((this.#head = (this.#head - 1) & this.#mask), kind, msg, senderId, senderThread, corr, slot);
+    this.#put((this.#head = (this.#head - 1) & this.#mask), kind, msg, senderId, senderThread, corr, slot, 0);
   }
 
-  #put(i: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+  #put(i: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number, at: number): void {
+    // A stale stamp in a reused position must be overwritten, so once the array exists every entry writes it.
+    if (at !== 0 || this.#at.length !== 0) {
+      if (this.#at.length === 0) this.#at = new Float64Array(this.#cap);
+      this.#at[i] = at;
+    }
     this.#msgs[i] = msg;
     this.#kinds[i] = kind;
     this.#corr[i] = corr;
@@ -115,6 +133,8 @@ export class Mailbox {
     const st = new Int32Array(cap);
     const sid = new Float64Array(cap);
     const slot = new Int32Array(cap);
+    const timed = this.#at.length !== 0;
+    const at = timed ? new Float64Array(cap) : NO_FLOAT64;
     for (let k = 0; k < this.#size; k++) {
       const i = (this.#head + k) & this.#mask;
       msgs[k] = this.#msgs[i];
@@ -123,7 +143,9 @@ export class Mailbox {
       st[k] = this.#senderThread[i]!;
       sid[k] = this.#senderId[i]!;
       slot[k] = this.#slot[i]!;
+      if (timed) at[k] = this.#at[i]!;
     }
+    this.#at = at;
     this.#msgs = msgs;
     this.#kinds = kinds;
     this.#corr = corr;
