@@ -9,6 +9,10 @@ import type { ActorDefinition, SpawnOptions } from './actor.js';
 import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config.js';
 import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/main-driver.js';
+import { REASON_INDEX } from './metrics/reasons.js';
+import { readMetrics, type MetricsSnapshot } from './metrics/snapshot.js';
+import { clearGauges } from './runtime/metrics.js';
+import { MH_DEAD_LETTERS } from './transport/metrics-layout.js';
 import {
   CorruptMemoryError,
   NameTakenError,
@@ -218,6 +222,23 @@ export class ActorSystem {
     return promise.then(() => undefined);
   }
 
+  /**
+   * A snapshot of the metrics pages of every thread (the main thread's included, and inline the only one), the
+   * dead letters by reason and the rings' occupancy, read from shared memory: no message is sent, so it answers
+   * even while a worker is stuck in a synchronous loop. Per actor definition and thread, never per actor
+   * (src/metrics/snapshot.ts says what each figure counts; `ringmaster/prometheus` exports them).
+   */
+  metrics(): MetricsSnapshot {
+    const mesh = this.#mesh;
+    return readMetrics({
+      timing: this.config.metrics.timing,
+      pages: mesh?.metrics ?? [this.#rt.metrics.buffer],
+      threads: mesh?.threads ?? 1,
+      rings: mesh?.rings ?? [],
+      isUp: (t) => t === 0 || (this.#supervisor?.isUp(t) ?? false),
+    });
+  }
+
   /** Per-worker figures from the workers' control channels. */
   async stats(): Promise<WorkerStats[]> {
     return this.#supervisor?.stats() ?? [];
@@ -336,6 +357,8 @@ export class ActorSystem {
       this.#forgetChildren(name);
     }
     rt.markThreadDead(thread, cause);
+    // It will never write its page again: nothing of it lives or waits any more (its counters stay).
+    if (this.#mesh !== undefined) clearGauges(this.#mesh.metrics[thread]!);
     for (let t = 1; t <= this.config.workers; t++) {
       if (t !== thread) rt.sendSystem(t, undefined, { type: 'thread-dead', thread, error: serializeError(cause) });
     }
@@ -420,6 +443,8 @@ export class ActorSystem {
         return;
       }
       case 'dead-letter':
+        // Counted where it is published, whichever thread it came from (the main thread's page: its one writer).
+        this.#rt.metrics.page[MH_DEAD_LETTERS + REASON_INDEX[m.reason]]!++;
         this.events.publish({
           type: 'dead-letter',
           reason: m.reason,

@@ -30,6 +30,7 @@ export const TIMING_MASK: Record<MetricsTiming, number> = { off: -1, sampled: 15
 export class MetricsWriter {
   /** The page, as Float64 words: what the hot path writes into. */
   readonly page: Float64Array;
+  readonly buffer: SharedArrayBuffer;
   readonly timingMask: number;
   readonly #lengths: Int32Array;
   readonly #bytes: Uint8Array;
@@ -39,6 +40,7 @@ export class MetricsWriter {
   #used = 0;
 
   constructor(sab: SharedArrayBuffer, timing: MetricsTiming) {
+    this.buffer = sab;
     this.page = new Float64Array(sab);
     this.timingMask = TIMING_MASK[timing];
     this.#lengths = new Int32Array(sab);
