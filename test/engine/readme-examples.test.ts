@@ -18,6 +18,7 @@ it.each([
   ['Behaviors, stash, timers, receive timeout', ['toolkit/door.ts', 'toolkit/session.ts', 'toolkit/main.ts']],
   ['Routers', ['routing/shards.ts', 'routing/main.ts']],
   ['Coordinated shutdown', ['shutdown/main.ts']],
+  ['Metrics', ['metrics/orders.ts', 'metrics/main.ts']],
 ])("shows the example files of the section '%s' in the README as they are", (heading, files) => {
   expect(blocksOf(heading)).toEqual(files.map((f) => read(`../../examples/${f}`)));
 });
