@@ -105,7 +105,9 @@ describe('system.metrics() inline', () => {
     for (let i = 0; i < 159; i++) a.tell({ type: 'work' });
     expect(await a.ask({ type: 'count' })).toBe(159);
     await eventually(() => row(s, 'Metered', 0)?.processed === 160, 'processed 160');
-    expect(row(s, 'Metered', 0)!.processingTime.count).toBe(10);
+    const m = row(s, 'Metered', 0)!;
+    expect(m.processingTime.count).toBe(10);
+    expect(m.mailboxWait.count).toBe(10); // 160 entries queued on the thread, every 16th stamped
   });
 
   it('puts a handler that took at least 5 ms in a bucket whose lower bound is above 4 ms', async () => {
@@ -132,6 +134,32 @@ describe('system.metrics() inline', () => {
     const dl = s.metrics().deadLetters;
     expect(dl['actor-stopped']).toBe(seen.filter((r) => r === 'actor-stopped').length);
     expect(Object.values(dl).reduce((x, y) => x + y, 0)).toBe(seen.length);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses metrics options out of range at start, naming each', async () => {
+    const err = await ActorSystem.start({ mode: 'inline', metrics: { maxDefinitions: 1, timing: 'some' as 'off' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_INVALID_CONFIG' });
+    expect((err as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['metrics.maxDefinitions', 'metrics.timing']);
+  });
+
+  it('refuses a bad prefix or registry with InvalidArgumentError, registering nothing', async () => {
+    const s = await start({ mode: 'inline' });
+    const registry = new promClient.Registry();
+    expect(() => registerRingmasterMetrics(s, { registry, prefix: 'bad-prefix' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => registerRingmasterMetrics(s, { registry: {} as promClient.Registry })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(registry.getMetricsAsArray()).toEqual([]);
+  });
+
+  it('refuses to register twice in one registry, keeping the first, and unregisters', async () => {
+    const s = await start({ mode: 'inline' });
+    const registry = new promClient.Registry();
+    const first = registerRingmasterMetrics(s, { registry });
+    expect(() => registerRingmasterMetrics(s, { registry })).toThrow(/already been registered/);
+    expect(registry.getMetricsAsArray().length).toBe(first.names.length);
+    first.unregister();
+    expect(registry.getMetricsAsArray()).toEqual([]);
   });
 });
 
