@@ -23,6 +23,8 @@ import { observe, type MetricsWriter } from './metrics.js';
 
 /** Without a metrics page (unit tests of turns alone): a row nobody reads, where every cell (metricsAt 0) counts. */
 const NO_PAGE = new Float64Array(ROW_WORDS);
+/** The timing ticks wrap here, staying small integers (a multiple of 16 apart: the sampling stays every 16th). */
+const TICK_WRAP = 0x3fffffff;
 
 /** What turns need from the rest of their runtime. */
 export interface TurnsHost {
@@ -79,7 +81,8 @@ export class Turns {
    */
   enqueue(cell: Cell, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     const mask = this.#timing;
-    const at = mask >= 0 && (++this.#queuedTick & mask) === 0 ? performance.now() : 0;
+    let at = 0;
+    if (mask >= 0 && ((this.#queuedTick = (this.#queuedTick + 1) & TICK_WRAP) & mask) === 0) at = performance.now();
     cell.mailbox.push(kind, msg, senderId, senderThread, corr, slot, at);
     this.backlog++;
     this.#page[cell.metricsAt + R_QUEUED]!++;
@@ -179,7 +182,7 @@ export class Turns {
       // (mask + 1)-th message taken, at one clock read for both.
       let start = 0;
       if (mask >= 0) {
-        const timed = (++this.#runTick & mask) === 0;
+        const timed = ((this.#runTick = (this.#runTick + 1) & TICK_WRAP) & mask) === 0;
         if (timed || queuedAt > 0) {
           const now = performance.now();
           if (queuedAt > 0) observe(page, row + R_WAIT, now - queuedAt);
