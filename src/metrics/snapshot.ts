@@ -49,7 +49,7 @@ export interface DefinitionMetrics {
   actors: number;
   /** Entries in their mailboxes now (exact): messages, timer ticks and stops waiting, not those still in a ring. */
   mailboxDepth: number;
-  /** Messages whose handler ran and settled, failed ones included: each counted once. */
+  /** Handlings that ran and settled, failed ones included: each message once (a stashed and unstashed one twice). */
   processed: number;
   /** Messages whose handler threw or rejected. */
   failed: number;

@@ -40,6 +40,7 @@ describe('configuration', () => {
       stallTimeoutMs: 10_000,
       guardian: { strategy: 'restart', maxRetries: 10, withinMs: 60_000 },
       coordinatedShutdown: { defaultPhaseTimeoutMs: 5000, phases: {}, handleSignals: false, exitProcess: true },
+      metrics: { timing: 'sampled', maxDefinitions: 256 },
     });
   });
 

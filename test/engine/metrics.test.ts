@@ -65,6 +65,25 @@ describe('system.metrics() inline', () => {
     expect(s.metrics().rings).toEqual([]);
   });
 
+  it('counts a stashed message at each handling: once when stashed, once when unstashed and handled', async () => {
+    const Gate = defineActor('metrics-test-StashGate', {
+      init: () => ({ open: false, seen: [] as string[] }),
+      receive(state, msg: string, ctx) {
+        if (msg === 'go') {
+          state.open = true;
+          ctx.unstashAll();
+        } else if (!state.open) ctx.stash();
+        else state.seen.push(msg);
+      },
+    });
+    const s = await start({ mode: 'inline' });
+    const g = await s.spawn(Gate, { name: 'g' });
+    g.tell('a');
+    g.tell('go');
+    await eventually(() => row(s, 'metrics-test-StashGate', 0)?.processed === 3, 'processed 3');
+    expect(row(s, 'metrics-test-StashGate', 0)).toMatchObject({ processed: 3, mailboxDepth: 0 });
+  });
+
   it('counts failures and restarts of a definition', async () => {
     const s = await start({ mode: 'inline' });
     const a = await s.spawn(Metered, { name: 'a' });
