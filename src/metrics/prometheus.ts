@@ -8,14 +8,14 @@
  * Contract: main thread, like the ActorSystem it reads.
  */
 import promClient from 'prom-client';
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 import { InvalidArgumentError } from '../errors.js';
 import type { ActorSystem } from '../system.js';
 import type { DefinitionMetrics, HistogramSnapshot, MetricsSnapshot } from './snapshot.js';
 
 export interface PrometheusOptions {
-  /** The registry to register in. Default: prom-client's global `register`. */
-  registry?: Registry | undefined;
+  /** The registry to register in (Prometheus or OpenMetrics text). Default: prom-client's global `register`. */
+  registry?: Registry<RegistryContentType> | undefined;
   /** Prefix of every metric name. Default `'ringmaster_'`. */
   prefix?: string | undefined;
 }
@@ -80,7 +80,9 @@ export function registerRingmasterMetrics(system: ActorSystem, options: Promethe
       help,
       type,
       aggregator: 'sum' as const,
-      get: () => ({ name: full, help, type, aggregator: 'sum' as const, values: values(snapshot()) }),
+      // `metric.name`, not `full`: an OpenMetrics registry renames counters (strips `_total`, then writes it back
+      // on each line), as it does its own.
+      get: () => ({ name: metric.name, help, type, aggregator: 'sum' as const, values: values(snapshot()) }),
       // prom-client's registry resets metrics through these; the values live in shared memory, so nothing to do.
       reset: () => {},
     };
@@ -123,7 +125,7 @@ export function registerRingmasterMetrics(system: ActorSystem, options: Promethe
   const names: string[] = [];
   try {
     for (const m of metrics) {
-      registry.registerMetric(m as unknown as Parameters<Registry['registerMetric']>[0]);
+      registry.registerMetric(m as unknown as Parameters<Registry<RegistryContentType>['registerMetric']>[0]);
       names.push(m.name);
     }
   } catch (err) {

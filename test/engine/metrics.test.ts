@@ -171,6 +171,17 @@ describe('bad input', () => {
     expect(registry.getMetricsAsArray()).toEqual([]);
   });
 
+  it('writes counters once suffixed in an OpenMetrics registry too', async () => {
+    const s = await start({ mode: 'inline' });
+    await s.spawn(Metered, { name: 'a' });
+    const registry = new promClient.Registry<promClient.OpenMetricsContentType>();
+    registry.setContentType(promClient.Registry.OPENMETRICS_CONTENT_TYPE);
+    registerRingmasterMetrics(s, { registry });
+    const text = await registry.metrics();
+    expect(text).toContain('ringmaster_messages_processed_total{actor_type="Metered",thread="0"} 0');
+    expect(text).not.toContain('_total_total');
+  });
+
   it('refuses to register twice in one registry, keeping the first, and unregisters', async () => {
     const s = await start({ mode: 'inline' });
     const registry = new promClient.Registry();
