@@ -255,6 +255,19 @@ describe('system.metrics() with workers', () => {
     expect(row(s, 'Metered', 1)).toMatchObject({ actors: 2, mailboxDepth: 0, processed: 27 });
   });
 
+  it('shows a worker given up on as down, with nothing alive or queued there and its counters kept', async () => {
+    const s = await start({ workers: 1, actors, workerRestart: { maxRestarts: 0 } });
+    const a = await s.spawn(Metered, { name: 'doomed', placement: { worker: 1 } });
+    for (let i = 0; i < 4; i++) a.tell({ type: 'work' });
+    expect(await a.ask({ type: 'count' })).toBe(4);
+    await eventually(() => row(s, 'Metered', 1)?.processed === 5, 'processed 5');
+    const abandoned = new Promise<void>((resolve) => s.events.subscribe('worker-abandoned', () => resolve()));
+    a.tell({ type: 'exit' });
+    await abandoned;
+    expect(s.metrics().threads[1]!.up).toBe(false);
+    expect(row(s, 'Metered', 1)).toMatchObject({ actors: 0, mailboxDepth: 0, processed: 5 });
+  });
+
   it('counts parks and wake-ups of a worker', async () => {
     const s = await start({ workers: 1, actors, waitStrategy: 'park' });
     const a = await s.spawn(Metered, { name: 'sleeper', placement: { worker: 1 } });
