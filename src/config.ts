@@ -13,6 +13,11 @@ import { orderPhases, type PhaseOptions } from './shutdown/phases.js';
 export type WaitStrategy = 'spin' | 'park' | 'hybrid';
 export type PlacementStrategy = 'hash' | 'round-robin' | 'least-loaded';
 export type OverflowPolicy = 'backpressure' | 'drop' | 'fail';
+/** Which messages `system.metrics()`'s histograms time: none, every 16th (per thread), or every one. */
+export type MetricsTiming = 'off' | 'sampled' | 'all';
+
+/** The most actor definitions one thread's metrics page can hold rows for (`metrics.maxDefinitions`). */
+export const MAX_METRICS_DEFINITIONS = 4096;
 
 export const defaultWorkers = (): number => Math.max(1, availableParallelism() - 1);
 
@@ -136,6 +141,14 @@ function buildSchema(z: typeof Zod) {
       logger: z
         .custom<Logger>(isLogger, { message: 'must be a pino-compatible logger: an object with error, warn, info, debug and child functions' })
         .optional(),
+      // The metrics page of each thread (transport/metrics-layout.ts): what the histograms time, and its rows.
+      metrics: z
+        .object({
+          timing: z.enum(['off', 'sampled', 'all']).default('sampled'),
+          maxDefinitions: z.number().int().min(2).max(MAX_METRICS_DEFINITIONS).default(256),
+        })
+        .strict()
+        .prefault({}),
     })
     .strict()
     .superRefine((c, ctx) => {
@@ -213,6 +226,23 @@ export interface SystemOptions {
    * reach it on the main thread. Default none: the engine logs nothing, and `ctx.log` records are dropped.
    */
   logger?: Logger | undefined;
+  /** What `system.metrics()` times, and how many actor definitions each thread's page has rows for. */
+  metrics?: MetricsOptions | undefined;
+}
+
+/** `SystemOptions.metrics`: the per-thread metrics page read by `system.metrics()` and the exporters. */
+export interface MetricsOptions {
+  /**
+   * Which handled messages the processing-time and mailbox-wait histograms time (`performance.now()` at enqueue,
+   * dequeue and settle): `'off'`, `'sampled'` (every 16th per thread) or `'all'`. Counters are exact whatever this
+   * is. Default `'sampled'`.
+   */
+  timing?: MetricsTiming | undefined;
+  /**
+   * Rows of each thread's page, 2 to 4096, the last one the `(other)` row that every definition past the others
+   * counts in (counted in `overflowedDefinitions`). Default 256 (192 KiB per thread).
+   */
+  maxDefinitions?: number | undefined;
 }
 
 /** `SystemOptions.coordinatedShutdown`: Akka's phases, the user's, and whether SIGTERM/SIGINT run them. */

@@ -32,7 +32,16 @@ export type {
   WaitStrategy,
   PlacementStrategy,
   OverflowPolicy,
+  MetricsOptions,
+  MetricsTiming,
 } from './config.js';
+export type {
+  MetricsSnapshot,
+  ThreadMetrics,
+  DefinitionMetrics,
+  HistogramSnapshot,
+  RingMetrics,
+} from './metrics/snapshot.js';
 export { EventStream } from './events.js';
 export { CoordinatedShutdown } from './shutdown/coordinated-shutdown.js';
 export type { ShutdownReason, ShutdownTask } from './shutdown/coordinated-shutdown.js';

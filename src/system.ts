@@ -9,6 +9,10 @@ import type { ActorDefinition, SpawnOptions } from './actor.js';
 import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config.js';
 import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/main-driver.js';
+import { REASON_INDEX } from './metrics/reasons.js';
+import { readMetrics, type MetricsSnapshot } from './metrics/snapshot.js';
+import { clearGauges } from './runtime/metrics.js';
+import { MH_DEAD_LETTERS } from './transport/metrics-layout.js';
 import {
   CorruptMemoryError,
   NameTakenError,
@@ -120,7 +124,7 @@ export class ActorSystem {
   static async start(options: SystemOptions = {}, internal: InternalStartOptions = {}): Promise<ActorSystem> {
     const config = resolveConfig(options);
     for (const url of config.actors) await importModule(url);
-    const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes) : undefined;
+    const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes, config.metrics.maxDefinitions) : undefined;
     // Under manual time the block travels in the mesh memory, so every worker (and every replacement) finds it.
     const time = internal.manualTime === true ? allocateTimeBlock(config.workers + 1) : undefined;
     if (mesh !== undefined && time !== undefined) mesh.time = time;
@@ -232,6 +236,23 @@ export class ActorSystem {
     this.#rt.sendSystem(r.thread, r, { type: 'stop' }, corr);
     this.#driver.kick();
     return promise.then(() => undefined);
+  }
+
+  /**
+   * A snapshot of the metrics pages of every thread (the main thread's included, and inline the only one), the
+   * dead letters by reason and the rings' occupancy, read from shared memory: no message is sent, so it answers
+   * even while a worker is stuck in a synchronous loop. Per actor definition and thread, never per actor
+   * (src/metrics/snapshot.ts says what each figure counts; `ringmaster/prometheus` exports them).
+   */
+  metrics(): MetricsSnapshot {
+    const mesh = this.#mesh;
+    return readMetrics({
+      timing: this.config.metrics.timing,
+      pages: mesh?.metrics ?? [this.#rt.metrics.buffer],
+      threads: mesh?.threads ?? 1,
+      rings: mesh?.rings ?? [],
+      isUp: (t) => t === 0 || (this.#supervisor?.isUp(t) ?? false),
+    });
   }
 
   /** Per-worker figures from the workers' control channels. */
@@ -352,6 +373,8 @@ export class ActorSystem {
       this.#forgetChildren(name);
     }
     rt.markThreadDead(thread, cause);
+    // It will never write its page again: nothing of it lives or waits any more (its counters stay).
+    if (this.#mesh !== undefined) clearGauges(this.#mesh.metrics[thread]!);
     for (let t = 1; t <= this.config.workers; t++) {
       if (t !== thread) rt.sendSystem(t, undefined, { type: 'thread-dead', thread, error: serializeError(cause) });
     }
@@ -436,6 +459,8 @@ export class ActorSystem {
         return;
       }
       case 'dead-letter':
+        // Counted where it is published, whichever thread it came from (the main thread's page: its one writer).
+        this.#rt.metrics.page[MH_DEAD_LETTERS + REASON_INDEX[m.reason]]!++;
         this.events.publish({
           type: 'dead-letter',
           reason: m.reason,

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import type { WaitStrategy } from '../config.js';
 import { Parker } from '../transport/wait.js';
 import { CTL_DOORBELL } from '../transport/layout.js';
+import { MH_PARKS, MH_WAKES } from '../transport/metrics-layout.js';
 import type { DriverLink, Pumpable } from './pumpable.js';
 import { SpinGate } from './spin-gate.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
@@ -35,12 +36,15 @@ export abstract class Driver implements DriverLink {
   /** Whether spinning now would take a CPU another thread needs ('hybrid' only: 'spin' spins as it was told). */
   protected readonly gate: SpinGate | undefined;
   protected state: DriverState = 'idle';
+  /** The thread's metrics page: parks and wake-ups are counted there (plain writes: this thread is its writer). */
+  readonly #page: Float64Array;
   readonly #run = (): void => this.run();
 
   constructor(rt: Pumpable, strategy: WaitStrategy, spinIterations: number) {
     this.rt = rt;
     this.strategy = strategy;
     this.spinIterations = strategy === 'park' ? 0 : spinIterations;
+    this.#page = rt.metricsPage;
     const control = rt.control;
     this.parker = control ? new Parker(control) : undefined;
     this.gate =
@@ -101,6 +105,7 @@ export abstract class Driver implements DriverLink {
     this.#waiting = false;
     if (TRACING) mark(STEP.woken);
     if (this.state !== 'parked') return; // left by a kick meanwhile: nothing to do
+    this.#page[MH_WAKES]!++; // a ring on the doorbell (a producer's, or the sweeper's) ended the park
     this.parker!.endPark();
     this.run();
   };
@@ -125,6 +130,7 @@ export abstract class Driver implements DriverLink {
       // "not parked" here instead would loop setting and clearing the flag until that callback can run, which it
       // cannot while we loop, and every producer would ring at each set: 100k rings/s measured.)
       this.state = 'parked';
+      this.#page[MH_PARKS]!++;
       return true;
     }
     const p = parker.parkAsync(seen);
@@ -135,6 +141,7 @@ export abstract class Driver implements DriverLink {
     this.#waiting = true;
     if (TRACING) mark(STEP.parked);
     this.state = 'parked';
+    this.#page[MH_PARKS]!++;
     p.then(this.#woken);
     return true;
   }

@@ -60,6 +60,11 @@ export class Mailbox {
   constructor(rank?: Rank) {
     this.#rank = rank;
   }
+  /**
+   * When each entry was queued (`performance.now()`), for the mailbox-wait histogram; 0 for an entry not timed.
+   * Allocated on the first timed entry: with `metrics.timing: 'off'` it never is.
+   */
+  #at = NO_FLOAT64;
 
   // The entry being handled, taken from the head (its actor handles one message at a time): kept here rather
   // than on the actor's cell, so that an actor never sent a message has no room for it (runtime/cell.ts).
@@ -76,26 +81,29 @@ export class Mailbox {
     return this.#size;
   }
 
-  /** `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED. */
-  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+  /**
+   * `slot` is the entry's journal slot (see transport/journal.ts), or a negative NO_SLOT / UNJOURNALED; `at`, when
+   * it was queued, for an entry whose wait is timed (0: not timed).
+   */
+  push(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number, at = 0): void {
     if (this.#size === this.#cap) this.#grow();
-    if (this.#rank !== undefined) return this.#insert(this.#rank(kind, msg), kind, msg, senderId, senderThread, corr, slot);
-    this.#put((this.#head + this.#size) & this.#mask, kind, msg, senderId, senderThread, corr, slot);
+    if (this.#rank !== undefined) return this.#insert(this.#rank(kind, msg), kind, msg, senderId, senderThread, corr, slot, at);
+    this.#put((this.#head + this.#size) & this.#mask, kind, msg, senderId, senderThread, corr, slot, at);
   }
 
   /** Ranked push: moves each queued entry of a higher rank one place back, from the tail, and puts this one before them. */
-  #insert(rank: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+  #insert(rank: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number, at: number): void {
     const mask = this.#mask;
     const ranks = this.#ranks;
-    let at = (this.#head + this.#size) & mask;
+    let i = (this.#head + this.#size) & mask;
     for (let k = this.#size; k > 0; k--) {
-      const prev = (at - 1) & mask;
+      const prev = (i - 1) & mask;
       if (ranks[prev]! <= rank) break;
-      this.#move(prev, at);
-      at = prev;
+      this.#move(prev, i);
+      i = prev;
     }
-    ranks[at] = rank;
-    this.#put(at, kind, msg, senderId, senderThread, corr, slot);
+    ranks[i] = rank;
+    this.#put(i, kind, msg, senderId, senderThread, corr, slot, at);
   }
 
   #move(from: number, to: number): void {
@@ -106,6 +114,7 @@ export class Mailbox {
     this.#senderId[to] = this.#senderId[from]!;
     this.#slot[to] = this.#slot[from]!;
     this.#ranks[to] = this.#ranks[from]!;
+    if (this.#at.length !== 0) this.#at[to] = this.#at[from]!;
   }
 
   // Fields of the head entry: read them, then shift().
@@ -127,16 +136,26 @@ export class Mailbox {
   get headSlot(): number {
     return this.#slot[this.#head]!;
   }
+  /** When the head entry was queued, if its wait is timed; else 0. */
+  get headAt(): number {
+    const at = this.#at;
+    return at.length === 0 ? 0 : at[this.#head]!;
+  }
 
   /** Puts an entry before the head: an unstashed message goes first (Akka's prepend). */
   unshift(kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     if (this.#size === this.#cap) this.#grow();
     this.#head = (this.#head - 1) & this.#mask;
     if (this.#rank !== undefined) this.#ranks[this.#head] = FIRST;
-    this.#put(this.#head, kind, msg, senderId, senderThread, corr, slot);
+    this.#put(this.#head, kind, msg, senderId, senderThread, corr, slot, 0);
   }
 
-  #put(i: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+  #put(i: number, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number, at: number): void {
+    // A stale stamp in a reused position must be overwritten, so once the array exists every entry writes it.
+    if (at !== 0 || this.#at.length !== 0) {
+      if (this.#at.length === 0) this.#at = new Float64Array(this.#cap);
+      this.#at[i] = at;
+    }
     this.#msgs[i] = msg;
     this.#kinds[i] = kind;
     this.#corr[i] = corr;
@@ -161,6 +180,8 @@ export class Mailbox {
     const sid = new Float64Array(cap);
     const slot = new Int32Array(cap);
     const ranks = this.#rank === undefined ? NO_FLOAT64 : new Float64Array(cap);
+    const timed = this.#at.length !== 0;
+    const at = timed ? new Float64Array(cap) : NO_FLOAT64;
     for (let k = 0; k < this.#size; k++) {
       const i = (this.#head + k) & this.#mask;
       msgs[k] = this.#msgs[i];
@@ -170,8 +191,10 @@ export class Mailbox {
       sid[k] = this.#senderId[i]!;
       slot[k] = this.#slot[i]!;
       if (this.#rank !== undefined) ranks[k] = this.#ranks[i]!;
+      if (timed) at[k] = this.#at[i]!;
     }
     this.#ranks = ranks;
+    this.#at = at;
     this.#msgs = msgs;
     this.#kinds = kinds;
     this.#corr = corr;

@@ -19,6 +19,8 @@ export interface Pumpable {
   readonly control: Int32Array | undefined;
   /** Every thread's control block, by thread index (the spin gate reads their parked flags); empty inline. */
   readonly controls: readonly Int32Array[];
+  /** This thread's metrics page (transport/metrics-layout.ts), where the driver counts parks and wake-ups. */
+  readonly metricsPage: Float64Array;
   /** The driver registers itself: the runtime tells it when work appears out of band. */
   attach(driver: DriverLink): void;
 }

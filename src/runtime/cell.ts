@@ -45,6 +45,12 @@ const F_SUSPENDED = 16;
 const F_HANDLING = 32;
 const F_REPLIED = 64;
 const F_STASHED = 128;
+/**
+ * The bits above the flags hold where the actor's definition counts in the metrics page (a Float64 index below
+ * 2^22: MAX_METRICS_DEFINITIONS rows), so that knowing it costs an actor no field of its own.
+ */
+const METRICS_SHIFT = 8;
+const FLAGS_MASK = (1 << METRICS_SHIFT) - 1;
 
 /**
  * What few actors use, in one object created on first use: children, watches, stops in progress, the name
@@ -75,7 +81,7 @@ class CellExtras {
  * - `CellExtras` (children, watch slots, stop acknowledgements and slots, name announcements, behavior stack,
  *   stash, timers, receive timeout) on the first write of any of them; until then each reads as unset;
  * - the context, on the first handler call;
- * - status and the six booleans share one integer.
+ * - status, the six booleans and the metrics row share one integer.
  * docs/architecture.md ("Memory per actor") lists what an idle actor still costs, and why.
  */
 export class Cell {
@@ -186,6 +192,13 @@ export class Cell {
   }
   set curStashed(v: boolean) {
     this.#flag(F_STASHED, v);
+  }
+  /** The Float64 index of the metrics-page row its definition counts in (runtime/metrics.ts); 0 until set. */
+  get metricsAt(): number {
+    return this.#flags >>> METRICS_SHIFT;
+  }
+  set metricsAt(v: number) {
+    this.#flags = (this.#flags & FLAGS_MASK) | (v << METRICS_SHIFT);
   }
   #flag(bit: number, v: boolean): void {
     this.#flags = v ? this.#flags | bit : this.#flags & ~bit;

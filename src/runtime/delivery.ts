@@ -40,9 +40,7 @@ export class Delivery {
   deliver(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     const cell = this.#actors.get(id);
     if (cell !== undefined && cell.status === RUNNING) {
-      cell.mailbox.push(entry, msg, senderId, senderThread, corr, slot);
-      this.#turns.backlog++;
-      this.#turns.schedule(cell);
+      this.#turns.enqueue(cell, entry, msg, senderId, senderThread, corr, slot);
       return;
     }
     if (cell === undefined && this.#actors.notSpawnedYet(id, senderThread)) {

@@ -44,8 +44,10 @@ export interface LifecycleHost {
   /** Refs this runtime makes are bound to it. */
   readonly refRuntime: RefRuntime;
   readonly cellHost: CellHost;
-  /** The thread's actor count, for least-loaded placement. */
-  countActors(delta: number): void;
+  /** The thread's actor count, for least-loaded placement, and the live count of the cell's definition. */
+  countActors(delta: number, cell: Cell): void;
+  /** Where actors of `definition` count in this thread's metrics page (runtime/metrics.ts). */
+  metricsRow(definition: string): number;
   /** The spawn request for `id` was handled: watch requests that overtook it apply now. */
   spawnHandled(id: number): void;
 }
@@ -194,8 +196,9 @@ export class Lifecycle {
     const cell = new Cell(this.#host.cellHost, ref, def, args, parent);
     cell.spawnSlot = spawnSlot;
     if (depthSlot !== undefined) cell.depthSlot = depthSlot;
+    cell.metricsAt = this.#host.metricsRow(def.name);
     this.#actors.add(cell);
-    this.#host.countActors(1);
+    this.#host.countActors(1, cell);
     if (parent !== undefined && parent.thread === this.#thread && recovered !== undefined) {
       // Re-created after a crash: the parent (re-created just before, from an earlier record) gets its child back.
       const p = this.#actors.get(parent.id);

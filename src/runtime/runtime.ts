@@ -33,6 +33,7 @@ import { allocateDepthTable, maxRecordPayload } from '../transport/layout.js';
 import type { Mesh } from '../transport/mesh.js';
 import { MeshTransport } from '../transport/mesh-transport.js';
 import { addActorCount } from '../transport/wait.js';
+import { R_LIVE, R_RESTARTED, allocateMetricsPage } from '../transport/metrics-layout.js';
 import { guardianStrategy } from '../supervision/strategy.js';
 import { ActorTable } from './actors.js';
 import { PendingAsks } from './asks.js';
@@ -46,6 +47,7 @@ import { Inbound } from './inbound.js';
 import { holdInRing, mailboxFull } from './intake.js';
 import { Journaling, UNJOURNALED, NO_SLOT } from './journaling.js';
 import { Lifecycle } from './lifecycle.js';
+import { MetricsWriter } from './metrics.js';
 import { Outbound, type MainHooks, type Outgoing } from './outbound.js';
 import { recover } from './recovery.js';
 import { installActorRefCodec } from './ref-codec.js';
@@ -84,6 +86,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
    * (every actor is on it).
    */
   readonly depth: Int32Array;
+  /** This thread's metrics page (the mesh's; inline, one of its own), read by `system.metrics()`. */
+  readonly metrics: MetricsWriter;
 
   readonly #codec: Codec;
   readonly #journal: Journaling;
@@ -112,6 +116,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     const threads = mesh?.threads ?? 1;
     const depth = (this.depth = mesh?.depth ?? new Int32Array(allocateDepthTable()));
     const transport = mesh === undefined ? undefined : new MeshTransport(mesh);
+    const metrics = (this.metrics = new MetricsWriter(
+      mesh?.metricsPage ?? allocateMetricsPage(config.metrics.maxDefinitions),
+      config.metrics.timing,
+    ));
+    const page = metrics.page;
     const codec = (this.#codec = new Codec(config.maxMessageBytes, this));
     const systemLimit = maxRecordPayload(config.ringBytes);
     const kick = (): void => this.kick();
@@ -147,11 +156,12 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       finishStop: (cell) => this.#stopping.finishStop(cell),
       replyError: (t, corr, err) => out.reply(t, corr, err, true),
       kick,
-    }, depth));
+    }, depth, metrics));
     const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
     this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, clock, kick });
-    const countActors = (delta: number): void => {
+    const countActors = (delta: number, cell: Cell): void => {
       if (mesh) addActorCount(mesh.controls[thread]!, delta);
+      page[cell.metricsAt + R_LIVE]! += delta;
     };
     const stopping = (this.#stopping = new Stopping({ actors, out, journal: j, turns, delivery }, {
       countActors,
@@ -174,12 +184,14 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
         refRuntime: this,
         cellHost: this,
         countActors,
+        metricsRow: (definition) => metrics.rowOf(definition),
         spawnHandled: (id) => this.#watch.flushPending(id),
       },
     ));
     const live = (id: number): Cell | undefined => actors.get(id);
     const sup = (this.#sup = new Supervision({
       thread,
+      restarted: (cell) => void page[cell.metricsAt + R_RESTARTED]!++,
       guardian: guardianStrategy(config.guardian),
       cell: live,
       sendSystem: (t, target, m) => out.sendSystem(t, target, m),
@@ -229,6 +241,9 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     return this.mesh?.controls ?? [];
   }
 
+  get metricsPage(): Float64Array {
+    return this.metrics.page;
+  }
   get control(): Int32Array | undefined {
     return this.mesh?.controls[this.thread];
   }
@@ -385,6 +400,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   }
   /** A replacement worker's first act: see recovery.ts. */
   recover(rec: RecoveredJournal, cause: Error): void {
+    this.metrics.resetGauges();
     recover(
       {
         thread: this.thread,

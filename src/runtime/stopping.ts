@@ -17,8 +17,8 @@ import { isThenable, type Turns } from './turns.js';
 
 /** What stopping needs from the rest of its runtime (supervision and death watch). */
 export interface StoppingHost {
-  /** The thread's actor count, for least-loaded placement. */
-  countActors(delta: number): void;
+  /** The thread's actor count, for least-loaded placement, and the live count of the cell's definition. */
+  countActors(delta: number, cell: Cell): void;
   /** `from` stops `ref`: a restart in preRestart waits for the children it stops. */
   noteStop(from: Cell, ref: ActorRef): void;
   /**
@@ -79,9 +79,7 @@ export class Stopping {
       this.#journal.release(slot);
       return;
     }
-    cell.mailbox.push(ENTRY_POISON, undefined, 0, fromThread, 0, slot);
-    this.#turns.backlog++;
-    this.#turns.schedule(cell);
+    this.#turns.enqueue(cell, ENTRY_POISON, undefined, 0, fromThread, 0, slot);
   }
 
   /** The actor a stop or poison pill is for, with `corr` noted for the stop's answer; undefined when already gone. */
@@ -120,7 +118,7 @@ export class Stopping {
 
   #remove(cell: Cell): void {
     this.#actors.remove(cell);
-    this.#host.countActors(-1);
+    this.#host.countActors(-1, cell);
     this.#host.beforeRemove(cell);
     const mb = cell.mailboxIfAny;
     while (mb !== undefined && mb.size > 0) {
@@ -131,7 +129,7 @@ export class Stopping {
       }
       this.#journal.release(mb.headSlot);
       mb.shift();
-      this.#turns.backlog--;
+      this.#turns.dropped(cell);
     }
     this.#journal.release(cell.spawnSlot);
     if (cell.stopSlots !== undefined) for (const slot of cell.stopSlots) this.#journal.release(slot);

@@ -24,6 +24,8 @@ import { RUNNING, type Cell } from './cell.js';
 /** What supervision needs from its runtime. */
 export interface SupervisorHost {
   readonly thread: number;
+  /** The actor was restarted (its postRestart succeeded): counted in its definition's row of the metrics page. */
+  restarted(cell: Cell): void;
   readonly guardian: SupervisorStrategy;
   cell(id: number): Cell | undefined;
   sendSystem(thread: number, target: ActorRef, m: SystemMessage): void;
@@ -256,6 +258,7 @@ export class Supervision {
       (err, failed) => {
         if (this.#stale(cell, s, gen)) return;
         if (failed) return giveUp(err);
+        this.#host.restarted(cell);
         this.#host.report({ type: 'actor-restarted', actor: cell.ref.name, definition: cell.def.name, thread: this.#host.thread, error: serializeError(error) });
         this.#settleEscalated(cell, 'restart', error);
         this.#host.resume(cell);

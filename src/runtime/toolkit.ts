@@ -59,9 +59,7 @@ export class Toolkit implements StashHost, TimersHost, ReceiveTimeoutHost {
       this.discard(cell, e, 'actor-stopped', undefined);
       return;
     }
-    cell.mailbox.unshift(e.kind, e.msg, e.senderId, e.senderThread, e.corr, e.slot);
-    this.#p.turns.backlog++;
-    this.#p.turns.schedule(cell);
+    this.#p.turns.requeueFront(cell, e.kind, e.msg, e.senderId, e.senderThread, e.corr, e.slot);
   }
 
   discard(cell: Cell, e: Stashed, reason: 'stash-discarded' | 'actor-stopped', err: Error | undefined): void {
@@ -109,9 +107,7 @@ export class Toolkit implements StashHost, TimersHost, ReceiveTimeoutHost {
   /** Not journaled: ticks and timeouts belong to this incarnation and die with the worker, like their timers. */
   #enqueueOwn(cell: Cell, kind: number, msg: unknown): void {
     if (cell.status !== RUNNING) return;
-    cell.mailbox.push(kind, msg, 0, this.#p.thread, 0, NO_SLOT);
-    this.#p.turns.backlog++;
-    this.#p.turns.schedule(cell);
+    this.#p.turns.enqueue(cell, kind, msg, 0, this.#p.thread, 0, NO_SLOT);
     this.#p.kick();
   }
 }

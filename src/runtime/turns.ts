@@ -18,6 +18,13 @@ import { handledOne } from '../transport/depth.js';
 import { RECEIVE_TIMEOUT } from './receive-timeout.js';
 import type { TimerEntry } from './timers.js';
 import { isDiscardedTerminated } from './watch.js';
+import { R_FAILED, R_PROCESSED, R_PROCESSING, R_QUEUED, R_WAIT, ROW_WORDS } from '../transport/metrics-layout.js';
+import { observe, type MetricsWriter } from './metrics.js';
+
+/** Without a metrics page (unit tests of turns alone): a row nobody reads, where every cell (metricsAt 0) counts. */
+const NO_PAGE = new Float64Array(ROW_WORDS);
+/** The timing ticks wrap here, staying small integers (a multiple of 16 apart: the sampling stays every 16th). */
+const TICK_WRAP = 0x3fffffff;
 
 /** What turns need from the rest of their runtime. */
 export interface TurnsHost {
@@ -48,11 +55,52 @@ export class Turns {
   /** The routee table (layout.ts): a smallest-mailbox routee counts each settled handler down there. */
   readonly #depth: Int32Array | undefined;
 
-  constructor(throughput: number, journal: Journaling, host: TurnsHost, depth?: Int32Array) {
+  /**
+   * This thread's metrics page (runtime/metrics.ts): the mailbox depth, handled and failed counts of each cell's
+   * definition, written here with plain Float64 writes (one writer: this thread).
+   */
+  readonly #page: Float64Array;
+  /** TIMING_MASK of `metrics.timing`: -1 times nothing, else a message is timed when `(++tick & mask) === 0`. */
+  readonly #timing: number;
+  #queuedTick = 0;
+  #runTick = 0;
+
+  constructor(throughput: number, journal: Journaling, host: TurnsHost, depth?: Int32Array, metrics?: MetricsWriter) {
     this.#throughput = throughput;
     this.#journal = journal;
     this.#host = host;
     this.#depth = depth;
+    this.#page = metrics?.page ?? NO_PAGE;
+    this.#timing = metrics?.timingMask ?? -1;
+  }
+
+  /**
+   * Queues an entry at the back of the actor's mailbox (counted in the backlog and its definition's mailbox
+   * depth, stamped when its wait is timed) and schedules the actor. Every entry enters a mailbox here or through
+   * `requeueFront`, and leaves it through a turn or `dropped`, so the depth in the page is exact.
+   */
+  enqueue(cell: Cell, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+    const mask = this.#timing;
+    let at = 0;
+    if (mask >= 0 && ((this.#queuedTick = (this.#queuedTick + 1) & TICK_WRAP) & mask) === 0) at = performance.now();
+    cell.mailbox.push(kind, msg, senderId, senderThread, corr, slot, at);
+    this.backlog++;
+    this.#page[cell.metricsAt + R_QUEUED]!++;
+    this.schedule(cell);
+  }
+
+  /** Puts an entry back in front of the actor's mailbox (an unstashed message: its wait is not timed again). */
+  requeueFront(cell: Cell, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+    cell.mailbox.unshift(kind, msg, senderId, senderThread, corr, slot);
+    this.backlog++;
+    this.#page[cell.metricsAt + R_QUEUED]!++;
+    this.schedule(cell);
+  }
+
+  /** The head entry of a stopped actor's mailbox was taken without a turn (stopping.ts shifted it). */
+  dropped(cell: Cell): void {
+    this.backlog--;
+    this.#page[cell.metricsAt + R_QUEUED]!--;
   }
 
   get current(): Cell | undefined {
@@ -87,6 +135,9 @@ export class Turns {
   #runTurn(cell: Cell): void {
     const mb = cell.mailbox;
     let n = this.#throughput;
+    const page = this.#page;
+    const row = cell.metricsAt;
+    const mask = this.#timing;
     // The entry being handled is written straight into the mailbox (where the cell's cur* accessors read it), and
     // the three conditions read as one: this is the loop every message goes through.
     while (n-- > 0 && mb.size > 0 && cell.canTake) {
@@ -99,8 +150,10 @@ export class Turns {
       cell.curReplied = false;
       const slot = mb.headSlot;
       mb.curSlot = slot;
+      const queuedAt = mask >= 0 ? mb.headAt : 0;
       mb.shift();
       this.backlog--;
+      page[row + R_QUEUED]!--;
       if (senderId === 0 && isDiscardedTerminated(msg)) {
         this.#journal.release(slot); // unwatched after it was queued (watch.ts)
         continue;
@@ -125,12 +178,24 @@ export class Turns {
       mb.curMsg = msg;
       // STARTED in the journal: if the worker dies now, this message is the one reported lost (or redelivered).
       this.#journal.start(slot);
-      this.#invoke(cell, msg, slot);
+      // Timing (metrics.timing): the wait of an entry stamped when queued, and the processing of every
+      // (mask + 1)-th message taken, at one clock read for both.
+      let start = 0;
+      if (mask >= 0) {
+        const timed = ((this.#runTick = (this.#runTick + 1) & TICK_WRAP) & mask) === 0;
+        if (timed || queuedAt > 0) {
+          const now = performance.now();
+          if (queuedAt > 0) observe(page, row + R_WAIT, now - queuedAt);
+          if (timed) start = now;
+        }
+      }
+      this.#invoke(cell, msg, slot, start);
     }
     if (mb.size > 0 && !cell.busy && cell.status === RUNNING) this.schedule(cell);
   }
 
-  #invoke(cell: Cell, msg: unknown, slot: number): void {
+  /** `start`: when the handler began, if its processing time is measured; else 0. */
+  #invoke(cell: Cell, msg: unknown, slot: number, start: number): void {
     this.#current = cell;
     if (TRACING) mark(STEP.receive);
     cell.handling = true;
@@ -139,22 +204,25 @@ export class Turns {
       if (isThenable(r)) {
         this.track(cell, r, (err, failed) => {
           if (failed) this.#failed(cell, err, msg);
-          this.#handled(cell, slot);
+          this.#handled(cell, slot, start);
         });
       } else {
-        this.#handled(cell, slot);
+        this.#handled(cell, slot, start);
       }
     } catch (err) {
       this.#failed(cell, err, msg);
-      this.#handled(cell, slot);
+      this.#handled(cell, slot, start);
     } finally {
       this.#current = undefined;
     }
   }
 
-  /** The handler of the current message settled (or threw). */
-  #handled(cell: Cell, slot: number): void {
+  /** The handler of the current message settled (or threw): counted once, here, whatever its outcome. */
+  #handled(cell: Cell, slot: number, start: number): void {
     cell.handling = false;
+    const page = this.#page;
+    page[cell.metricsAt + R_PROCESSED]!++;
+    if (start !== 0) observe(page, cell.metricsAt + R_PROCESSING, performance.now() - start);
     // Settled, failed or stashed alike: the routers' pending count for this routee goes down by one.
     if (cell.depthSlot >= 0 && this.#depth !== undefined) handledOne(this.#depth, cell.depthSlot);
     const tick = cell.curTimer;
@@ -230,6 +298,7 @@ export class Turns {
 
   /** A handler threw: fail the pending ask, then suspend the actor until its supervisor decides (supervisor.ts). */
   #failed(cell: Cell, err: unknown, msg: unknown): void {
+    this.#page[cell.metricsAt + R_FAILED]!++;
     if (cell.awaitingReply) {
       cell.curReplied = true;
       this.#host.replyError(cell.curSenderThread, cell.curCorr, new ActorFailedError(cell.ref.name, err));

@@ -1,5 +1,6 @@
 /**
- * The shared-memory layout: every offset into every SharedArrayBuffer that ringmaster uses is named here.
+ * The shared-memory layout: every offset into every SharedArrayBuffer that ringmaster uses is named here, except
+ * the metrics pages', which have a module of their own (metrics-layout.ts).
  *
  * The main thread allocates all of this memory and hands it to workers through `workerData`, so it outlives any
  * worker that uses it (a replacement worker re-attaches to the same buffers).

@@ -4,6 +4,7 @@
  * view for itself, holding the writers of its outgoing rings and the readers of its incoming ones.
  */
 import { allocateControl, allocateDepthTable, allocateRing } from './layout.js';
+import { allocateMetricsPage } from './metrics-layout.js';
 import { RingReader, RingWriter } from './ring.js';
 import { allocateTrace, attachTrace } from './trace.js';
 
@@ -15,21 +16,25 @@ export interface MeshMemory {
   controls: SharedArrayBuffer[];
   /** The routee table (layout.ts): smallest-mailbox routers read it on any thread. */
   depth: SharedArrayBuffer;
+  /** One metrics page per thread, by thread index (metrics-layout.ts): the main thread reads them all. */
+  metrics: SharedArrayBuffer[];
   /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
   trace?: SharedArrayBuffer;
   /** The virtual-time block (layout.ts), only under manual time: its presence is what makes time manual. */
   time?: SharedArrayBuffer;
 }
 
-export function allocateMesh(threads: number, ringBytes: number): MeshMemory {
+/** `metricsRows`: rows of each thread's metrics page (`metrics.maxDefinitions`). */
+export function allocateMesh(threads: number, ringBytes: number, metricsRows = 256): MeshMemory {
   const rings: (SharedArrayBuffer | null)[] = [];
   for (let from = 0; from < threads; from++) {
     for (let to = 0; to < threads; to++) rings.push(from === to ? null : allocateRing(ringBytes));
   }
   const controls = Array.from({ length: threads }, () => allocateControl());
   const depth = allocateDepthTable();
+  const metrics = Array.from({ length: threads }, () => allocateMetricsPage(metricsRows));
   const trace = allocateTrace();
-  return trace === undefined ? { threads, rings, controls, depth } : { threads, rings, controls, depth, trace };
+  return trace === undefined ? { threads, rings, controls, depth, metrics } : { threads, rings, controls, depth, metrics, trace };
 }
 
 export class Mesh {
@@ -46,6 +51,8 @@ export class Mesh {
   readonly time: SharedArrayBuffer | undefined;
   /** The routee table (layout.ts). */
   readonly depth: Int32Array;
+  /** This thread's metrics page. */
+  readonly metricsPage: SharedArrayBuffer;
 
   constructor(memory: MeshMemory, self: number) {
     this.self = self;
@@ -53,6 +60,7 @@ export class Mesh {
     this.controls = memory.controls.map((c) => new Int32Array(c));
     this.time = memory.time;
     this.depth = new Int32Array(memory.depth);
+    this.metricsPage = memory.metrics[self]!;
     attachTrace(memory.trace, self);
     for (let t = 0; t < memory.threads; t++) {
       const out = memory.rings[self * memory.threads + t];

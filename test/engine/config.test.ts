@@ -42,6 +42,7 @@ describe('configuration', () => {
       coordinatedShutdown: { defaultPhaseTimeoutMs: 5000, phases: {}, handleSignals: false, exitProcess: true },
       // No logger: no levels for the workers to ship, and no `logger` key (the instance never goes into config).
       logLevels: [],
+      metrics: { timing: 'sampled', maxDefinitions: 256 },
     });
   });
 

@@ -6,6 +6,7 @@ import type { DriverLink, Pumpable } from '../../src/dispatch/pumpable.js';
 import { WorkerDriver } from '../../src/dispatch/worker-driver.js';
 import { CTL_DOORBELL, CTL_HEARTBEAT, CTL_PARKED, allocateControl } from '../../src/transport/layout.js';
 import { wake } from '../../src/transport/wait.js';
+import { metricsPageBytes } from '../../src/transport/metrics-layout.js';
 
 class FakeRuntime implements Pumpable {
   readonly control = new Int32Array(allocateControl());
@@ -17,6 +18,7 @@ class FakeRuntime implements Pumpable {
   incoming = false;
   asyncInFlight = 0;
   pendingAsks = 0;
+  readonly metricsPage = new Float64Array(new SharedArrayBuffer(metricsPageBytes(2)));
   driver: DriverLink | undefined;
   pump(): boolean {
     this.pumps++;

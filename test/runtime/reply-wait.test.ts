@@ -62,6 +62,7 @@ function fakeRuntime(replyAfterPolls: number): Pumpable & { pumps: number } {
     },
     hasIncoming: () => ++polls > replyAfterPolls,
     hasLocalWork: () => false,
+    metricsPage: new Float64Array(8),
     attach: (_d: DriverLink) => {},
   };
   return rt;

@@ -87,6 +87,7 @@ describe('SpinGate', () => {
 /** A runtime with nothing to do, whose thread shares the machine with `others` (control blocks). */
 class IdleRuntime implements Pumpable {
   readonly control = control(0);
+  readonly metricsPage = new Float64Array(8);
   readonly controls: Int32Array[];
   pumps = 0;
   asyncInFlight = 0;

@@ -1,9 +1,11 @@
-// The public surface: the exact runtime names of the package entries ('ringmaster', 'ringmaster/testkit' and
-// 'ringmaster/routing'), so that an export added or lost by accident fails here. Type-only exports leave nothing
+// The public surface: the exact runtime names of the package entries ('ringmaster', 'ringmaster/testkit',
+// 'ringmaster/routing', 'ringmaster/prometheus' and 'ringmaster/otel'), so that an export added or lost by accident fails here. Type-only exports leave nothing
 // at run time; tsc checks those through the tests and examples that use them.
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/errors.js';
 import * as api from '../../src/index.js';
+import * as otel from '../../src/metrics/otel.js';
+import * as prometheus from '../../src/metrics/prometheus.js';
 import * as routing from '../../src/routing/index.js';
 import * as testkit from '../../src/testkit/index.js';
 
@@ -80,6 +82,14 @@ describe('public surface', () => {
 
   it("exports exactly the user-facing runtime names from 'ringmaster/routing'", () => {
     expect(sorted(Object.keys(routing))).toEqual(sorted(['Pool', 'Group', 'broadcast', 'isBroadcast', 'defineRouting', 'RouterRef']));
+  });
+
+  it("exports exactly the user-facing runtime names from 'ringmaster/prometheus'", () => {
+    expect(sorted(Object.keys(prometheus))).toEqual(['registerRingmasterMetrics']);
+  });
+
+  it("exports exactly the user-facing runtime names from 'ringmaster/otel'", () => {
+    expect(sorted(Object.keys(otel))).toEqual(['registerRingmasterInstruments']);
   });
 
   it("exports from 'ringmaster' every error class of src/errors.ts, the same class object", () => {
