@@ -73,7 +73,7 @@ async function get(url: string) {
 /** A request that may be cut by the shutdown: a failure becomes status 0, not an unhandled rejection. */
 const tryGet = (url: string) => get(url).catch((err: unknown) => ({ status: 0, type: null, body: JSON.stringify({ hash: String(err) }) }));
 
-/** Until the service counts `n` /hash requests in flight (/healthz: /metrics would wait for the busy workers). */
+/** Until the service counts `n` /hash requests in flight (/healthz: the cheap route). */
 async function inFlight(base: string, n: number): Promise<void> {
   for (;;) {
     const h = JSON.parse((await get(`${base}/healthz`)).body) as { hashInFlight: number };
@@ -96,12 +96,18 @@ try {
   check((await get(`${base}/hash?rounds=0`)).status === 400, 'a bad rounds is a 400');
   check((await get(`${base}/nowhere`)).status === 404, 'an unknown route is a 404');
 
-  // /metrics: the body metricsBody() builds (JSON of system.stats() for now).
+  // /metrics: Prometheus text, the engine's metrics (read from shared memory) beside the service's own.
   const metrics = await get(`${base}/metrics`);
-  const body = JSON.parse(metrics.body) as { http: { requests: number }; workers: { thread: number; actors: number }[] };
-  check(metrics.status === 200 && metrics.type === 'application/json', '/metrics answers 200 with JSON');
-  check(body.workers.map((w) => w.thread).join(',') === '1,2' && body.workers.every((w) => w.actors >= 1), '/metrics lists both workers, each hosting a hasher');
-  check(body.http.requests >= 19, '/metrics counts the requests served so far');
+  const sample = (name: string, labels = ''): number => {
+    const line = metrics.body.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+    return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  check(metrics.status === 200 && (metrics.type ?? '').startsWith('text/plain'), '/metrics answers 200 with Prometheus text');
+  check(
+    [1, 2].every((t) => sample('ringmaster_messages_processed_total', `{actor_type="http-service.Hasher",thread="${t}"}`) >= 1),
+    '/metrics counts the messages each worker\'s hasher processed',
+  );
+  check(sample('http_requests_served') >= 19, '/metrics counts the requests served so far');
 
   // ctx.log from the workers reached the service's logger on the main thread, with the actor bound.
   const ready = first.records.filter((r) => r.msg === 'hasher ready');
@@ -110,6 +116,9 @@ try {
   // SIGTERM with requests in flight: they are answered, then the process exits 0.
   const slow = Array.from({ length: 4 }, (_, i) => tryGet(`${base}/hash?data=slow-${i}&rounds=150000`));
   await inFlight(base, 4);
+  // Both workers are busy hashing: /metrics still answers at once (shared memory, no message to a worker).
+  const busy = await get(`${base}/metrics`);
+  check(busy.status === 200 && /^http_hash_in_flight 4$/m.test(busy.body), '/metrics answers while every worker is busy, with the 4 in flight');
   first.child.kill('SIGTERM');
   await first.logged((r) => r.msg === 'service unbound: no new connections');
   const refused = await fetch(`${base}/healthz`).then(

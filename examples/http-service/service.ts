@@ -3,7 +3,9 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActorSystem, type Logger } from 'ringmaster';
+import { registerRingmasterMetrics } from 'ringmaster/prometheus';
 import { Pool } from 'ringmaster/routing';
+import { Gauge, Registry } from 'prom-client';
 import { Hasher } from './hasher.js';
 
 export const MAX_ROUNDS = 1_000_000;
@@ -17,17 +19,20 @@ export interface HttpFigures {
 }
 
 /**
- * THE METRICS BODY. The one place that decides what /metrics serves: for now a JSON snapshot of `system.stats()`
- * (per worker: actors, parks, journal bytes, ...) and the service's own counters. When `ringmaster/prometheus`
- * exists, this is the function to switch: return the registry's text and its content type instead, e.g.
- * `{ contentType: registry.contentType, body: await registry.metrics() }`.
+ * What /metrics serves: Prometheus text from a registry holding the engine's metrics (`ringmaster/prometheus`, read
+ * from every thread's shared-memory page at scrape time, so a scrape answers even while every worker is busy
+ * hashing) and the service's own counters, collected from `http` at scrape time.
  */
-export async function metricsBody(system: ActorSystem, http: HttpFigures): Promise<{ contentType: string; body: string }> {
-  const now = { ...http }; // as of the request
-  // stats() asks each worker over its control channel: a worker busy in a long handler answers only after it, so
-  // this waits for the CPU work in flight (the shared-memory metrics page, once it lands, will not).
-  const workers = await system.stats();
-  return { contentType: 'application/json', body: JSON.stringify({ http: now, workers }) };
+export function metricsRegistry(system: ActorSystem, http: HttpFigures): Registry {
+  const registry = new Registry();
+  registerRingmasterMetrics(system, { registry });
+  const figure = (name: string, help: string, read: () => number): void => {
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  };
+  figure('http_requests_served', 'HTTP requests answered since the service started', () => http.requests);
+  figure('http_hash_in_flight', '/hash requests accepted and not answered yet', () => http.hashInFlight);
+  figure('http_request_errors', 'HTTP requests that failed with an error', () => http.errors);
+  return registry;
 }
 
 export interface Service {
@@ -48,6 +53,7 @@ export async function startService(options: { port: number; workers: number; log
   const hashers = await system.spawnRouter(Pool.roundRobin(options.workers, Hasher), { name: 'hashers' });
 
   const http: HttpFigures = { requests: 0, hashInFlight: 0, errors: 0 };
+  const metrics = metricsRegistry(system, http);
   let draining = false;
   let drained: (() => void) | undefined;
 
@@ -79,8 +85,7 @@ export async function startService(options: { port: number; workers: number; log
       if (req.method !== 'GET') return send(res, 405, { error: 'GET only' });
       if (url.pathname === '/hash') return await hash(url, res);
       if (url.pathname === '/metrics') {
-        const m = await metricsBody(system, http);
-        return send(res, 200, m.body, m.contentType);
+        return send(res, 200, await metrics.metrics(), metrics.contentType);
       }
       // Cheap on purpose (no engine call): what a load balancer polls.
       if (url.pathname === '/healthz') return send(res, draining ? 503 : 200, { draining, hashInFlight: http.hashInFlight });
