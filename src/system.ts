@@ -64,6 +64,12 @@ export class ActorSystem {
   /** Workers that died and will be replaced: when, and how many restarts the replacement makes. */
   readonly #down = new Map<number, { at: number; restarts: number; cause: Error }>();
   readonly #byName = new Map<string, ActorRef>();
+  /**
+   * Every live actor's name by id, for dead letters whose reporting thread did not know the sender's name (a
+   * replacement worker recovering messages knows no names yet; the main thread learns only those announced to
+   * it): they name it `#id@thread`, and the event says the name.
+   */
+  readonly #nameById = new Map<number, string>();
   readonly #reserved = new Set<string>();
   /**
    * Top-level actors by name, from the moment their spawn is sent (before they register): shutdown stops each,
@@ -411,6 +417,14 @@ export class ActorSystem {
     }
   }
 
+  /** A dead letter's sender as its thread named it, or the name, when that was `#id@thread` and the actor lives. */
+  #senderName(sender: string | null): string | null {
+    // (A live actor may be named like that too: its name is the name.)
+    if (sender === null || sender.charCodeAt(0) !== 35 /* '#' */ || this.#byName.has(sender)) return sender;
+    const at = sender.indexOf('@');
+    return (at > 1 && this.#nameById.get(Number(sender.slice(1, at)))) || sender;
+  }
+
   #onReport(m: SystemMessage, from: number): void {
     switch (m.type) {
       case 'registered': {
@@ -419,6 +433,7 @@ export class ActorSystem {
         const spawned = this.#topLevel.get(m.ref.name);
         const ref = spawned !== undefined && spawned.id === m.ref.id ? spawned : m.ref;
         this.#byName.set(ref.name, ref);
+        this.#nameById.set(ref.id, ref.name);
         if (m.parent !== null) {
           let kids = this.#children.get(m.parent.name);
           if (kids === undefined) this.#children.set(m.parent.name, (kids = new Set()));
@@ -449,6 +464,7 @@ export class ActorSystem {
       }
       case 'unregistered': {
         if (this.#byName.get(m.ref.name)?.id === m.ref.id) this.#byName.delete(m.ref.name);
+        this.#nameById.delete(m.ref.id);
         // An actor stops only after its children: their own reports may still be on another thread's ring, but
         // their names are already free.
         this.#forgetChildren(m.ref.name);
@@ -466,7 +482,7 @@ export class ActorSystem {
           reason: m.reason,
           target: m.target,
           message: m.message,
-          sender: m.sender,
+          sender: this.#senderName(m.sender),
           ...(m.error !== undefined ? { error: deserializeError(m.error) } : {}),
           ...(m.interrupted === true ? { interrupted: true as const } : {}),
         });

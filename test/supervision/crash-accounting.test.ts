@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorSystem, type SystemEvent } from '../../src/index.js';
 import { random } from '../fixtures/prng.js';
-import { Recorder, Victim } from '../fixtures/restart-actors.js';
+import { Recorder, Relay, Victim } from '../fixtures/restart-actors.js';
 
 const actors = [new URL('../fixtures/restart-actors.ts', import.meta.url)];
 
@@ -90,6 +90,17 @@ describe('message accounting across a worker crash', () => {
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
     });
   }
+
+  it('names the sender of the message lost with its worker, although the replacement reporting it knows no names yet', async () => {
+    system = await ActorSystem.start({ workers: 2, actors });
+    const s = system;
+    const victim = await s.spawn(Victim, { name: 'victim', args: {}, placement: { worker: 1 } });
+    const relay = await s.spawn(Relay, { name: 'relay', placement: { worker: 2 } });
+    const lost = new Promise<Extract<SystemEvent, { type: 'dead-letter' }>>((resolve) => s.events.subscribe('dead-letter', resolve));
+    relay.tell({ type: 'relay', to: victim, msg: { type: 'exit', code: 1 } });
+    // Reported by worker 1's replacement, which names the sender `#id@2`: the event says its name.
+    expect(await lost).toMatchObject({ reason: 'worker-crashed', interrupted: true, target: 'victim', sender: 'relay' });
+  });
 
   it('reports, by count, the messages a worker held only in memory because its journal was full', async () => {
     // Small rings make a small journal (4 × ringBytes, a quarter of it for live records): about 50 messages.
