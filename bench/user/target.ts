@@ -196,7 +196,8 @@ export async function checkTarget(target: BenchTarget): Promise<TargetCheck> {
     try {
       ref = await system.spawn(target.definition, { name: 'bench-check', args: target.args, placement: { worker: 1 } });
     } catch (error) {
-      throw new UsageError(`spawning ${name} with --args ${JSON.stringify(target.args)} failed: ${(error as Error).message}`);
+      const given = target.args === undefined ? 'without --args' : `with --args ${JSON.stringify(target.args)}`;
+      throw new UsageError(`spawning ${name} ${given} failed: ${(error as Error).message}`);
     }
     const ask = async (i: number, after: string): Promise<void> => {
       try {
