@@ -2,7 +2,8 @@
 // `npm install ringmaster` pointed at the packed tarball), the two files pasted from the README, and the run command
 // the README gives for this Node line: `node main.ts` where Node strips types (and then tsx must not be installed:
 // the workers load the `.ts` actor module without it), the tsx line elsewhere. It must print `c1 = 7` and exit 0.
-// Where Node strips types it then checks the fallback to tsx (tsxFallback below).
+// Then `npx ringmaster bench` on the quick start's actor (benchOwnActor below); where Node strips types it then
+// checks the fallback to tsx (tsxFallback below).
 //
 // Usage: node .ci/quickstart.mjs TARBALL [NODE_BIN_DIR]   (NODE_BIN_DIR goes first on PATH: the Node line to try)
 // Plain JavaScript, so that it runs on any Node without a loader.
@@ -57,6 +58,26 @@ function tsxFallback(dir) {
   console.log(`tsx fallback on Node ${probe.version}: ok`);
 }
 
+// `npx ringmaster bench` (README, "Benchmarking your own actors") on the quick start's Counter, from the installed
+// tarball, with figures of a few ms: every scenario and the postMessage baselines must have measured. It runs before
+// tsxFallback, so where Node strips types the bin loads actors.ts without tsx, as the quick start did.
+function benchOwnActor(dir) {
+  const command =
+    `npx ringmaster bench --module ./actors.ts --definition Counter --args '{"start":0}' --message '{"type":"get"}' ` +
+    `--tell '{"type":"inc","by":1}' --quick --duration 40 --warmup 10 --json`;
+  console.log(`$ ${command}`);
+  const r = spawnSync('bash', ['-c', command], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) {
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    throw new Error(`'npx ringmaster bench' exited with ${r.status ?? r.signal ?? r.error}`);
+  }
+  const outcomes = JSON.parse(r.stdout).scenarios.map((s) => `${s.name} ${s.status}`);
+  const expected = ['post-message', 'post-message-bursty', 'ask-round-trip', 'bursty', 'one-way', 'service'].map((n) => `${n} ok`);
+  if (outcomes.join(', ') !== expected.join(', ')) throw new Error(`npx ringmaster bench: expected ${expected.join(', ')}; got ${outcomes.join(', ')}`);
+  console.log(`npx ringmaster bench on Node ${probe.version}: ${outcomes.join(', ')}`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'ringmaster-quickstart-'));
 try {
   for (const line of shell[0]) {
@@ -75,6 +96,7 @@ try {
   if (probe.strip && existsSync(join(dir, 'node_modules', 'tsx'))) throw new Error('tsx is installed: this run proves nothing');
   if (!out.split('\n').includes('c1 = 7')) throw new Error(`expected the line "c1 = 7", got:\n${out}`);
   console.log(`quick start on Node ${probe.version}: ok`);
+  benchOwnActor(dir);
   if (probe.strip) tsxFallback(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });

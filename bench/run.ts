@@ -22,7 +22,7 @@ import { toHtml } from './report/html.js';
 import { toJson } from './report/json.js';
 import type { Report, RunSettings, ScenarioOutcome } from './report/model.js';
 import { formatHeader, formatResults } from './report/terminal.js';
-import { findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
+import { baselineNames, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
 import { resolvedEngine } from './scenarios/system.js';
 import { formatTune } from './tune/tune-format.js';
 import { tune, type RunOutcome } from './tune/tune.js';
@@ -110,7 +110,15 @@ async function main(): Promise<void> {
   const targets = selected.flatMap((scenario) =>
     (scenario.targets ?? []).map((target) => ({ ...target, scenario: scenario.name })),
   );
-  const report: Report = { command, startedAt, machine, settings: cli.settings, scenarios: outcomes, targets };
+  const report: Report = {
+    command,
+    startedAt,
+    machine,
+    settings: cli.settings,
+    scenarios: outcomes,
+    baselines: baselineNames.filter((name) => outcomes.some((outcome) => outcome.name === name)),
+    targets,
+  };
   process.stdout.write(cli.json ? `${toJson(report)}\n` : `${formatResults(report)}\n`);
   if (cli.html !== undefined) {
     writeFileSync(cli.html, toHtml(report));

@@ -45,6 +45,13 @@ async function registerTsx(why: string): Promise<void> {
   return tsxRegistered;
 }
 
+/**
+ * Modules that loaded only on the retry, by their URL: Node keeps the failed first attempt under the original URL,
+ * so a later import of the same module on this thread (a second system, or `npx ringmaster bench`, which imports the
+ * module before starting systems on it) goes straight to the URL that loaded.
+ */
+const retriedAs = new Map<string, string>();
+
 const isTypeScript = (url: string): boolean => /\.[cm]?tsx?$/.test(new URL(url).pathname);
 
 /**
@@ -55,6 +62,8 @@ const isTypeScript = (url: string): boolean => /\.[cm]?tsx?$/.test(new URL(url).
  * retried under a new URL (Node caches the failed attempt for the original one).
  */
 export async function importModule(url: string, freshThread = false): Promise<unknown> {
+  const retried = retriedAs.get(url);
+  if (retried !== undefined) return import(retried);
   const typeScript = isTypeScript(url);
   try {
     if (freshThread && typeScript && !nativeTypeScript()) {
@@ -70,10 +79,13 @@ export async function importModule(url: string, freshThread = false): Promise<un
     const hint =
       code === 'ERR_MODULE_NOT_FOUND' && nativeTypeScript() ? " (Node's type stripping needs relative imports to name the .ts file)" : '';
     await registerTsx(`could not load actor module ${url}: ${(err as Error).message}${hint}`);
+    const retryUrl = `${url}${url.includes('?') ? '&' : '?'}ringmaster-tsx`;
     try {
-      return await import(`${url}${url.includes('?') ? '&' : '?'}ringmaster-tsx`);
-    } catch (retried) {
-      throw loadError(url, retried);
+      const namespace: unknown = await import(retryUrl);
+      retriedAs.set(url, retryUrl);
+      return namespace;
+    } catch (retriedError) {
+      throw loadError(url, retriedError);
     }
   }
 }

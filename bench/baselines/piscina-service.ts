@@ -6,7 +6,8 @@
 import { Piscina } from 'piscina';
 import { DEFAULT_BENCH_WORKERS } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
-import { measureService, setReferenceSaturation, WORK_ROUNDS } from '../lib/service.js';
+import { WORK_ROUNDS } from '../lib/cpu-work.mjs';
+import { measureService, setReferenceSaturation } from '../lib/service.js';
 import { baselineWorker } from './worker-file.js';
 
 export const piscinaServiceBaseline: Scenario = {

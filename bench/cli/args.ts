@@ -3,12 +3,13 @@
  * what was wrong), the settings they give every scenario, and the command that reproduces a run.
  */
 import { parseArgs } from 'node:util';
-import { InvalidConfigError } from '../../src/index.js';
 import { engineConfig } from '../lib/engine.js';
-import type { EngineOptions } from '../lib/scenario.js';
 import type { RunSettings } from '../report/model.js';
 import { defaultBaseline, findScenario, ringmasterScenarios, scenarios } from '../scenarios/index.js';
 import { resolvedEngine } from '../scenarios/system.js';
+import { ENGINE_FLAGS, ENGINE_USAGE, parseEngine, parseMs, UsageError } from './engine-flags.js';
+
+export { UsageError } from './engine-flags.js';
 
 const DEFAULTS = {
   full: { measureMs: 5000, warmupMs: 1000 },
@@ -37,66 +38,7 @@ export const USAGE = `Usage: npx tsx bench/run.ts [options]
   --help            this text
 
 ringmaster's settings (ActorSystem options) for its scenarios; the baselines ignore them:
-  --workers N                   worker threads (default 2: one actor on each for actor <-> actor)
-  --wait-strategy spin|park|hybrid
-                                how an idle thread waits for messages (engine default hybrid)
-  --throughput N                messages an actor handles per turn (engine default 32)
-  --spin-iterations N           idle ring checks before parking, hybrid (engine default 20000)
-  --ring-bytes N                bytes per ring between two threads, a power of two (engine default 1048576)
-`;
-
-export class UsageError extends Error {}
-
-const WAIT_STRATEGIES = ['spin', 'park', 'hybrid'] as const;
-
-function parseInteger(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${value}`);
-  return n;
-}
-
-function parseEngine(values: {
-  workers?: string | undefined;
-  'wait-strategy'?: string | undefined;
-  throughput?: string | undefined;
-  'spin-iterations'?: string | undefined;
-  'ring-bytes'?: string | undefined;
-}): EngineOptions {
-  const strategy = values['wait-strategy'];
-  if (strategy !== undefined && !(WAIT_STRATEGIES as readonly string[]).includes(strategy)) {
-    throw new UsageError(`--wait-strategy must be one of ${WAIT_STRATEGIES.join(', ')}, got ${strategy}`);
-  }
-  const workers = parseInteger('--workers', values.workers, 1);
-  const throughput = parseInteger('--throughput', values.throughput, 1);
-  const spinIterations = parseInteger('--spin-iterations', values['spin-iterations'], 0);
-  const ringBytes = parseInteger('--ring-bytes', values['ring-bytes'], 1);
-  const engine: EngineOptions = {
-    ...(workers !== undefined && { workers }),
-    ...(strategy !== undefined && { waitStrategy: strategy as (typeof WAIT_STRATEGIES)[number] }),
-    ...(throughput !== undefined && { throughput }),
-    ...(spinIterations !== undefined && { spinIterations }),
-    ...(ringBytes !== undefined && { ringBytes }),
-  };
-  // The engine's own limits (for example at most 64 workers), as a usage error rather than a failed scenario.
-  try {
-    resolvedEngine(engine);
-  } catch (error) {
-    if (error instanceof InvalidConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-  return engine;
-}
-
-/** `--duration` must be positive (no time, no samples); `--warmup` may be 0. */
-function parseMs(flag: string, value: string | undefined, allowZero: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !allowZero)) {
-    throw new UsageError(`${flag} must be a number of milliseconds ${allowZero ? '>= 0' : '> 0'}, got ${value}`);
-  }
-  return ms;
-}
+${ENGINE_USAGE}`;
 
 export function parseCli(argv: readonly string[]) {
   const { values } = parseArgs({
@@ -115,11 +57,7 @@ export function parseCli(argv: readonly string[]) {
       baseline: { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
-      workers: { type: 'string' },
-      'wait-strategy': { type: 'string' },
-      throughput: { type: 'string' },
-      'spin-iterations': { type: 'string' },
-      'ring-bytes': { type: 'string' },
+      ...ENGINE_FLAGS,
     },
   });
 

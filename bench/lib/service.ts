@@ -22,8 +22,6 @@ import { setImmediate as yieldLoop, setTimeout as sleep } from 'node:timers/prom
 import { LatencyHistogram, nowNs } from './histogram.js';
 import type { Measurement, Target } from './scenario.js';
 
-export { WORK_ROUNDS, cpuWork } from './cpu-work.mjs';
-
 /** Fractions of the reference saturation the open loop runs at. */
 export const LADDER = [0.3, 0.5, 0.7, 0.9] as const;
 /** Outstanding requests per thread in the closed loop that measures saturation. */

@@ -9,7 +9,6 @@
 import type { LatencySummary } from '../lib/histogram.js';
 import { isAbsolute, type LatencyMeasurement, type Measurement } from '../lib/scenario.js';
 import { baselineFigures, ratioAgainst, referenceRatios } from './figures.js';
-import { ringmasterScenarios, scenarios as registry } from '../scenarios/index.js';
 import { disturbed, loadList } from './load.js';
 import type { Report, ScenarioOutcome } from './model.js';
 import { evaluateTargets } from './targets.js';
@@ -138,16 +137,9 @@ function comparedWith(report: Report, measurement: Measurement, base: Map<string
   return out;
 }
 
-/**
- * ringmaster's scenarios first, then the baselines, each group in run order. The registry lists every baseline
- * before the first of ringmaster's scenarios (bench/scenarios/index.ts); a scenario it does not know counts as ours.
- */
-function oursFirst(outcomes: readonly ScenarioOutcome[]): ScenarioOutcome[] {
-  const firstOurs = registry.indexOf(ringmasterScenarios[0]!);
-  const isBaseline = (name: string): boolean => {
-    const at = registry.findIndex((scenario) => scenario.name === name);
-    return at >= 0 && at < firstOurs;
-  };
+/** ringmaster's scenarios first, then the baselines (`Report.baselines`), each group in run order. */
+function oursFirst(outcomes: readonly ScenarioOutcome[], baselines: readonly string[]): ScenarioOutcome[] {
+  const isBaseline = (name: string): boolean => baselines.includes(name);
   return [...outcomes.filter((o) => !isBaseline(o.name)), ...outcomes.filter((o) => isBaseline(o.name))];
 }
 
@@ -163,7 +155,7 @@ export function toHtml(report: Report): string {
   for (const target of report.targets) {
     if ('against' in target) targetAgainst.set(target.scenario, target.against.scenario);
   }
-  for (const outcome of oursFirst(report.scenarios)) {
+  for (const outcome of oursFirst(report.scenarios, report.baselines)) {
     if (outcome.status === 'failed') {
       notes.push(`${outcome.name} FAILED: ${outcome.error}`);
       continue;

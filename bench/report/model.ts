@@ -36,6 +36,11 @@ export interface Report {
   readonly machine: MachineInfo;
   readonly settings: RunSettings;
   readonly scenarios: readonly ScenarioOutcome[];
+  /**
+   * Which of those scenarios are the alternatives and floors ringmaster is compared with (postMessage, piscina, ...):
+   * the HTML page draws them after ringmaster's. The CLI says; the report knows no scenario.
+   */
+  readonly baselines: readonly string[];
   /** The targets of the scenarios that were selected, checked whether or not their scenario succeeded. */
   readonly targets: readonly ScenarioTarget[];
 }

@@ -15,7 +15,8 @@ import { DEFAULT_BENCH_WORKERS, engineConfig } from '../lib/engine.js';
 import { withHog } from '../lib/hog.js';
 import { sampleLatencyAsync } from '../lib/measure.js';
 import type { Measurement, Scenario, ScenarioOptions, ScenarioResult, Target } from '../lib/scenario.js';
-import { measureService, rateKey, SATURATION_KEY, WORK_ROUNDS } from '../lib/service.js';
+import { WORK_ROUNDS } from '../lib/cpu-work.mjs';
+import { measureService, rateKey, SATURATION_KEY } from '../lib/service.js';
 import { hasherPool } from './cpu-service.js';
 import { withSystem } from './system.js';
 

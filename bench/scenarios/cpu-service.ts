@@ -9,7 +9,8 @@ import type { ActorRef, ActorSystem } from '../../src/index.js';
 import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
 import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
-import { measureService, serviceTargets, WORK_ROUNDS } from '../lib/service.js';
+import { WORK_ROUNDS } from '../lib/cpu-work.mjs';
+import { measureService, serviceTargets } from '../lib/service.js';
 import { withSystem } from './system.js';
 
 const BASELINE = 'piscina-service';

@@ -68,6 +68,9 @@ const baselines: readonly Scenario[] = [
 // http-service (three HTTP servers as child processes under autocannon, issue 17).
 export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing, httpService];
 
+/** The alternatives' and floors' names: the HTML report draws them after ringmaster's scenarios. */
+export const baselineNames: readonly string[] = baselines.map((scenario) => scenario.name);
+
 /** The scenario every ratio is computed against unless `--baseline` names another. */
 export const defaultBaseline = postMessageBaseline.name;
 

@@ -16,7 +16,8 @@ import { BenchCounter, BenchHasher, INC, TAKE, type CounterMsg, type HasherMsg }
 import { engineConfig } from '../lib/engine.js';
 import { measureThroughput } from '../lib/measure.js';
 import type { Measurement, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
-import { SATURATION_KEY, measureService, rateKey, WORK_ROUNDS } from '../lib/service.js';
+import { WORK_ROUNDS } from '../lib/cpu-work.mjs';
+import { SATURATION_KEY, measureService, rateKey } from '../lib/service.js';
 import { withSystem } from './system.js';
 
 const PER_ROUND = 10_000;

@@ -1,6 +1,6 @@
 /**
  * Starting ringmaster for a scenario: the `ActorSystem` options the CLI flags stand for (with the actor
- * module every thread loads, `bench/actors/bench-actors.ts`), and `withSystem`: start, measure, shut down,
+ * module every thread loads, `bench/actors/bench-actors.ts`, or the user's for `npx ringmaster bench`), and `withSystem`: start, measure, shut down,
  * and report what the engine did wrong meanwhile. For ringmaster's scenarios, and for the CLI to check
  * its engine flags; the baselines never import it.
  *
@@ -15,11 +15,14 @@ import { LeftRunningError, type EngineOptions, type ScenarioResult } from '../li
 /** The module with the benchmark's actors; every worker imports it (through tsx, from source). */
 export const BENCH_ACTORS = new URL('../actors/bench-actors.ts', import.meta.url);
 
-/** The `ActorSystem.start` options for the CLI's engine flags (flags not given keep the engine's defaults). */
-export function systemOptions(engine: EngineOptions): SystemOptions {
+/**
+ * The `ActorSystem.start` options for the CLI's engine flags (flags not given keep the engine's defaults), with the
+ * bench's actors or, for `npx ringmaster bench`, the user's module.
+ */
+export function systemOptions(engine: EngineOptions, actors: readonly URL[] = [BENCH_ACTORS]): SystemOptions {
   const options: SystemOptions = {
     workers: engine.workers ?? DEFAULT_BENCH_WORKERS,
-    actors: [BENCH_ACTORS],
+    actors: [...actors],
   };
   if (engine.waitStrategy !== undefined) options.waitStrategy = engine.waitStrategy;
   if (engine.throughput !== undefined) options.throughput = engine.throughput;
@@ -43,8 +46,11 @@ export interface EngineTrouble {
  * Starts a system with the CLI's settings and counts dead letters and actor failures on its event stream:
  * a benchmark whose messages went to dead letters measured something else, so scenarios report them.
  */
-export async function startSystem(engine: EngineOptions): Promise<{ system: ActorSystem; trouble: EngineTrouble }> {
-  const system = await ActorSystem.start(systemOptions(engine));
+export async function startSystem(
+  engine: EngineOptions,
+  actors?: readonly URL[],
+): Promise<{ system: ActorSystem; trouble: EngineTrouble }> {
+  const system = await ActorSystem.start(systemOptions(engine, actors));
   const trouble: EngineTrouble = { deadLetters: 0, failures: [] };
   system.events.subscribe((event) => {
     if (event.type === 'dead-letter') trouble.deadLetters++;
@@ -95,7 +101,7 @@ async function stopSystem(system: ActorSystem): Promise<string | undefined> {
 }
 
 /**
- * Runs `body` against a system started with the CLI's settings, then shuts the system down, also when
+ * Runs `body` against a system started with the CLI's settings (and `actors`, the bench's by default), then shuts the system down, also when
  * `body` throws. Adds the engine's trouble (dead letters, failures) and the CPU oversubscription of
  * spinning to the notes. A shutdown that hangs does not lose the figures: the result says so in
  * `leftRunning` (or a LeftRunningError is thrown when `body` failed too) and the CLI stops the run.
@@ -103,8 +109,9 @@ async function stopSystem(system: ActorSystem): Promise<string | undefined> {
 export async function withSystem(
   engine: EngineOptions,
   body: (system: ActorSystem) => Promise<ScenarioResult>,
+  actors?: readonly URL[],
 ): Promise<ScenarioResult> {
-  const { system, trouble } = await startSystem(engine);
+  const { system, trouble } = await startSystem(engine, actors);
   let result: ScenarioResult;
   try {
     result = await body(system);

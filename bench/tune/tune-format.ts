@@ -24,7 +24,8 @@ function trialLine(trial: Trial): string {
   return `  ${formatConfigCode(trial.config)}\n      ${figures}${busy}`;
 }
 
-export function formatTune(result: TuneResult): string {
+/** `actors` is the code of the `actors` option in the snippet to paste (a placeholder unless given). */
+export function formatTune(result: TuneResult, actors = '[/* your modules */]'): string {
   const lines = [
     `Tuning ${result.scenario}: ${result.trials.length} configuration(s), coordinate descent from ${formatConfigCode(result.start)}`,
     'latency score = geometric mean over the latency rows of sqrt(p50 x p99); throughput = geometric mean of the messages/s rows (rates imposed by an open loop left out)',
@@ -47,7 +48,7 @@ export function formatTune(result: TuneResult): string {
           `p99 ${fmt(baseline.latencyP99, 'µs')}) with the starting settings`
         : `${fmt(trial.perSecond, '/s')} against ${fmt(baseline.perSecond, '/s')} with the starting settings`;
     lines.push(`Best for ${objective} on ${result.scenario}: ${why}`);
-    lines.push(`  await ActorSystem.start(${formatConfigCode(trial.config).replace(/^\{ /, '{ actors: [/* your modules */], ')});`);
+    lines.push(`  await ActorSystem.start(${formatConfigCode(trial.config).replace(/^\{ /, `{ actors: ${actors}, `)});`);
   }
   if (result.stoppedEarly !== undefined) lines.push('', `WARNING: ${result.stoppedEarly}`);
   const busy = result.trials.filter((t) => t.otherCpu !== null && t.otherCpu > 0.1).length;

@@ -45,6 +45,7 @@ function report(askCpu: number | null, postMessageCpu: number | null): Report {
     settings: { quick: true, measureMs: 100, warmupMs: 10, baseline: 'post-message', engine: {}, engineResolved: { workers: 2 } },
     // Run order: the baseline first, as the CLI runs it.
     scenarios: [outcome('post-message', 30, 11_111, postMessageCpu), outcome('ask-round-trip', 3, 22_222, askCpu)],
+    baselines: ['post-message'],
     targets: [
       {
         scenario: 'ask-round-trip',

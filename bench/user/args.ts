@@ -1,0 +1,156 @@
+/**
+ * The command line of `npx ringmaster bench`: its usage, its flags parsed and checked (usage errors, exit 2, say
+ * what was wrong), and the command that reproduces a run. The engine flags and the time per figure are the suite's
+ * (`bench/cli/engine-flags.ts`), with the same defaults.
+ */
+import { parseArgs } from 'node:util';
+import { engineConfig } from '../lib/engine.js';
+import type { RunSettings } from '../report/model.js';
+import { resolvedEngine } from '../scenarios/system.js';
+import { ENGINE_FLAGS, ENGINE_USAGE, parseEngine, parseMs, UsageError } from '../cli/engine-flags.js';
+import type { TargetFlags } from './target.js';
+
+/** The scenarios, by the names `--scenario` takes, in run order. */
+export const USER_SCENARIOS = ['ask-round-trip', 'bursty', 'one-way', 'service'] as const;
+export type UserScenario = (typeof USER_SCENARIOS)[number];
+
+const DEFAULTS = {
+  full: { measureMs: 5000, warmupMs: 1000 },
+  quick: { measureMs: 750, warmupMs: 200 },
+  // --tune runs the scenario once per configuration (10 to 20 of them): shorter figures by default.
+  tune: { measureMs: 1500, warmupMs: 300 },
+} as const;
+
+export const USAGE = `Usage: npx ringmaster bench --module FILE --definition NAME --message JSON [options]
+
+Benchmarks one of your actors: the ask round trip, the same after idle gaps (bursty), one-way tell
+throughput, and one copy of it per worker as a service under open-loop load; beside postMessage,
+measured in the same run. Prints the report of \`npm run bench\` (terminal, --json, --html).
+
+Your actor:
+  --module FILE      the module that defines it, as you give it to the actors option (.js, .mjs;
+                     .ts on Node 22.18+, or with tsx installed)
+  --definition NAME  the actor: an export of the module, or the name given to defineActor
+  --args JSON        its spawn args (default: none)
+  --message JSON     a message it answers with ctx.reply: the round trip, bursty and the service ask it
+  --tell JSON        the message of the one-way scenario (default: --message); best one it does not answer
+  --messages FILE    a module exporting ask and tell (each a message, or a function (i) => message) and
+                     args; --message, --tell and --args take precedence over its exports
+
+What runs:
+  --scenario NAME    only NAME (repeatable, or a comma list): ${USER_SCENARIOS.join(', ')}
+                     (default: all four, and the postMessage figures they are compared with)
+  --quick            750 ms per figure + 200 ms warm-up instead of 5000 + 1000
+  --duration MS      measuring time per figure
+  --warmup MS        warm-up time before each figure
+  --json             print the report as JSON on stdout (progress stays on stderr)
+  --html FILE        also write the report as a self-contained HTML page with latency plots
+  --tune             sweep the dispatcher settings (wait strategy, spin iterations, throughput, workers,
+                     ring size) on the one --scenario given (default ask-round-trip), and print the best
+                     configuration as ActorSystem.start options (1500 + 300 ms per figure by default)
+  --help             this text
+
+ringmaster's settings (ActorSystem options); postMessage ignores them:
+${ENGINE_USAGE}`;
+
+export function parseUserCli(argv: readonly string[]) {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      module: { type: 'string' },
+      definition: { type: 'string' },
+      args: { type: 'string' },
+      message: { type: 'string' },
+      tell: { type: 'string' },
+      messages: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      html: { type: 'string' },
+      tune: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      ...ENGINE_FLAGS,
+    },
+  });
+  const requested = (values.scenario ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
+  const unknown = requested.filter((name) => !(USER_SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(', ')}; known: ${USER_SCENARIOS.join(', ')}`);
+  if (values.html !== undefined && (values.html === '' || values.html.startsWith('--'))) {
+    throw new UsageError(`--html needs a file name, got ${JSON.stringify(values.html)}`);
+  }
+  const chosen = [...new Set(requested)] as UserScenario[];
+  if (values.tune) {
+    if (chosen.length > 1) throw new UsageError(`--tune sweeps one scenario; got ${chosen.join(', ')}`);
+    if (values.html !== undefined) throw new UsageError('--tune prints its own report; --html is for benchmark runs');
+  }
+  const engine = parseEngine(values);
+  const preset = values.quick ? DEFAULTS.quick : values.tune ? DEFAULTS.tune : DEFAULTS.full;
+  const duration = parseMs('--duration', values.duration, false);
+  const warmup = parseMs('--warmup', values.warmup, true);
+  const scenarios: UserScenario[] =
+    chosen.length > 0 ? USER_SCENARIOS.filter((name) => chosen.includes(name)) : values.tune ? ['ask-round-trip'] : [...USER_SCENARIOS];
+  const target: TargetFlags = {
+    module: values.module,
+    definition: values.definition,
+    args: values.args,
+    message: values.message,
+    tell: values.tell,
+    messages: values.messages,
+  };
+  return {
+    target,
+    scenarios,
+    settings: {
+      quick: values.quick,
+      measureMs: duration ?? preset.measureMs,
+      warmupMs: warmup ?? preset.warmupMs,
+      // Set by the run: post-message when it runs, none otherwise.
+      baseline: null,
+      engine,
+      engineResolved: engineConfig(resolvedEngine(engine)),
+    } satisfies RunSettings as RunSettings,
+    json: values.json,
+    html: values.html,
+    tune: values.tune,
+    help: values.help,
+    explicit: { duration, warmup, scenarios: chosen },
+  };
+}
+
+export type UserCli = ReturnType<typeof parseUserCli>;
+
+/** A value quoted for a POSIX shell. */
+const quote = (text: string): string => (/^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/** The command line that reproduces this run, with the options that were given, in a fixed order. */
+export function reproduceUserCommand(cli: UserCli): string {
+  const parts = ['npx ringmaster bench'];
+  const t = cli.target;
+  const flag = (name: string, value: string | undefined): void => {
+    if (value !== undefined) parts.push(`--${name} ${quote(value)}`);
+  };
+  flag('module', t.module);
+  flag('definition', t.definition);
+  flag('args', t.args);
+  flag('message', t.message);
+  flag('tell', t.tell);
+  flag('messages', t.messages);
+  if (cli.explicit.scenarios.length > 0) parts.push(`--scenario ${cli.explicit.scenarios.join(',')}`);
+  if (cli.settings.quick) parts.push('--quick');
+  if (cli.explicit.duration !== undefined) parts.push(`--duration ${cli.explicit.duration}`);
+  if (cli.explicit.warmup !== undefined) parts.push(`--warmup ${cli.explicit.warmup}`);
+  const engine = cli.settings.engine;
+  if (engine.workers !== undefined) parts.push(`--workers ${engine.workers}`);
+  if (engine.waitStrategy !== undefined) parts.push(`--wait-strategy ${engine.waitStrategy}`);
+  if (engine.throughput !== undefined) parts.push(`--throughput ${engine.throughput}`);
+  if (engine.spinIterations !== undefined) parts.push(`--spin-iterations ${engine.spinIterations}`);
+  if (engine.ringBytes !== undefined) parts.push(`--ring-bytes ${engine.ringBytes}`);
+  if (cli.tune) parts.push('--tune');
+  if (cli.json) parts.push('--json');
+  if (cli.html !== undefined) parts.push(`--html ${quote(cli.html)}`);
+  return parts.join(' ');
+}
