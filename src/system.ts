@@ -15,6 +15,7 @@ import { clearGauges } from './runtime/metrics.js';
 import { MH_DEAD_LETTERS } from './transport/metrics-layout.js';
 import {
   CorruptMemoryError,
+  InvalidArgumentError,
   NameTakenError,
   SystemStoppedError,
   WorkerCrashedError,
@@ -26,7 +27,7 @@ import { eventRecord } from './logging/event-log.js';
 import { LogSink, type Logger } from './logging/logger.js';
 import { importModule } from './loader.js';
 import type { SystemMessage } from './protocol.js';
-import type { ActorRef } from './ref.js';
+import { ActorRef } from './ref.js';
 import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
 import { spawnPool } from './routing/head.js';
@@ -236,6 +237,15 @@ export class ActorSystem {
   /** Stops an actor (children first, then postStop); resolves once it has stopped. */
   stop<M, R>(ref: ActorRef<M, R>): Promise<void> {
     const r = ref as unknown as ActorRef;
+    // A bare `system.stop()` is the likeliest slip (the system's own is `shutdown()`): say so, not a TypeError.
+    if (!(r instanceof ActorRef)) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `system.stop(ref) stops one actor and needs the ActorRef of a spawned actor, got ${kindOf(r)}; ` +
+            'to stop the whole system call system.shutdown(); to stop a pool call routerRef.stop()',
+        ),
+      );
+    }
     // After shutdown every actor is stopped, and no thread is left to answer.
     if (this.#finished) return Promise.resolve();
     const { corr, promise } = this.#rt.asks.create(r.name, this.config.shutdownTimeoutMs, r.thread, undefined, true);
@@ -501,4 +511,11 @@ export class ActorSystem {
         return;
     }
   }
+}
+
+/** What a wrong argument was, for an error message: `undefined`, `null`, `a RouterRef`, `a number`. */
+function kindOf(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
+  return `a ${typeof value}`;
 }

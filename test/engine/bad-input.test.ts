@@ -98,6 +98,24 @@ describe('messages that cannot be sent', () => {
   });
 });
 
+describe('system.stop given something other than an actor ref', () => {
+  it.each([
+    ['nothing', undefined, 'undefined'],
+    ['null', null, 'null'],
+    ['a name', 'counter', 'a string'],
+    ['a plain object', { name: 'counter', thread: 1 }, 'an object (Object)'],
+  ])('rejects %s with InvalidArgumentError pointing at shutdown(), and stops nothing', async (_, value, shown) => {
+    const counter = await counterOnWorker(1);
+    const err = await rejectionOf(system.stop(value as unknown as ActorRef));
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect(err.code).toBe('ERR_INVALID_ARGUMENT');
+    expect(err.message).toContain(`got ${shown}`);
+    expect(err.message).toContain('system.shutdown()');
+    counter.tell({ type: 'inc', by: 2 });
+    expect(await counter.ask({ type: 'get' })).toBe(2);
+  });
+});
+
 describe('asks that cannot be answered', () => {
   it(
     'rejects an ask to a stopped actor at once with ActorStoppedError, long before its timeout',
