@@ -243,10 +243,12 @@ export function defineActor<S = undefined, M = unknown, A = undefined, R = unkno
   behavior: ActorBehavior<S, M, A, R>,
 ): ActorDefinition<S, M, A, R> {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(`defineActor: the name must be a non-empty string, got ${JSON.stringify(name)}`);
+    throw new InvalidArgumentError(`defineActor: the name must be a non-empty string, got ${JSON.stringify(name) ?? String(name)}`);
   }
   if (typeof behavior?.receive !== 'function') {
-    throw new TypeError(`defineActor('${name}'): behavior.receive must be a function`);
+    throw new InvalidArgumentError(
+      `defineActor('${name}'): behavior.receive must be a function (state, message, ctx) => ..., got ${typeof behavior?.receive}`,
+    );
   }
   for (const hook of ['preRestart', 'postRestart'] as const) {
     const fn = behavior[hook];

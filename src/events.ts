@@ -2,6 +2,7 @@
  * The system's event stream, on the main thread: dead letters, actor failures, lifecycle. Events raised on a
  * worker travel to the main thread as system messages and are published here in arrival order.
  */
+import { InvalidArgumentError } from './errors.js';
 import type { DeadLetterReason } from './protocol.js';
 import type { Directive } from './supervision/strategy.js';
 
@@ -62,6 +63,24 @@ export type SystemEvent =
   | { type: 'worker-abandoned'; worker: number; restarts: number; error: Error };
 
 export type SystemEventType = SystemEvent['type'];
+/**
+ * Every event type, at run time: `subscribe` refuses a type not in it (a typo would otherwise never fire). A Record
+ * over SystemEventType, so a new event type that is missing here fails to compile.
+ */
+const EVENT_TYPES: ReadonlySet<string> = new Set(
+  Object.keys({
+    'actor-failed': true,
+    'actor-restarted': true,
+    'actor-started': true,
+    'actor-stopped': true,
+    'dead-letter': true,
+    'shutdown-phase-failed': true,
+    'worker-abandoned': true,
+    'worker-exited': true,
+    'worker-restarted': true,
+  } satisfies Record<SystemEventType, true>),
+);
+
 export type EventOf<T extends SystemEventType> = Extract<SystemEvent, { type: T }>;
 
 export class EventStream {
@@ -83,6 +102,15 @@ export class EventStream {
     let fn: (e: SystemEvent) => void;
     if (typeof a === 'function') fn = a as (e: SystemEvent) => void;
     else {
+      if (typeof a !== 'string' || !EVENT_TYPES.has(a)) {
+        throw new InvalidArgumentError(
+          `events.subscribe: ${JSON.stringify(a) ?? String(a)} is not an event type; use one of ${[...EVENT_TYPES].join(', ')}, ` +
+            'or pass only a listener for every event',
+        );
+      }
+      if (typeof b !== 'function') {
+        throw new InvalidArgumentError(`events.subscribe('${a}', listener): the listener must be a function, got ${b === null ? 'null' : typeof b}`);
+      }
       const type = a as SystemEventType;
       const inner = b as (e: SystemEvent) => void;
       fn = (e) => {
