@@ -63,6 +63,7 @@ export class Sending {
   }
 
   tell(from: Cell | undefined, ref: ActorRef, message: unknown): boolean {
+    if (message === undefined) throw noMessage('tell', ref);
     const local = ref.thread === this.#thread;
     const byReference = local && this.#byReference;
     if (this.#host.isClosed() && from === undefined) {
@@ -94,6 +95,7 @@ export class Sending {
 
   send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
     try {
+      if (message === undefined) throw noMessage('send', ref);
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`send to '${ref.name}'`);
       if (ref.thread === this.#thread && this.#byReference) {
         this.#out.postLocal(K_TELL, ref.id, message, from?.id ?? 0, 0);
@@ -113,6 +115,7 @@ export class Sending {
   ask(from: Cell | undefined, ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
     if (TRACING) mark(STEP.asked);
     try {
+      if (message === undefined) throw noMessage('ask', ref);
       const timeoutMs = options?.timeoutMs;
       const signal = options?.signal;
       const t = timeoutMs === undefined ? this.#askTimeoutMs : timeoutMs;
@@ -205,4 +208,12 @@ export class Sending {
     const kind = asking ? K_ASK : K_TELL;
     this.#out.post(kind, ref.thread, ref.id, ref.name, from, asking ? from.curCorr : 0, payload, undefined, true, senderId, senderThread);
   }
+}
+
+/**
+ * `tell()` with no message (Akka refuses a null message the same way): an actor's receive would get `undefined`, which
+ * no message type describes, and fail far from the slip. `null` and every other value are messages.
+ */
+function noMessage(op: 'tell' | 'send' | 'ask', ref: ActorRef): InvalidArgumentError {
+  return new InvalidArgumentError(`${op} to '${ref.name}' has no message (undefined); pass the message to send, e.g. ${op}({ type: 'ping' })`);
 }

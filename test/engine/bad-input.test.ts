@@ -98,6 +98,19 @@ describe('messages that cannot be sent', () => {
   });
 });
 
+describe('a send with no message', () => {
+  it.each([0, 1])('refuses tell(), send() and ask() with no message on thread %i with InvalidArgumentError, delivering nothing', async (worker) => {
+    const counter = await counterOnWorker(worker);
+    const untyped = counter as unknown as { tell(m?: unknown): boolean; send(m?: unknown): Promise<void>; ask(m?: unknown): Promise<unknown> };
+    expect(() => untyped.tell()).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('has no message') }));
+    expect((await rejectionOf(untyped.send())).code).toBe('ERR_INVALID_ARGUMENT');
+    const err = await rejectionOf(untyped.ask());
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect(err.message).toContain(`ask to '${counter.name}' has no message`);
+    expect(await counter.ask({ type: 'get' })).toBe(0);
+  });
+});
+
 describe('system.stop given something other than an actor ref', () => {
   it.each([
     ['nothing', undefined, 'undefined'],

@@ -32,8 +32,8 @@ describe('defineActor with a name already defined', () => {
 
 describe('defineActor with arguments that define no actor', () => {
   it.each([
-    ['no name', undefined, { receive: () => undefined }, 'the name must be a non-empty string, got undefined'],
-    ['an empty name', '', { receive: () => undefined }, 'the name must be a non-empty string, got ""'],
+    ['no name', undefined, { receive: (): void => undefined }, 'the name must be a non-empty string, got undefined'],
+    ['an empty name', '', { receive: (): void => undefined }, 'the name must be a non-empty string, got ""'],
     ['a behavior without receive', 'bad.NoReceive', {}, "defineActor('bad.NoReceive'): behavior.receive must be a function"],
     ['no behavior', 'bad.NoBehavior', undefined, 'got undefined'],
   ])('refuses %s with InvalidArgumentError saying what is missing', (_, name, behavior, says) => {
