@@ -15,17 +15,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseCli, reproduceCommand, USAGE, UsageError, type Cli } from './cli/args.js';
 import { runScenario } from './cli/run-scenario.js';
-import { engineConfig } from './lib/engine.js';
 import { describeMachine } from './lib/machine.js';
 import type { Scenario } from './lib/scenario.js';
 import { toHtml } from './report/html.js';
 import { toJson } from './report/json.js';
-import type { Report, RunSettings, ScenarioOutcome } from './report/model.js';
+import type { Report, ScenarioOutcome } from './report/model.js';
 import { formatHeader, formatResults } from './report/terminal.js';
 import { baselineNames, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
-import { resolvedEngine } from './scenarios/system.js';
-import { formatTune } from './tune/tune-format.js';
-import { tune, type RunOutcome } from './tune/tune.js';
+import { formatTuneReport, tuneScenario } from './tune/tune-scenario.js';
 
 /**
  * What runs: the requested scenarios (ringmaster's by default, every one with `--all`), the baseline,
@@ -144,25 +141,8 @@ async function runTune(cli: Cli): Promise<void> {
       process.exit(1);
     }
   }
-  const start = resolvedEngine(cli.settings.engine);
-  const result = await tune(
-    scenario,
-    {
-      workers: start.workers,
-      waitStrategy: start.waitStrategy,
-      spinIterations: start.spinIterations,
-      throughput: start.throughput,
-      ringBytes: start.ringBytes,
-    },
-    async (config, label): Promise<RunOutcome> => {
-      const settings: RunSettings = { ...cli.settings, engine: config, engineResolved: engineConfig(resolvedEngine(config)) };
-      const { outcome, leftRunning } = await runScenario(scenario, label, settings);
-      return outcome.status === 'ok'
-        ? { status: 'ok', result: outcome.result, otherCpu: outcome.otherCpu, leftRunning }
-        : { status: 'failed', error: outcome.error, otherCpu: outcome.otherCpu, leftRunning };
-    },
-  );
-  process.stdout.write(cli.json ? `${JSON.stringify({ machine, settings: cli.settings, ...result }, null, 2)}\n` : `${formatTune(result)}\n`);
+  const result = await tuneScenario(scenario, cli.settings);
+  process.stdout.write(formatTuneReport(result, { json: cli.json, machine, settings: cli.settings }));
   if (result.stoppedEarly !== undefined) process.exit(1);
 }
 
