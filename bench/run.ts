@@ -13,7 +13,8 @@
  * outcome); this file chooses what runs, prints the report, and drives `--tune`.
  */
 import { writeFileSync } from 'node:fs';
-import { parseCli, reproduceCommand, USAGE, UsageError, type Cli } from './cli/args.js';
+import { parseCli, reproduceCommand, USAGE, type Cli } from './cli/args.js';
+import { isUsageError } from './cli/engine-flags.js';
 import { runScenario } from './cli/run-scenario.js';
 import { describeMachine } from './lib/machine.js';
 import type { Scenario } from './lib/scenario.js';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   try {
     cli = parseCli(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    if (isUsageError(error)) {
       process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
       return;

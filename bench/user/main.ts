@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { runScenario } from '../cli/run-scenario.js';
-import { UsageError } from '../cli/engine-flags.js';
+import { isUsageError } from '../cli/engine-flags.js';
 import { describeMachine } from '../lib/machine.js';
 import type { Scenario } from '../lib/scenario.js';
 import { toHtml } from '../report/html.js';
@@ -46,8 +46,7 @@ export async function benchMain(argv: readonly string[], out: Output = process.s
     const check = await checkTarget(target);
     scenarios = userScenarios(target, check).filter((scenario) => (cli.scenarios as readonly string[]).includes(scenario.name));
   } catch (error) {
-    // parseArgs throws a TypeError with a code (ERR_PARSE_ARGS_UNKNOWN_OPTION, ...) for a flag it does not know.
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    if (isUsageError(error)) {
       err.write(`ringmaster bench: ${error.message}\n(npx ringmaster bench --help prints the usage)\n`);
       return 2;
     }
