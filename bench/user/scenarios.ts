@@ -19,7 +19,7 @@ import { measureBursty } from '../lib/bursty.js';
 import { engineConfig } from '../lib/engine.js';
 import { measureThroughput, sampleLatencyAsync } from '../lib/measure.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
-import { measureService } from '../lib/service.js';
+import { leastOutstanding, measureService } from '../lib/service.js';
 import { withSystem } from '../scenarios/system.js';
 import type { BenchTarget, TargetCheck } from './target.js';
 
@@ -161,23 +161,7 @@ export function userScenarios(target: BenchTarget, check: TargetCheck): Scenario
           const workers = system.config.workers;
           const pool: Ref[] = [];
           for (let w = 1; w <= workers; w++) pool.push(await spawn(system, `bench-target-${w}`, w));
-          const outstanding = pool.map(() => 0);
-          let next = 0;
-          // As the suite's cpu-service: each request to the actor with the fewest outstanding, ties in turn.
-          const request = async (): Promise<unknown> => {
-            let pick = next;
-            for (let k = 1; k < pool.length; k++) {
-              const j = (next + k) % pool.length;
-              if (outstanding[j]! < outstanding[pick]!) pick = j;
-            }
-            next = (pick + 1) % pool.length;
-            outstanding[pick]!++;
-            try {
-              return await ask(pool[pick]!, SERVICE_ASK_TIMEOUT_MS);
-            } finally {
-              outstanding[pick]!--;
-            }
-          };
+          const request = leastOutstanding(pool, (ref) => ask(ref, SERVICE_ASK_TIMEOUT_MS));
           const result = await measureService(options, options.progress, workers, `ask ${target.ask.label}`, request, {
             config: engineConfig(system.config),
             reference: 'own',
