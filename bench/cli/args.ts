@@ -6,10 +6,10 @@ import { parseArgs } from 'node:util';
 import { defaultBaseline, findScenario, ringmasterScenarios, scenarios } from '../scenarios/index.js';
 import {
   checkHtml,
-  ENGINE_FLAGS,
   ENGINE_USAGE,
   engineCommand,
   parseRunSettings,
+  RUN_FLAGS,
   scenarioNames,
   timingCommand,
   UsageError,
@@ -44,18 +44,10 @@ export function parseCli(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      scenario: { type: 'string', multiple: true },
+      ...RUN_FLAGS,
       all: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      html: { type: 'string' },
-      tune: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
       baseline: { type: 'string' },
       list: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-      ...ENGINE_FLAGS,
     },
   });
 

@@ -74,12 +74,28 @@ export function parseMs(flag: string, value: string | undefined, allowZero: bool
 }
 
 /** The engine flags for `node:util` `parseArgs`. */
-export const ENGINE_FLAGS = {
+const ENGINE_FLAGS = {
   workers: { type: 'string' },
   'wait-strategy': { type: 'string' },
   throughput: { type: 'string' },
   'spin-iterations': { type: 'string' },
   'ring-bytes': { type: 'string' },
+} as const;
+
+/**
+ * For `node:util` `parseArgs`: the flags of a run both commands take, the engine flags among them; each command
+ * adds its own.
+ */
+export const RUN_FLAGS = {
+  scenario: { type: 'string', multiple: true },
+  quick: { type: 'boolean', default: false },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  html: { type: 'string' },
+  tune: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+  ...ENGINE_FLAGS,
 } as const;
 
 /** The engine flags' lines of a usage text. */

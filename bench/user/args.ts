@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import {
   checkHtml,
-  ENGINE_FLAGS,
   ENGINE_USAGE,
   engineCommand,
   parseRunSettings,
+  RUN_FLAGS,
   scenarioNames,
   timingCommand,
   UsageError,
@@ -64,15 +64,7 @@ export function parseUserCli(argv: readonly string[]) {
       message: { type: 'string' },
       tell: { type: 'string' },
       messages: { type: 'string' },
-      scenario: { type: 'string', multiple: true },
-      quick: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      html: { type: 'string' },
-      tune: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-      ...ENGINE_FLAGS,
+      ...RUN_FLAGS,
     },
   });
   const requested = scenarioNames(values.scenario);
