@@ -13,19 +13,17 @@
  * outcome); this file chooses what runs, prints the report, and drives `--tune`.
  */
 import { writeFileSync } from 'node:fs';
-import { parseCli, reproduceCommand, USAGE, UsageError, type Cli } from './cli/args.js';
+import { parseCli, reproduceCommand, USAGE, type Cli } from './cli/args.js';
+import { isUsageError } from './cli/engine-flags.js';
 import { runScenario } from './cli/run-scenario.js';
-import { engineConfig } from './lib/engine.js';
 import { describeMachine } from './lib/machine.js';
 import type { Scenario } from './lib/scenario.js';
 import { toHtml } from './report/html.js';
 import { toJson } from './report/json.js';
-import type { Report, RunSettings, ScenarioOutcome } from './report/model.js';
+import type { Report, ScenarioOutcome } from './report/model.js';
 import { formatHeader, formatResults } from './report/terminal.js';
 import { baselineNames, findScenario, ringmasterScenarios, scenarios, withNeeds } from './scenarios/index.js';
-import { resolvedEngine } from './scenarios/system.js';
-import { formatTune } from './tune/tune-format.js';
-import { tune, type RunOutcome } from './tune/tune.js';
+import { formatTuneReport, tuneScenario } from './tune/tune-scenario.js';
 
 /**
  * What runs: the requested scenarios (ringmaster's by default, every one with `--all`), the baseline,
@@ -47,7 +45,7 @@ async function main(): Promise<void> {
   try {
     cli = parseCli(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    if (isUsageError(error)) {
       process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
       return;
@@ -144,25 +142,8 @@ async function runTune(cli: Cli): Promise<void> {
       process.exit(1);
     }
   }
-  const start = resolvedEngine(cli.settings.engine);
-  const result = await tune(
-    scenario,
-    {
-      workers: start.workers,
-      waitStrategy: start.waitStrategy,
-      spinIterations: start.spinIterations,
-      throughput: start.throughput,
-      ringBytes: start.ringBytes,
-    },
-    async (config, label): Promise<RunOutcome> => {
-      const settings: RunSettings = { ...cli.settings, engine: config, engineResolved: engineConfig(resolvedEngine(config)) };
-      const { outcome, leftRunning } = await runScenario(scenario, label, settings);
-      return outcome.status === 'ok'
-        ? { status: 'ok', result: outcome.result, otherCpu: outcome.otherCpu, leftRunning }
-        : { status: 'failed', error: outcome.error, otherCpu: outcome.otherCpu, leftRunning };
-    },
-  );
-  process.stdout.write(cli.json ? `${JSON.stringify({ machine, settings: cli.settings, ...result }, null, 2)}\n` : `${formatTune(result)}\n`);
+  const result = await tuneScenario(scenario, cli.settings);
+  process.stdout.write(formatTuneReport(result, { json: cli.json, machine, settings: cli.settings }));
   if (result.stoppedEarly !== undefined) process.exit(1);
 }
 

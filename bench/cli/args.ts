@@ -3,21 +3,19 @@
  * what was wrong), the settings they give every scenario, and the command that reproduces a run.
  */
 import { parseArgs } from 'node:util';
-import { engineConfig } from '../lib/engine.js';
-import type { RunSettings } from '../report/model.js';
 import { defaultBaseline, findScenario, ringmasterScenarios, scenarios } from '../scenarios/index.js';
-import { resolvedEngine } from '../scenarios/system.js';
-import { ENGINE_FLAGS, ENGINE_USAGE, parseEngine, parseMs, UsageError } from './engine-flags.js';
+import {
+  checkHtml,
+  ENGINE_USAGE,
+  engineCommand,
+  parseRunSettings,
+  RUN_FLAGS,
+  scenarioNames,
+  timingCommand,
+  UsageError,
+} from './engine-flags.js';
 
 export { UsageError } from './engine-flags.js';
-
-const DEFAULTS = {
-  full: { measureMs: 5000, warmupMs: 1000 },
-  // CI's smoke run: the whole default suite must stay under a minute on a busy 2-core machine.
-  quick: { measureMs: 750, warmupMs: 200 },
-  // --tune runs the scenario once per configuration (10 to 20 of them): shorter figures by default.
-  tune: { measureMs: 1500, warmupMs: 300 },
-} as const;
 
 export const USAGE = `Usage: npx tsx bench/run.ts [options]
 
@@ -46,22 +44,14 @@ export function parseCli(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      scenario: { type: 'string', multiple: true },
+      ...RUN_FLAGS,
       all: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      html: { type: 'string' },
-      tune: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
       baseline: { type: 'string' },
       list: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-      ...ENGINE_FLAGS,
     },
   });
 
-  const requested = (values.scenario ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
+  const requested = scenarioNames(values.scenario);
   const unknown = requested.filter((name) => findScenario(name) === undefined);
   if (unknown.length > 0) {
     throw new UsageError(
@@ -73,9 +63,7 @@ export function parseCli(argv: readonly string[]) {
     throw new UsageError(`--baseline ${baselineFlag} is not a scenario; use one of --list, or "none"`);
   }
   if (values.all && requested.length > 0) throw new UsageError('--all and --scenario exclude each other');
-  if (values.html !== undefined && (values.html === '' || values.html.startsWith('--'))) {
-    throw new UsageError(`--html needs a file name, got ${JSON.stringify(values.html)}`);
-  }
+  checkHtml(values.html);
   if (values.tune) {
     if (requested.length !== 1) {
       throw new UsageError(
@@ -88,27 +76,17 @@ export function parseCli(argv: readonly string[]) {
     if (values.all) throw new UsageError('--tune and --all exclude each other');
     if (values.html !== undefined) throw new UsageError('--tune prints its own report; --html is for suite runs');
   }
-  const engine = parseEngine(values);
-  const preset = values.quick ? DEFAULTS.quick : values.tune ? DEFAULTS.tune : DEFAULTS.full;
-  const duration = parseMs('--duration', values.duration, false);
-  const warmup = parseMs('--warmup', values.warmup, true);
+  const { settings, explicit } = parseRunSettings(values, baselineFlag === 'none' ? null : baselineFlag);
   return {
     requested: [...new Set(requested)],
-    settings: {
-      quick: values.quick,
-      measureMs: duration ?? preset.measureMs,
-      warmupMs: warmup ?? preset.warmupMs,
-      baseline: baselineFlag === 'none' ? null : baselineFlag,
-      engine,
-      engineResolved: engineConfig(resolvedEngine(engine)),
-    } satisfies RunSettings,
+    settings,
     all: values.all,
     json: values.json,
     html: values.html,
     tune: values.tune,
     list: values.list,
     help: values.help,
-    explicit: { duration, warmup, baseline: values.baseline },
+    explicit: { ...explicit, baseline: values.baseline },
   };
 }
 
@@ -119,16 +97,9 @@ export function reproduceCommand(cli: Cli): string {
   const parts = ['npx tsx bench/run.ts'];
   if (cli.requested.length > 0) parts.push(`--scenario ${cli.requested.join(',')}`);
   if (cli.all) parts.push('--all');
-  if (cli.settings.quick) parts.push('--quick');
-  if (cli.explicit.duration !== undefined) parts.push(`--duration ${cli.explicit.duration}`);
-  if (cli.explicit.warmup !== undefined) parts.push(`--warmup ${cli.explicit.warmup}`);
+  parts.push(...timingCommand(cli.settings, cli.explicit));
   if (cli.explicit.baseline !== undefined) parts.push(`--baseline ${cli.explicit.baseline}`);
-  const engine = cli.settings.engine;
-  if (engine.workers !== undefined) parts.push(`--workers ${engine.workers}`);
-  if (engine.waitStrategy !== undefined) parts.push(`--wait-strategy ${engine.waitStrategy}`);
-  if (engine.throughput !== undefined) parts.push(`--throughput ${engine.throughput}`);
-  if (engine.spinIterations !== undefined) parts.push(`--spin-iterations ${engine.spinIterations}`);
-  if (engine.ringBytes !== undefined) parts.push(`--ring-bytes ${engine.ringBytes}`);
+  parts.push(...engineCommand(cli.settings.engine));
   if (cli.tune) parts.push('--tune');
   if (cli.json) parts.push('--json');
   if (cli.html !== undefined) parts.push(`--html ${cli.html}`);

@@ -1,6 +1,6 @@
 /**
  * The CPU-bound service under load, shared by ringmaster's `cpu-service` scenario and its
- * `piscina-service` baseline: the same request (`bench/lib/cpu-work.mjs`, ~0.1 ms of SHA-256), the same
+ * `piscina-service` baseline (and the `service` of `npx ringmaster bench`, with the user's actor): the same request (`bench/lib/cpu-work.mjs`, ~0.1 ms of SHA-256), the same
  * number of threads, the same arrival rates.
  *
  * Saturation: a closed loop keeping SATURATION_WINDOW_PER_THREAD requests per thread outstanding; what
@@ -181,6 +181,32 @@ export async function openLoop(
     seconds,
     sendLagP99: lag.summary().p99,
     overloaded,
+  };
+}
+
+/**
+ * A front end's routing over a pool of actors: each request to the one with the fewest requests outstanding,
+ * among equals in turn, so a slow reply does not queue more work behind it. `send` asks one member.
+ */
+export function leastOutstanding<R, A extends unknown[], T>(
+  pool: readonly R[],
+  send: (ref: R, ...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  const outstanding = pool.map(() => 0);
+  let next = 0;
+  return async (...args: A): Promise<T> => {
+    let pick = next;
+    for (let k = 1; k < pool.length; k++) {
+      const j = (next + k) % pool.length;
+      if (outstanding[j]! < outstanding[pick]!) pick = j;
+    }
+    next = (pick + 1) % pool.length;
+    outstanding[pick]!++;
+    try {
+      return await send(pool[pick]!, ...args);
+    } finally {
+      outstanding[pick]!--;
+    }
   };
 }
 

@@ -10,7 +10,7 @@ import { BenchHasher, type HasherMsg } from '../actors/bench-actors.js';
 import { engineConfig } from '../lib/engine.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
 import { WORK_ROUNDS } from '../lib/cpu-work.mjs';
-import { measureService, serviceTargets } from '../lib/service.js';
+import { leastOutstanding, measureService, serviceTargets } from '../lib/service.js';
 import { withSystem } from './system.js';
 
 const BASELINE = 'piscina-service';
@@ -49,22 +49,9 @@ export async function hasherPool(
     pool.push(await system.spawn(BenchHasher, { name: `hasher-${i}`, placement: 'round-robin' }));
   }
   const threads = new Set(pool.map((ref) => ref.thread));
-  const outstanding = pool.map(() => 0);
-  let next = 0;
-  const request = async (seed: number): Promise<number> => {
-    let pick = next;
-    for (let k = 1; k < pool.length; k++) {
-      const j = (next + k) % pool.length;
-      if (outstanding[j]! < outstanding[pick]!) pick = j;
-    }
-    next = (pick + 1) % pool.length;
-    outstanding[pick]!++;
-    try {
-      return await pool[pick]!.ask({ type: 'hash', rounds: WORK_ROUNDS, seed }, { timeoutMs: ASK_TIMEOUT_MS });
-    } finally {
-      outstanding[pick]!--;
-    }
-  };
+  const request = leastOutstanding(pool, (ref, seed: number) =>
+    ref.ask({ type: 'hash', rounds: WORK_ROUNDS, seed }, { timeoutMs: ASK_TIMEOUT_MS }),
+  );
   const notes =
     threads.size < pool.length
       ? [`WARNING: round-robin placement put ${pool.length} actors on only ${threads.size} thread(s)`]

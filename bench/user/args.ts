@@ -4,22 +4,21 @@
  * (`bench/cli/engine-flags.ts`), with the same defaults.
  */
 import { parseArgs } from 'node:util';
-import { engineConfig } from '../lib/engine.js';
-import type { RunSettings } from '../report/model.js';
-import { resolvedEngine } from '../scenarios/system.js';
-import { ENGINE_FLAGS, ENGINE_USAGE, parseEngine, parseMs, UsageError } from '../cli/engine-flags.js';
+import {
+  checkHtml,
+  ENGINE_USAGE,
+  engineCommand,
+  parseRunSettings,
+  RUN_FLAGS,
+  scenarioNames,
+  timingCommand,
+  UsageError,
+} from '../cli/engine-flags.js';
 import type { TargetFlags } from './target.js';
 
 /** The scenarios, by the names `--scenario` takes, in run order. */
 export const USER_SCENARIOS = ['ask-round-trip', 'bursty', 'one-way', 'service'] as const;
 export type UserScenario = (typeof USER_SCENARIOS)[number];
-
-const DEFAULTS = {
-  full: { measureMs: 5000, warmupMs: 1000 },
-  quick: { measureMs: 750, warmupMs: 200 },
-  // --tune runs the scenario once per configuration (10 to 20 of them): shorter figures by default.
-  tune: { measureMs: 1500, warmupMs: 300 },
-} as const;
 
 export const USAGE = `Usage: npx ringmaster bench --module FILE --definition NAME --message JSON [options]
 
@@ -65,32 +64,20 @@ export function parseUserCli(argv: readonly string[]) {
       message: { type: 'string' },
       tell: { type: 'string' },
       messages: { type: 'string' },
-      scenario: { type: 'string', multiple: true },
-      quick: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      html: { type: 'string' },
-      tune: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-      ...ENGINE_FLAGS,
+      ...RUN_FLAGS,
     },
   });
-  const requested = (values.scenario ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
+  const requested = scenarioNames(values.scenario);
   const unknown = requested.filter((name) => !(USER_SCENARIOS as readonly string[]).includes(name));
   if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(', ')}; known: ${USER_SCENARIOS.join(', ')}`);
-  if (values.html !== undefined && (values.html === '' || values.html.startsWith('--'))) {
-    throw new UsageError(`--html needs a file name, got ${JSON.stringify(values.html)}`);
-  }
+  checkHtml(values.html);
   const chosen = [...new Set(requested)] as UserScenario[];
   if (values.tune) {
     if (chosen.length > 1) throw new UsageError(`--tune sweeps one scenario; got ${chosen.join(', ')}`);
     if (values.html !== undefined) throw new UsageError('--tune prints its own report; --html is for benchmark runs');
   }
-  const engine = parseEngine(values);
-  const preset = values.quick ? DEFAULTS.quick : values.tune ? DEFAULTS.tune : DEFAULTS.full;
-  const duration = parseMs('--duration', values.duration, false);
-  const warmup = parseMs('--warmup', values.warmup, true);
+  // The baseline is set by the run: post-message when it runs, none otherwise.
+  const { settings, explicit } = parseRunSettings(values, null);
   const scenarios: UserScenario[] =
     chosen.length > 0 ? USER_SCENARIOS.filter((name) => chosen.includes(name)) : values.tune ? ['ask-round-trip'] : [...USER_SCENARIOS];
   const target: TargetFlags = {
@@ -104,20 +91,12 @@ export function parseUserCli(argv: readonly string[]) {
   return {
     target,
     scenarios,
-    settings: {
-      quick: values.quick,
-      measureMs: duration ?? preset.measureMs,
-      warmupMs: warmup ?? preset.warmupMs,
-      // Set by the run: post-message when it runs, none otherwise.
-      baseline: null,
-      engine,
-      engineResolved: engineConfig(resolvedEngine(engine)),
-    } satisfies RunSettings as RunSettings,
+    settings,
     json: values.json,
     html: values.html,
     tune: values.tune,
     help: values.help,
-    explicit: { duration, warmup, scenarios: chosen },
+    explicit: { ...explicit, scenarios: chosen },
   };
 }
 
@@ -140,15 +119,8 @@ export function reproduceUserCommand(cli: UserCli): string {
   flag('tell', t.tell);
   flag('messages', t.messages);
   if (cli.explicit.scenarios.length > 0) parts.push(`--scenario ${cli.explicit.scenarios.join(',')}`);
-  if (cli.settings.quick) parts.push('--quick');
-  if (cli.explicit.duration !== undefined) parts.push(`--duration ${cli.explicit.duration}`);
-  if (cli.explicit.warmup !== undefined) parts.push(`--warmup ${cli.explicit.warmup}`);
-  const engine = cli.settings.engine;
-  if (engine.workers !== undefined) parts.push(`--workers ${engine.workers}`);
-  if (engine.waitStrategy !== undefined) parts.push(`--wait-strategy ${engine.waitStrategy}`);
-  if (engine.throughput !== undefined) parts.push(`--throughput ${engine.throughput}`);
-  if (engine.spinIterations !== undefined) parts.push(`--spin-iterations ${engine.spinIterations}`);
-  if (engine.ringBytes !== undefined) parts.push(`--ring-bytes ${engine.ringBytes}`);
+  parts.push(...timingCommand(cli.settings, cli.explicit));
+  parts.push(...engineCommand(cli.settings.engine));
   if (cli.tune) parts.push('--tune');
   if (cli.json) parts.push('--json');
   if (cli.html !== undefined) parts.push(`--html ${quote(cli.html)}`);

@@ -13,17 +13,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { runScenario } from '../cli/run-scenario.js';
-import { UsageError } from '../cli/engine-flags.js';
-import { engineConfig } from '../lib/engine.js';
+import { isUsageError } from '../cli/engine-flags.js';
 import { describeMachine } from '../lib/machine.js';
 import type { Scenario } from '../lib/scenario.js';
 import { toHtml } from '../report/html.js';
 import { toJson } from '../report/json.js';
 import type { Report, RunSettings, ScenarioOutcome } from '../report/model.js';
 import { formatHeader, formatResults } from '../report/terminal.js';
-import { resolvedEngine } from '../scenarios/system.js';
-import { formatTune } from '../tune/tune-format.js';
-import { type RunOutcome, tune } from '../tune/tune.js';
+import { formatTuneReport, tuneScenario } from '../tune/tune-scenario.js';
 import { parseUserCli, reproduceUserCommand, type UserCli, USAGE } from './args.js';
 import { userBaselines, userScenarios } from './scenarios.js';
 import { type BenchTarget, checkTarget, loadTarget } from './target.js';
@@ -49,8 +46,7 @@ export async function benchMain(argv: readonly string[], out: Output = process.s
     const check = await checkTarget(target);
     scenarios = userScenarios(target, check).filter((scenario) => (cli.scenarios as readonly string[]).includes(scenario.name));
   } catch (error) {
-    // parseArgs throws a TypeError with a code (ERR_PARSE_ARGS_UNKNOWN_OPTION, ...) for a flag it does not know.
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    if (isUsageError(error)) {
       err.write(`ringmaster bench: ${error.message}\n(npx ringmaster bench --help prints the usage)\n`);
       return 2;
     }
@@ -105,30 +101,10 @@ async function runSuite(cli: UserCli, chosen: readonly Scenario[], out: Output):
 async function runTune(cli: UserCli, target: BenchTarget, scenario: Scenario, out: Output): Promise<number> {
   const machine = describeMachine();
   if (!cli.json) out.write(`${formatHeader(reproduceUserCommand(cli), machine, cli.settings)}\n\n`);
-  const start = resolvedEngine(cli.settings.engine);
-  const result = await tune(
-    scenario,
-    {
-      workers: start.workers,
-      waitStrategy: start.waitStrategy,
-      spinIterations: start.spinIterations,
-      throughput: start.throughput,
-      ringBytes: start.ringBytes,
-    },
-    async (config, label): Promise<RunOutcome> => {
-      const settings: RunSettings = { ...cli.settings, engine: config, engineResolved: engineConfig(resolvedEngine(config)) };
-      const { outcome, leftRunning } = await runScenario(scenario, label, settings);
-      return outcome.status === 'ok'
-        ? { status: 'ok', result: outcome.result, otherCpu: outcome.otherCpu, leftRunning }
-        : { status: 'failed', error: outcome.error, otherCpu: outcome.otherCpu, leftRunning };
-    },
-  );
+  const result = await tuneScenario(scenario, cli.settings);
   const path = /^(\.{1,2}\/|\/)/.test(target.modulePath) ? target.modulePath : `./${target.modulePath}`;
-  out.write(
-    cli.json
-      ? `${JSON.stringify({ machine, settings: cli.settings, ...result }, null, 2)}\n`
-      : `${formatTune(result, `[new URL('${path}', import.meta.url)]`)}\n`,
-  );
+  const actors = `[new URL('${path}', import.meta.url)]`;
+  out.write(formatTuneReport(result, { json: cli.json, machine, settings: cli.settings, actors }));
   if (result.stoppedEarly !== undefined) process.exit(1);
   return result.best.latency === undefined && result.best.throughput === undefined ? 1 : 0;
 }

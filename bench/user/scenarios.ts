@@ -18,8 +18,8 @@ import { postMessageBaseline } from '../baselines/post-message.js';
 import { measureBursty } from '../lib/bursty.js';
 import { engineConfig } from '../lib/engine.js';
 import { measureThroughput, sampleLatencyAsync } from '../lib/measure.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
-import { measureService } from '../lib/service.js';
+import type { Config, Scenario, ScenarioOptions, ScenarioResult } from '../lib/scenario.js';
+import { leastOutstanding, measureService } from '../lib/service.js';
 import { withSystem } from '../scenarios/system.js';
 import type { BenchTarget, TargetCheck } from './target.js';
 
@@ -45,111 +45,103 @@ export function userScenarios(target: BenchTarget, check: TargetCheck): Scenario
   const ask = (ref: Ref, timeoutMs?: number): Promise<unknown> =>
     ref.ask(target.ask.at(seq++), timeoutMs === undefined ? undefined : { timeoutMs });
 
-  const askRoundTrip: Scenario = {
-    name: 'ask-round-trip',
-    description: `ref.ask(${target.ask.label}) from the main thread to ${def.name} on a worker, back to back`,
-    needs: [postMessageBaseline.name],
+  /** A scenario on one copy of the actor, on worker 1, in a system of its own; compared with `needs`. */
+  const onWorker1 = (
+    name: string,
+    description: string,
+    needs: string,
+    measure: (options: ScenarioOptions, ref: Ref, config: Config) => Promise<ScenarioResult>,
+  ): Scenario => ({
+    name,
+    description,
+    needs: [needs],
     run: (options: ScenarioOptions): Promise<ScenarioResult> =>
       withSystem(
         options.engine,
         async (system) => {
           const ref = await spawn(system, 'bench-target', 1);
-          options.progress(`round trip main -> ${def.name} on worker 1 -> main`);
-          const latency = await sampleLatencyAsync(options, () => ask(ref));
-          return {
-            measurements: [
-              {
-                kind: 'latency',
-                what: `ask ${target.ask.label}, main <-> worker`,
-                compare: 'round-trip',
-                latency,
-                config: { ...engineConfig(system.config), actor: 'worker 1' },
-              },
-            ],
-          };
+          return measure(options, ref, { ...engineConfig(system.config), actor: 'worker 1' });
         },
         actors,
       ),
-  };
+  });
 
-  const bursty: Scenario = {
-    name: 'bursty',
-    description: `the ask round trip to ${def.name} with idle gaps (10 µs to 10 ms) before each request`,
-    needs: [postMessageBurstyBaseline.name],
-    run: (options: ScenarioOptions): Promise<ScenarioResult> =>
-      withSystem(
-        options.engine,
-        async (system) => {
-          const ref = await spawn(system, 'bench-target', 1);
-          const result = await measureBursty(options, options.progress, `ask ${target.ask.label}`, () => ask(ref), {
-            ...engineConfig(system.config),
-            actor: 'worker 1',
-          });
-          const measurements = result.measurements.map((m) => ({
-            ...m,
-            references: [{ scenario: postMessageBurstyBaseline.name, compare: m.compare }],
-          }));
-          return { measurements, notes: result.notes };
-        },
-        actors,
-      ),
-  };
+  const askRoundTrip = onWorker1(
+    'ask-round-trip',
+    `ref.ask(${target.ask.label}) from the main thread to ${def.name} on a worker, back to back`,
+    postMessageBaseline.name,
+    async (options, ref, config) => {
+      options.progress(`round trip main -> ${def.name} on worker 1 -> main`);
+      const latency = await sampleLatencyAsync(options, () => ask(ref));
+      return {
+        measurements: [{ kind: 'latency', what: `ask ${target.ask.label}, main <-> worker`, compare: 'round-trip', latency, config }],
+      };
+    },
+  );
 
-  const oneWay: Scenario = {
-    name: 'one-way',
-    description: `ref.tell(${target.tell.label}) from the main thread to ${def.name} on a worker, one message per call`,
-    needs: [postMessageBaseline.name],
-    run: (options: ScenarioOptions): Promise<ScenarioResult> =>
-      withSystem(
-        options.engine,
-        async (system) => {
-          const ref = await spawn(system, 'bench-target', 1);
-          let perRound = FIRST_PER_ROUND;
-          let waitedForRoom = 0;
-          let tellSeq = 0;
-          options.progress(`one-way main -> ${def.name} on worker 1`);
-          const figure = await measureThroughput(options, async () => {
-            const count = perRound;
-            const started = performance.now();
-            for (let i = 0; i < count; i++) {
-              const message = target.tell.at(tellSeq++);
-              if (!ref.tell(message)) {
-                waitedForRoom++;
-                await ref.send(message);
-              }
-            }
-            // One sender's messages are handled in order: the reply means every tell before it was handled.
-            await ask(ref);
-            if (performance.now() - started < ROUND_MS && perRound < MAX_PER_ROUND) perRound = Math.min(MAX_PER_ROUND, perRound * 2);
-            return count;
-          });
-          const notes = [
-            `each round tells, then asks ${target.ask.label}: its reply comes once ${def.name} has handled every tell ` +
-              `before it (rounds grew to ${perRound} tells); tell found the ring full ${waitedForRoom} time(s) and waited with send`,
-          ];
-          if (check.tellReplies) {
-            notes.push(
-              `WARNING: ${def.name} replies to ${target.tell.label}; a told message has no asker, so every reply is a dead ` +
-                'letter, and its cost is in this figure: give --tell a message it does not answer',
-            );
+  const bursty = onWorker1(
+    'bursty',
+    `the ask round trip to ${def.name} with idle gaps (10 µs to 10 ms) before each request`,
+    postMessageBurstyBaseline.name,
+    async (options, ref, config) => {
+      const result = await measureBursty(options, options.progress, `ask ${target.ask.label}`, () => ask(ref), config);
+      const measurements = result.measurements.map((m) => ({
+        ...m,
+        references: [{ scenario: postMessageBurstyBaseline.name, compare: m.compare }],
+      }));
+      return { measurements, notes: result.notes };
+    },
+  );
+
+  const oneWay = onWorker1(
+    'one-way',
+    `ref.tell(${target.tell.label}) from the main thread to ${def.name} on a worker, one message per call`,
+    postMessageBaseline.name,
+    async (options, ref, config) => {
+      let perRound = FIRST_PER_ROUND;
+      let waitedForRoom = 0;
+      let tellSeq = 0;
+      options.progress(`one-way main -> ${def.name} on worker 1`);
+      const figure = await measureThroughput(options, async () => {
+        const count = perRound;
+        const started = performance.now();
+        for (let i = 0; i < count; i++) {
+          const message = target.tell.at(tellSeq++);
+          if (!ref.tell(message)) {
+            waitedForRoom++;
+            await ref.send(message);
           }
-          return {
-            measurements: [
-              {
-                kind: 'throughput',
-                what: `tell ${target.tell.label}, main -> actor`,
-                compare: 'one-way',
-                ...figure,
-                config: { ...engineConfig(system.config), actor: 'worker 1' },
-                references: [{ scenario: postMessageBaseline.name, compare: 'one-way-batched' }],
-              },
-            ],
-            notes,
-          };
-        },
-        actors,
-      ),
-  };
+        }
+        // One sender's messages are handled in order: the reply means every tell before it was handled.
+        await ask(ref);
+        if (performance.now() - started < ROUND_MS && perRound < MAX_PER_ROUND) perRound = Math.min(MAX_PER_ROUND, perRound * 2);
+        return count;
+      });
+      const notes = [
+        `each round tells, then asks ${target.ask.label}: its reply comes once ${def.name} has handled every tell ` +
+          `before it (rounds grew to ${perRound} tells); tell found the ring full ${waitedForRoom} time(s) and waited with send`,
+      ];
+      if (check.tellReplies) {
+        notes.push(
+          `WARNING: ${def.name} replies to ${target.tell.label}; a told message has no asker, so every reply is a dead ` +
+            'letter, and its cost is in this figure: give --tell a message it does not answer',
+        );
+      }
+      return {
+        measurements: [
+          {
+            kind: 'throughput',
+            what: `tell ${target.tell.label}, main -> actor`,
+            compare: 'one-way',
+            ...figure,
+            config,
+            references: [{ scenario: postMessageBaseline.name, compare: 'one-way-batched' }],
+          },
+        ],
+        notes,
+      };
+    },
+  );
 
   const service: Scenario = {
     name: 'service',
@@ -161,23 +153,7 @@ export function userScenarios(target: BenchTarget, check: TargetCheck): Scenario
           const workers = system.config.workers;
           const pool: Ref[] = [];
           for (let w = 1; w <= workers; w++) pool.push(await spawn(system, `bench-target-${w}`, w));
-          const outstanding = pool.map(() => 0);
-          let next = 0;
-          // As the suite's cpu-service: each request to the actor with the fewest outstanding, ties in turn.
-          const request = async (): Promise<unknown> => {
-            let pick = next;
-            for (let k = 1; k < pool.length; k++) {
-              const j = (next + k) % pool.length;
-              if (outstanding[j]! < outstanding[pick]!) pick = j;
-            }
-            next = (pick + 1) % pool.length;
-            outstanding[pick]!++;
-            try {
-              return await ask(pool[pick]!, SERVICE_ASK_TIMEOUT_MS);
-            } finally {
-              outstanding[pick]!--;
-            }
-          };
+          const request = leastOutstanding(pool, (ref) => ask(ref, SERVICE_ASK_TIMEOUT_MS));
           const result = await measureService(options, options.progress, workers, `ask ${target.ask.label}`, request, {
             config: engineConfig(system.config),
             reference: 'own',
