@@ -68,7 +68,12 @@ export class RunnableGraph<M> {
     Object.freeze(this);
   }
   /** Materializes the graph on this thread and starts it. `system` is optional in inline mode. */
-  run(_system?: object): Materialized<M> {
+  run(system?: object): Materialized<M> {
+    const { value, handles } = this.materialize(system);
+    return (isPlainObject(value) ? { ...value, ...handles } : { value, ...handles }) as Materialized<M>;
+  }
+  /** @internal The materialized value as it is, beside the handles. */
+  materialize(_system?: object): { value: M; handles: RunHandles } {
     const { logics, mats } = buildLogics(this.stages);
     const interp = new Interpreter(logics);
     const completion = new Promise<void>((resolve, reject) => {
@@ -82,7 +87,7 @@ export class RunnableGraph<M> {
       stats: () => ({ boundaries: [], stages: interp.counts() }),
     };
     interp.start();
-    return (isPlainObject(value) ? { ...value, ...handles } : { value, ...handles }) as Materialized<M>;
+    return { value: value as M, handles };
   }
 }
 
@@ -297,7 +302,7 @@ export class Source<Out, Mat = undefined> {
   }
   /** Runs into `sink` and returns the sink's materialized value. */
   runWith<M2>(sink: Sink<Out, M2>, system?: object): M2 {
-    return (this.toMat(sink, Keep.right).run(system) as unknown as { value: M2 }).value ?? (undefined as M2);
+    return this.toMat(sink, Keep.right).materialize(system).value;
   }
   runForEach(f: StageFn<(x: Out) => unknown>, system?: object): Promise<void> {
     return this.runWith(Sink.forEach(f), system);

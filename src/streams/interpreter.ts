@@ -196,7 +196,12 @@ export class Interpreter {
 
   private dispatch(type: number, conn: number, value: unknown): void {
     if (type === CALL) {
-      (value as () => void)();
+      // A callback may close any stage of this interpreter (a queue's complete(), a timer), so look at them all.
+      try {
+        (value as () => void)();
+      } finally {
+        for (const s of this.stages) this.check(s);
+      }
       return;
     }
     if (type === PULL || type === CANCEL) {

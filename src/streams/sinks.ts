@@ -67,6 +67,14 @@ export class FoldSinkLogic extends Logic {
   }
 }
 
+/** A class, not an object literal, so that run() returns it as `value` rather than spreading it. */
+class OnceIterable implements AsyncIterable<unknown> {
+  constructor(private readonly open: () => AsyncIterator<unknown>) {}
+  [Symbol.asyncIterator](): AsyncIterator<unknown> {
+    return this.open();
+  }
+}
+
 /** asyncIterable(): each next() of the consumer is one element of demand; return() (break) cancels upstream. */
 export class AsyncIterableSinkLogic extends Logic {
   private readonly values: unknown[] = [];
@@ -74,8 +82,7 @@ export class AsyncIterableSinkLogic extends Logic {
   private done = false;
   private error: unknown;
   private used = false;
-  readonly iterable: AsyncIterable<unknown> = {
-    [Symbol.asyncIterator]: () => {
+  readonly iterable: AsyncIterable<unknown> = new OnceIterable(() => {
       if (this.used) throw new TypeError('Sink.asyncIterable: a materialized iterable can be iterated once; run the graph again');
       this.used = true;
       return {
@@ -97,8 +104,7 @@ export class AsyncIterableSinkLogic extends Logic {
           return Promise.resolve({ done: true, value: undefined });
         },
       };
-    },
-  };
+  });
   override onPush(x: unknown): void {
     const w = this.waiters.shift();
     if (w) w.resolve({ done: false, value: x });
