@@ -121,6 +121,7 @@ export class Interpreter {
   private head = 0;
   private running = false;
   private yielded = false;
+  private spent = 0;
   private alive: number;
   readonly emitted: number[];
   /** The failure the sink received or raised, if any: what completion rejects with. */
@@ -167,12 +168,13 @@ export class Interpreter {
   private drain(): void {
     if (this.running || this.yielded) return;
     this.running = true;
-    let n = 0;
     while (this.head < this.types.length) {
-      if (++n > BURST) {
-        // Yield so that timers, I/O and other streams run; the rest of the queue goes on from a macrotask.
+      // Counted across drains, so that a source whose promises always resolve at once (a microtask chain) cannot
+      // starve timers and I/O either: after BURST events the loop goes on from a macrotask.
+      if (++this.spent > BURST) {
         this.yielded = true;
         setImmediate(() => {
+          this.spent = 0;
           this.yielded = false;
           this.drain();
         });
