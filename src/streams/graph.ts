@@ -91,23 +91,37 @@ export class RunnableGraph<M> {
   }
 }
 
-function op(name: string, d: StageDesc): StageDesc {
-  void name;
+function op(_operator: string, d: StageDesc): StageDesc {
   return Object.freeze(d);
 }
 
 /** The operator descriptors, validated; shared by Source and Flow. */
 const ops = {
-  map: (f: unknown) => (checkFn('map', f), op('map', { kind: 'map', fn: f })),
-  filter: (f: unknown) => (checkFn('filter', f), op('filter', { kind: 'filter', fn: f })),
+  map: (f: unknown) => {
+    checkFn('map', f);
+    return op('map', { kind: 'map', fn: f });
+  },
+  filter: (f: unknown) => {
+    checkFn('filter', f);
+    return op('filter', { kind: 'filter', fn: f });
+  },
   mapAsync: (n: number, f: unknown, kind: 'mapAsync' | 'mapAsyncUnordered') => {
     checkCount(kind, 'parallelism', n);
     checkFn(kind, f);
     return op(kind, { kind, parallelism: n, fn: f });
   },
-  take: (n: number) => (checkCount('take', 'n', n, 0), op('take', { kind: 'take', n })),
-  takeWhile: (f: unknown) => (checkFn('takeWhile', f), op('takeWhile', { kind: 'takeWhile', fn: f })),
-  grouped: (n: number) => (checkCount('grouped', 'n', n), op('grouped', { kind: 'grouped', n })),
+  take: (n: number) => {
+    checkCount('take', 'n', n, 0);
+    return op('take', { kind: 'take', n });
+  },
+  takeWhile: (f: unknown) => {
+    checkFn('takeWhile', f);
+    return op('takeWhile', { kind: 'takeWhile', fn: f });
+  },
+  grouped: (n: number) => {
+    checkCount('grouped', 'n', n);
+    return op('grouped', { kind: 'grouped', n });
+  },
   groupedWithin: (n: number, ms: number) => {
     checkCount('groupedWithin', 'n', n);
     check(typeof ms === 'number' && ms > 0 && Number.isFinite(ms), `groupedWithin: ms must be a finite number > 0, got ${String(ms)}`);
@@ -143,7 +157,10 @@ const ops = {
     check(s instanceof Sink, 'alsoTo: expected a Sink');
     return op('alsoTo', { kind: 'alsoTo', sink: s.stages });
   },
-  recover: (f: unknown) => (checkFn('recover', f), op('recover', { kind: 'recover', fn: f })),
+  recover: (f: unknown) => {
+    checkFn('recover', f);
+    return op('recover', { kind: 'recover', fn: f });
+  },
 };
 
 export interface ThrottleOptions {

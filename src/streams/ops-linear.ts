@@ -43,7 +43,7 @@ export class FilterLogic extends Logic {
 
 export class TakeLogic extends Logic {
   private left: number;
-  constructor(private readonly n: number) {
+  constructor(n: number) {
     super();
     this.left = n;
   }

@@ -7,11 +7,12 @@ import { Flow, Keep, Sink, Source, StreamFailedError, defineStage } from '../../
 /** A source that counts how many elements it was asked for. */
 function counted(limit = Number.POSITIVE_INFINITY): { source: Source<number>; pulls: () => number } {
   let n = 0;
-  const source = Source.fromAsyncIterable({
+  const ai: AsyncIterable<number> = {
     [Symbol.asyncIterator]: () => ({
-      next: async () => (n < limit ? { done: false as const, value: n++ } : { done: true as const, value: undefined }),
+      next: async (): Promise<IteratorResult<number>> => (n < limit ? { done: false, value: n++ } : { done: true, value: undefined }),
     }),
-  });
+  };
+  const source = Source.fromAsyncIterable(ai);
   return { source, pulls: () => n };
 }
 
