@@ -8,15 +8,13 @@ import type { ThrottleMode } from './ops-time.js';
 import type { TargetRef } from './sinks.js';
 import type { StreamDecider } from './supervision.js';
 
-type Fn = unknown;
-
 export type OperatorDesc =
-  | { readonly kind: 'map'; readonly fn: Fn }
-  | { readonly kind: 'filter'; readonly fn: Fn }
-  | { readonly kind: 'mapAsync'; readonly parallelism: number; readonly fn: Fn }
-  | { readonly kind: 'mapAsyncUnordered'; readonly parallelism: number; readonly fn: Fn }
+  | { readonly kind: 'map'; readonly fn: unknown }
+  | { readonly kind: 'filter'; readonly fn: unknown }
+  | { readonly kind: 'mapAsync'; readonly parallelism: number; readonly fn: unknown }
+  | { readonly kind: 'mapAsyncUnordered'; readonly parallelism: number; readonly fn: unknown }
   | { readonly kind: 'take'; readonly n: number }
-  | { readonly kind: 'takeWhile'; readonly fn: Fn }
+  | { readonly kind: 'takeWhile'; readonly fn: unknown }
   | { readonly kind: 'grouped'; readonly n: number }
   | { readonly kind: 'groupedWithin'; readonly n: number; readonly ms: number }
   | { readonly kind: 'buffer'; readonly size: number; readonly overflow: OverflowStrategy }
@@ -24,18 +22,18 @@ export type OperatorDesc =
   | {
       readonly kind: 'groupBy';
       readonly maxSubstreams: number;
-      readonly fn: Fn;
+      readonly fn: unknown;
       readonly onOverflow: 'fail' | 'drop-new';
       readonly substream: readonly StageDesc[];
     }
   | { readonly kind: 'merge'; readonly source: readonly StageDesc[] }
   | { readonly kind: 'alsoTo'; readonly sink: readonly StageDesc[] }
-  | { readonly kind: 'recover'; readonly fn: Fn };
+  | { readonly kind: 'recover'; readonly fn: unknown };
 
 export type SourceDesc =
   | { readonly kind: 'from'; readonly iterable: Iterable<unknown> }
   | { readonly kind: 'failed'; readonly error: unknown }
-  | { readonly kind: 'unfold'; readonly seed: unknown; readonly fn: Fn }
+  | { readonly kind: 'unfold'; readonly seed: unknown; readonly fn: unknown }
   | { readonly kind: 'fromAsyncIterable'; readonly iterable: AsyncIterable<unknown> }
   | { readonly kind: 'fromReadable'; readonly readable: Readable }
   | { readonly kind: 'fromReadableStream'; readonly stream: ReadableStream<unknown> }
@@ -43,8 +41,8 @@ export type SourceDesc =
   | { readonly kind: 'tick'; readonly ms: number; readonly value: unknown };
 
 export type SinkDesc =
-  | { readonly kind: 'forEach'; readonly fn: Fn }
-  | { readonly kind: 'fold'; readonly zero: unknown; readonly fn: Fn }
+  | { readonly kind: 'forEach'; readonly fn: unknown }
+  | { readonly kind: 'fold'; readonly zero: unknown; readonly fn: unknown }
   | { readonly kind: 'collect' }
   | { readonly kind: 'ignore' }
   | { readonly kind: 'asyncIterable' }

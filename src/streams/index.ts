@@ -7,6 +7,7 @@ export type { TargetRef } from './sinks.js';
 export type { OverflowStrategy } from './ops-buffer.js';
 export type { ThrottleMode } from './ops-time.js';
 export type { StageCount } from './interpreter.js';
+export type { StageDesc, OperatorDesc, SourceDesc, SinkDesc, MatExpr } from './descriptors.js';
 export type { StreamDecider, StreamDirective } from './supervision.js';
 export { defineStage } from './stage.js';
 export type { DefinedStage, StageFn } from './stage.js';
