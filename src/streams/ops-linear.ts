@@ -123,8 +123,9 @@ export class RecoverLogic extends Logic {
     try {
       y = this.f(cause);
     } catch (thrown) {
-      // A recover that throws has nothing to resume or restart: the stream fails with its error.
-      this.failStage(thrown);
+      // 'stop' fails the stream with recover's own error; 'resume' and 'restart' drop the recovery element, so
+      // the stream completes without it.
+      if (this.decide(thrown) !== 'stopped') this.completeStage();
       return;
     }
     this.pending = { y };

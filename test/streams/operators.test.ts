@@ -194,6 +194,12 @@ describe('supervision of every operator that runs user code', () => {
     expect(seen).toEqual([1, 2, 4]);
   });
 
+  it("recover: a recovery function that throws fails the stream with its error ('stop'), or completes without the element ('resume')", async () => {
+    const failing = Source.failed<number>(new Error('up')).recover(() => thrower(3));
+    await expect(failing.runCollect()).rejects.toMatchObject({ stage: 'recover#1', cause: boom });
+    expect(await failing.withSupervision(() => 'resume').runCollect()).toEqual([]);
+  });
+
   it('a decider that throws stops the stream with its own error', async () => {
     const err = await run(ops[0]![1], () => {
       throw new Error('decider');
