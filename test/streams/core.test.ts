@@ -1,8 +1,9 @@
 // The core guarantees of inline streams: demand, order, termination, failures naming their stage, the kill switch.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../src/errors.js';
+import { DefinitionTakenError, InvalidArgumentError } from '../../src/errors.js';
 import { Flow, Keep, Sink, Source, StreamFailedError, defineStage } from '../../src/streams/index.js';
+import { shout } from '../fixtures/stages.js';
 
 /** A source that counts how many elements it was asked for. */
 function counted(limit = Number.POSITIVE_INFINITY): { source: Source<number>; pulls: () => number } {
@@ -117,6 +118,11 @@ describe('graphs are plain values', () => {
     const scale = defineStage('test.scale', (x: number, args: { by: number } | undefined) => x * (args?.by ?? 1));
     expect(await Source.from([1, 2]).map(scale).runCollect()).toEqual([1, 2]);
     expect(await Source.from([1, 2]).map(scale.with({ by: 10 })).runCollect()).toEqual([10, 20]);
+  });
+
+  it('refuses a stage name another module defined, with DefinitionTakenError, as defineActor does', async () => {
+    expect(await Source.from(['a']).map(shout).runCollect()).toEqual(['A']);
+    expect(() => defineStage('fixture.shout', (s: string) => s)).toThrow(DefinitionTakenError);
   });
 
   it('refuses bad arguments at graph-build time with InvalidArgumentError saying what to do', () => {
