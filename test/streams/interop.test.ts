@@ -89,6 +89,31 @@ describe('Node streams', () => {
     expect(r.destroyed).toBe(true);
   });
 
+  it('reads a Readable no further ahead than its highWaterMark while the sink is stopped', async () => {
+    let produced = 0;
+    const r = new Readable({
+      objectMode: true,
+      highWaterMark: 2,
+      read() {
+        this.push(produced++);
+      },
+    });
+    let open: () => void = () => {};
+    const gate = new Promise<void>((res) => {
+      open = res;
+    });
+    const { completion } = Source.fromReadable<number>(r)
+      .take(10)
+      .to(Sink.forEach(() => gate))
+      .run();
+    for (let i = 0; i < 20; i++) await tick();
+    // One element at the sink, one asked for by the stream, the Readable's buffer of 2, one being read.
+    expect(produced).toBeLessThanOrEqual(6);
+    open();
+    await completion;
+    expect(r.destroyed).toBe(true);
+  });
+
   it('writes to a Writable with highWaterMark 4 and a slow _write, never more than a few elements outstanding', async () => {
     let outstanding = 0;
     let most = 0;
