@@ -23,36 +23,41 @@ function gatedCollect<T>(): { sink: Sink<T, Promise<void>>; got: T[]; open: () =
 }
 
 describe('mapAsync and mapAsyncUnordered', () => {
-  const delays = [30, 5, 20, 1, 10, 2];
-  const later = (x: number) => new Promise<number>((r) => setTimeout(() => r(x), delays[x] ?? 0));
-
-  it('mapAsync keeps the input order whatever the order the promises settle in, with at most n pending', async () => {
+  // The promises settle in the order this test chooses (3, 5, 1, 4, 2, 0), not by any timer.
+  const settleOrder = [3, 5, 1, 4, 2, 0];
+  async function runWith(op: 'mapAsync' | 'mapAsyncUnordered', n: number): Promise<{ out: number[]; most: number }> {
+    const resolvers = new Map<number, () => void>();
     let pending = 0;
     let most = 0;
-    const out = await Source.from([0, 1, 2, 3, 4, 5])
-      .mapAsync(2, async (x) => {
+    const f = (x: number) =>
+      new Promise<number>((resolve) => {
         most = Math.max(most, ++pending);
-        const y = await later(x);
-        pending--;
-        return y;
-      })
-      .runCollect();
+        resolvers.set(x, () => {
+          pending--;
+          resolve(x);
+        });
+      });
+    const result = Source.from([0, 1, 2, 3, 4, 5])[op](n, f).runCollect();
+    for (let left = [...settleOrder]; left.length > 0; ) {
+      await tick();
+      const next = left.find((x) => resolvers.has(x));
+      if (next === undefined) continue;
+      resolvers.get(next)?.();
+      resolvers.delete(next);
+      left = left.filter((x) => x !== next);
+    }
+    return { out: await result, most };
+  }
+
+  it('mapAsync keeps the input order whatever the order the promises settle in, with at most n pending', async () => {
+    const { out, most } = await runWith('mapAsync', 2);
     expect(out).toEqual([0, 1, 2, 3, 4, 5]);
     expect(most).toBe(2);
   });
 
   it('mapAsyncUnordered emits each result as it settles, with at most n pending', async () => {
-    let pending = 0;
-    let most = 0;
-    const out = await Source.from([0, 1, 2, 3, 4, 5])
-      .mapAsyncUnordered(6, async (x) => {
-        most = Math.max(most, ++pending);
-        const y = await later(x);
-        pending--;
-        return y;
-      })
-      .runCollect();
-    expect(out).toEqual([3, 5, 1, 4, 2, 0]);
+    const { out, most } = await runWith('mapAsyncUnordered', 6);
+    expect(out).toEqual(settleOrder);
     expect(most).toBe(6);
   });
 });
