@@ -31,7 +31,11 @@ export type ErrorCode =
 
   | 'ERR_INVALID_OPERATION'
   | 'ERR_CORRUPT_MEMORY'
-  | 'ERR_JOURNAL_FULL';
+  | 'ERR_JOURNAL_FULL'
+  | 'ERR_STREAM_FAILED'
+  | 'ERR_TOO_MANY_SUBSTREAMS'
+  | 'ERR_BUFFER_OVERFLOW'
+  | 'ERR_RATE_EXCEEDED';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -280,6 +284,54 @@ export class NoContextError extends RingmasterError {
     super(
       'ERR_NO_CONTEXT',
       `${what} needs a running actor system on this thread; start one with ActorSystem.start, or use the ref inside an actor`,
+    );
+  }
+}
+
+/**
+ * A stream stopped on a failure: `stage` is the stage it started at (a defined stage's name, else `kind#index` in
+ * the graph), `island` the island that ran it (0, the materializing thread, until islands on workers exist) and
+ * `cause` what the stage threw or failed with.
+ */
+export class StreamFailedError extends RingmasterError {
+  constructor(
+    readonly stage: string,
+    readonly island: number,
+    cause: unknown,
+  ) {
+    super('ERR_STREAM_FAILED', `the stream failed at stage '${stage}' (island ${island}): ${describe(cause)}`, { cause });
+  }
+}
+
+/** groupBy met one key more than its maxSubstreams with onOverflow 'fail'. */
+export class TooManySubstreamsError extends RingmasterError {
+  constructor(readonly maxSubstreams: number) {
+    super(
+      'ERR_TOO_MANY_SUBSTREAMS',
+      `groupBy met more than maxSubstreams (${maxSubstreams}) keys; raise maxSubstreams (Infinity is allowed) or choose onOverflow 'drop-new'`,
+    );
+  }
+}
+
+/** A buffer (buffer(n, 'fail'), Source.queue(n, 'fail')) was full when one more element came. */
+export class BufferOverflowError extends RingmasterError {
+  constructor(readonly size: number) {
+    super(
+      'ERR_BUFFER_OVERFLOW',
+      `a buffer of ${size} element(s) with overflow 'fail' was full when another element came; raise its size or choose 'backpressure' or a drop strategy`,
+    );
+  }
+}
+
+/** throttle in 'enforcing' mode got elements faster than its rate allows. */
+export class RateExceededError extends RingmasterError {
+  constructor(
+    readonly elements: number,
+    readonly perMs: number,
+  ) {
+    super(
+      'ERR_RATE_EXCEEDED',
+      `throttle (enforcing) got elements faster than ${elements} per ${perMs} ms; use mode 'shaping' to slow the stream down instead`,
     );
   }
 }

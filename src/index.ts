@@ -78,5 +78,9 @@ export {
   MessageDiscardedError,
   CorruptMemoryError,
   JournalFullError,
+  StreamFailedError,
+  TooManySubstreamsError,
+  BufferOverflowError,
+  RateExceededError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError, BusyPart } from './errors.js';

@@ -1,5 +1,5 @@
 // The public surface: the exact runtime names of the package entries ('ringmaster', 'ringmaster/testkit',
-// 'ringmaster/routing', 'ringmaster/prometheus' and 'ringmaster/otel'), so that an export added or lost by accident fails here. Type-only exports leave nothing
+// 'ringmaster/routing', 'ringmaster/prometheus', 'ringmaster/otel' and 'ringmaster/streams'), so that an export added or lost by accident fails here. Type-only exports leave nothing
 // at run time; tsc checks those through the tests and examples that use them.
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/errors.js';
@@ -7,6 +7,7 @@ import * as api from '../../src/index.js';
 import * as otel from '../../src/metrics/otel.js';
 import * as prometheus from '../../src/metrics/prometheus.js';
 import * as routing from '../../src/routing/index.js';
+import * as streams from '../../src/streams/index.js';
 import * as testkit from '../../src/testkit/index.js';
 
 const ERROR_CLASSES = [
@@ -36,6 +37,10 @@ const ERROR_CLASSES = [
   'MessageDiscardedError',
   'CorruptMemoryError',
   'JournalFullError',
+  'StreamFailedError',
+  'TooManySubstreamsError',
+  'BufferOverflowError',
+  'RateExceededError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
@@ -90,6 +95,26 @@ describe('public surface', () => {
 
   it("exports exactly the user-facing runtime names from 'ringmaster/otel'", () => {
     expect(sorted(Object.keys(otel))).toEqual(['registerRingmasterInstruments']);
+  });
+
+  it("exports exactly the user-facing runtime names from 'ringmaster/streams'", () => {
+    expect(sorted(Object.keys(streams))).toEqual(
+      sorted([
+        'Source',
+        'Flow',
+        'Sink',
+        'Keep',
+        'RunnableGraph',
+        'defineStage',
+        'StreamFailedError',
+        'TooManySubstreamsError',
+        'BufferOverflowError',
+        'RateExceededError',
+        'InvalidArgumentError',
+        'RingmasterError',
+      ]),
+    );
+    expect(streams.StreamFailedError).toBe(api.StreamFailedError);
   });
 
   it("exports from 'ringmaster' every error class of src/errors.ts, the same class object", () => {
