@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DefinitionTakenError, InvalidArgumentError } from '../../src/errors.js';
 import { Flow, Keep, Sink, Source, StreamFailedError, defineStage } from '../../src/streams/index.js';
+import { Interpreter } from '../../src/streams/interpreter.js';
+import { FoldSinkLogic } from '../../src/streams/sinks.js';
+import { IterableSourceLogic } from '../../src/streams/sources.js';
 import { shout } from '../fixtures/stages.js';
 
 /** A source that counts how many elements it was asked for. */
@@ -203,5 +206,24 @@ describe('termination', () => {
         { stage: 'ignore#2', emitted: 0 },
       ],
     });
+  });
+});
+
+describe('the interpreter of a long-running stream', () => {
+  it('keeps its event queue bounded however many elements pass (it does not grow with the stream)', async () => {
+    const N = 200_000;
+    let most = 0;
+    const sink = new FoldSinkLogic(
+      () => 0,
+      (sum, x) => {
+        most = Math.max(most, interp.queueEntries);
+        return (sum as number) + (x as number);
+      },
+    );
+    const interp: Interpreter = new Interpreter([new IterableSourceLogic(Array.from({ length: N }, (_, i) => i)), sink]);
+    interp.start();
+    expect(await sink.result).toBe((N * (N - 1)) / 2);
+    // Two events per element (a pull, a push); the queue is compacted at the end of every burst of 10,000.
+    expect(most).toBeLessThan(25_000);
   });
 });
