@@ -164,10 +164,19 @@ export class MessageTooLargeError extends RingmasterError {
 }
 
 export class MailboxFullError extends RingmasterError {
-  constructor(readonly target: string) {
+  /**
+   * `capacity`: the actor has a bounded mailbox of that capacity, and it is full (its overflow is 'fail', or the
+   * message was dropped by 'drop-head' or 'drop-new'); absent: the ring to the actor is full (`overflow: 'fail'`).
+   */
+  constructor(
+    readonly target: string,
+    readonly capacity?: number,
+  ) {
     super(
       'ERR_MAILBOX_FULL',
-      `the ring to actor '${target}' is full and overflow is 'fail'; slow down, use 'await ref.send(msg)', or choose overflow 'backpressure'`,
+      capacity === undefined
+        ? `the ring to actor '${target}' is full and overflow is 'fail'; slow down, use 'await ref.send(msg)', or choose overflow 'backpressure'`
+        : `the bounded mailbox of actor '${target}' holds its capacity of ${capacity} messages; slow down, use 'await ref.send(msg)' (it waits for room), or choose another overflow in its definition`,
     );
   }
 }

@@ -6,6 +6,7 @@ export { isReceiveTimeout } from './runtime/receive-timeout.js';
 export type { ReceiveTimeout } from './runtime/receive-timeout.js';
 export type { TimerScheduler, TimerOptions } from './runtime/timers.js';
 export type { MailboxKind } from './runtime/mailbox-kind.js';
+export type { BoundedOverflow } from './runtime/credits.js';
 export type {
   Terminated,
   ActorBehavior,

@@ -19,7 +19,7 @@ export const NO_THREAD = -1;
 
 export type DeadLetterReason =
   | 'actor-stopped' // the target is stopped, stopping, or was never spawned
-  | 'mailbox-full' // overflow 'drop' and the ring was full
+  | 'mailbox-full' // overflow 'drop' and the ring was full; or a bounded mailbox at capacity ('drop-new': the new one, 'drop-head': the oldest)
   | 'system-shutdown' // sent after shutdown began, or still queued when it finished
   | 'ask-timed-out' // a reply that arrived after its ask had timed out
   | 'no-asker' // ctx.reply to a message that was a tell with no sender

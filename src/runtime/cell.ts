@@ -71,6 +71,8 @@ class CellExtras {
   idle: IdleClock | undefined = undefined;
   /** A smallest-mailbox pool routee's slot in the routee table (layout.ts). */
   depthSlot = -1;
+  /** A bounded mailbox: how many unstashed entries at its head hold no credit (turns.ts). */
+  uncredited = 0;
 }
 
 /**
@@ -255,6 +257,13 @@ export class Cell {
   }
   set depthSlot(v: number) {
     if (v !== -1 || this.#extras !== undefined) this.#x().depthSlot = v;
+  }
+  /** A bounded mailbox: unstashed entries at its head that hold no credit (turns.ts); 0 for every other actor. */
+  get uncredited(): number {
+    return this.#extras?.uncredited ?? 0;
+  }
+  set uncredited(v: number) {
+    if (v !== 0 || this.#extras !== undefined) this.#x().uncredited = v;
   }
   /** Children by their short name. */
   get children(): Map<string, ActorRef> | undefined {

@@ -6,10 +6,12 @@
  * Contract: one Delivery per Runtime, used only by its thread. Every message that reaches `deliver` is, exactly
  * once, queued, held, or reported; its journal slot is released when it is reported.
  */
-import { ENTRY_ASK } from '../dispatch/mailbox.js';
+import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
 import { ActorStoppedError } from '../errors.js';
 import type { ActorTable } from './actors.js';
 import { RUNNING } from './cell.js';
+import type { Credits } from './credits.js';
+import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
 import type { Journaling } from './journaling.js';
 import type { Outbound } from './outbound.js';
 import type { Turns } from './turns.js';
@@ -28,8 +30,10 @@ export class Delivery {
   readonly #journal: Journaling;
   readonly #holdMs: number;
   #sweep: ReturnType<typeof setTimeout> | undefined;
+  readonly #credits: Credits | undefined;
 
-  constructor(actors: ActorTable, turns: Turns, out: Outbound, journal: Journaling, holdMs = EARLY_HOLD_MS) {
+  constructor(actors: ActorTable, turns: Turns, out: Outbound, journal: Journaling, holdMs = EARLY_HOLD_MS, credits?: Credits) {
+    this.#credits = credits;
     this.#actors = actors;
     this.#turns = turns;
     this.#out = out;
@@ -51,6 +55,12 @@ export class Delivery {
     const name = cell?.ref.name ?? this.#actors.tombstone(id) ?? `#${id}`;
     this.undeliverable(entry === ENTRY_ASK, name, msg, senderId, senderThread, corr);
     this.#journal.release(slot);
+    this.#givenUp(id, entry);
+  }
+
+  /** A message for a bounded actor that will never enter its mailbox: its credit goes back. */
+  #givenUp(id: number, entry: number): void {
+    if (id >= BOUNDED_ID_MIN && entry <= ENTRY_ASK && this.#credits !== undefined) this.#credits.giveBack(creditSlotOf(id));
   }
 
   /** A timer (not keeping the process alive) that reports what has been held too long. */
@@ -69,6 +79,7 @@ export class Delivery {
       for (const m of this.#actors.takeEarly(id) ?? []) {
         this.undeliverable(m.entry === ENTRY_ASK, `#${id}`, m.msg, m.senderId, m.senderThread, m.corr);
         this.#journal.release(m.slot);
+        this.#givenUp(id, m.entry);
       }
     }
     if (this.#actors.holdingEarly) this.#armSweep();
@@ -86,6 +97,7 @@ export class Delivery {
     const name = this.#actors.get(id)?.ref.name ?? this.#actors.tombstone(id) ?? `#${id}`;
     this.#out.deadLetter('undecodable', name, note, senderId === 0 ? null : this.#actors.nameOf(senderId, senderThread), error);
     if (isAsk && corr !== 0) this.#out.reply(senderThread, corr, error, true);
+    this.#givenUp(id, isAsk ? ENTRY_ASK : ENTRY_TELL);
   }
 
   /** A message its actor will never handle: a dead letter, and an ask answered with ActorStoppedError. */

@@ -1,11 +1,21 @@
 /**
  * Actor ids: (the thread that spawned the actor) × 2^32 + (that thread's spawn counter), exact in a double. Ring
  * records carry an id as two Int32 halves; these are the only conversions between the two forms.
+ *
+ * An actor with a bounded mailbox also carries its credit-table slot (transport/layout.ts, "Credit table") in the
+ * high half, above the origin thread: hi = origin + slot × 2^ORIGIN_BITS. Every place that holds an id (a ref, a
+ * record's target or sender, a journal record) thereby finds the actor's credits without a message, and an
+ * unbounded actor's id is below BOUNDED_ID_MIN: one comparison tells them apart on the hot path.
  */
 const TWO_32 = 4294967296;
+/** Bits of the high half that hold the origin thread (J_MAX_THREADS, 65, fits in 7). */
+const ORIGIN_BITS = 7;
+const ORIGIN_MASK = (1 << ORIGIN_BITS) - 1;
+/** The least id of an actor with a bounded mailbox (slot 1, origin 0); every unbounded id is below it. */
+export const BOUNDED_ID_MIN = 2 ** (32 + ORIGIN_BITS);
 
-export function makeId(originThread: number, counter: number): number {
-  return originThread * TWO_32 + counter;
+export function makeId(originThread: number, counter: number, creditSlot = 0): number {
+  return (originThread + creditSlot * (ORIGIN_MASK + 1)) * TWO_32 + counter;
 }
 export function idHi(id: number): number {
   return Math.floor(id / TWO_32) | 0;
@@ -18,9 +28,13 @@ export function idFrom(hi: number, lo: number): number {
 }
 /** The thread that spawned `id` (not always the one hosting it). */
 export function originOf(id: number): number {
-  return Math.floor(id / TWO_32);
+  return Math.floor(id / TWO_32) & ORIGIN_MASK;
 }
 /** The spawn counter of `id` on its origin thread. */
 export function counterOf(id: number): number {
   return id % TWO_32;
+}
+/** The credit-table slot of an actor with a bounded mailbox; 0 for every other actor. */
+export function creditSlotOf(id: number): number {
+  return id < BOUNDED_ID_MIN ? 0 : Math.floor(id / TWO_32) >>> ORIGIN_BITS;
 }

@@ -28,6 +28,8 @@ import type { Stopping } from './stopping.js';
 import type { Delivery } from './delivery.js';
 import { counterOf, idHi, idLo, makeId, originOf } from './ids.js';
 import { NO_SLOT, UNJOURNALED, type Journaling } from './journaling.js';
+import { BOUNDED_OVERFLOWS, type Credits } from './credits.js';
+import { DEFAULT_BOUNDED_OVERFLOW } from './mailbox-kind.js';
 import type { Outbound } from './outbound.js';
 import { isThenable, type Turns } from './turns.js';
 
@@ -64,6 +66,7 @@ export class Lifecycle {
   readonly #turns: Turns;
   readonly #delivery: Delivery;
   readonly #stopping: Stopping;
+  readonly #credits: Credits;
   readonly #host: LifecycleHost;
   #nextLocal = 0;
 
@@ -73,7 +76,7 @@ export class Lifecycle {
     placer: Placer,
     codec: Codec,
     systemLimit: number,
-    parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery; stopping: Stopping },
+    parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery; stopping: Stopping; credits: Credits },
     host: LifecycleHost,
   ) {
     this.#thread = thread;
@@ -87,6 +90,7 @@ export class Lifecycle {
     this.#turns = parts.turns;
     this.#delivery = parts.delivery;
     this.#stopping = parts.stopping;
+    this.#credits = parts.credits;
     this.#host = host;
   }
 
@@ -118,7 +122,13 @@ export class Lifecycle {
     const thread = this.#placer.place(placement!, name, this.#thread);
     // A copy, so the caller's later changes cannot reach the actor; undefined needs none (the common case).
     const args = options?.args === undefined ? undefined : this.#codec.copy(options.args);
-    const id = makeId(this.#thread, ++this.#nextLocal);
+    // A bounded mailbox: a credit slot, its capacity and overflow in shared memory before the ref exists (ids.ts).
+    const mailbox = known.behavior.mailbox;
+    const creditSlot =
+      mailbox?.kind === 'bounded'
+        ? this.#credits.allocate(mailbox.capacity, BOUNDED_OVERFLOWS.indexOf(mailbox.overflow ?? DEFAULT_BOUNDED_OVERFLOW), name)
+        : 0;
+    const id = makeId(this.#thread, ++this.#nextLocal, creditSlot);
     this.#journal.nextLocal = this.#nextLocal;
     const ref = new ActorRef(id, thread, name, this.#host.refRuntime);
     const depthSlot = (options as { [DEPTH_SLOT]?: number } | undefined)?.[DEPTH_SLOT];
@@ -135,6 +145,7 @@ export class Lifecycle {
         slot = this.#journal.append(h, -1, 0, p.bytes, p.start, p.end);
         if (slot === UNJOURNALED) {
           this.#journal.release(slot);
+          if (creditSlot !== 0) this.#credits.free(creditSlot);
           throw new JournalFullError(this.#thread, name);
         }
       }

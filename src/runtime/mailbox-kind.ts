@@ -7,6 +7,9 @@
  *   Akka's UnboundedStablePriorityMailbox.
  * - 'control-aware': messages for which `isControl(msg)` is true overtake the queued others, first in, first out
  *   among themselves: Akka's UnboundedControlAwareMailbox.
+ * - 'bounded': first in, first out, at most `capacity` messages queued, counted in shared memory across threads
+ *   (runtime/credits.ts); `overflow` says what a `tell` beyond it does. Akka's BoundedMailbox, without its blocking
+ *   push timeout: `send` and `ask` wait for room without blocking a thread.
  *
  * What every ranked kind shares (docs/semantics.md, "Mailbox kinds"): the functions run on the thread hosting the
  * actor as each message enters its mailbox (so across a worker crash the recovered messages are ranked again, by
@@ -20,15 +23,21 @@
  */
 import { ENTRY_POISON, ENTRY_RECEIVE_TIMEOUT, ENTRY_TIMER, type Rank } from '../dispatch/mailbox.js';
 import { InvalidArgumentError } from '../errors.js';
+import { BOUNDED_OVERFLOWS, type BoundedOverflow } from './credits.js';
 import type { TimerEntry } from './timers.js';
 import { RECEIVE_TIMEOUT } from './receive-timeout.js';
 
 export type MailboxKind<M = unknown> =
   | { readonly kind: 'unbounded' }
   | { readonly kind: 'priority'; readonly priority: (message: M) => number }
-  | { readonly kind: 'control-aware'; readonly isControl: (message: M) => boolean };
+  | { readonly kind: 'control-aware'; readonly isControl: (message: M) => boolean }
+  | { readonly kind: 'bounded'; readonly capacity: number; readonly overflow?: BoundedOverflow };
 
-export const MAILBOX_KINDS = ['unbounded', 'priority', 'control-aware'] as const;
+export const MAILBOX_KINDS = ['unbounded', 'priority', 'control-aware', 'bounded'] as const;
+/** The largest `capacity` of a bounded mailbox (the credit count is an Int32). */
+export const MAX_BOUNDED_CAPACITY = 2 ** 30;
+/** `overflow` of a bounded mailbox when the definition gives none. */
+export const DEFAULT_BOUNDED_OVERFLOW: BoundedOverflow = 'backpressure';
 
 const LAST = Number.POSITIVE_INFINITY;
 const RECEIVE_TIMEOUT_MESSAGE = Object.freeze({ type: RECEIVE_TIMEOUT });
@@ -39,7 +48,7 @@ export function validateMailboxKind(at: string, mailbox: unknown): void {
   if (mailbox === null || typeof mailbox !== 'object') {
     throw new InvalidArgumentError(`${at}: mailbox must be an object such as { kind: 'priority', priority: (msg) => number }, got ${mailbox === null ? 'null' : typeof mailbox}`);
   }
-  const m = mailbox as { kind?: unknown; priority?: unknown; isControl?: unknown };
+  const m = mailbox as { kind?: unknown; priority?: unknown; isControl?: unknown; capacity?: unknown; overflow?: unknown };
   switch (m.kind) {
     case 'unbounded':
       return;
@@ -53,11 +62,20 @@ export function validateMailboxKind(at: string, mailbox: unknown): void {
         throw new InvalidArgumentError(`${at}: mailbox kind 'control-aware' needs isControl: (message) => boolean, got ${typeof m.isControl}`);
       }
       return;
+    case 'bounded': {
+      const problems: string[] = [];
+      const c = m.capacity;
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_BOUNDED_CAPACITY) {
+        problems.push(`capacity must be an integer from 1 to ${MAX_BOUNDED_CAPACITY}, got ${typeof c === 'number' ? String(c) : typeof c}`);
+      }
+      if (m.overflow !== undefined && !BOUNDED_OVERFLOWS.includes(m.overflow as BoundedOverflow)) {
+        problems.push(`overflow must be one of ${BOUNDED_OVERFLOWS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(m.overflow)}`);
+      }
+      if (problems.length > 0) throw new InvalidArgumentError(`${at}: mailbox kind 'bounded': ${problems.join('; ')}`);
+      return;
+    }
     default:
-      throw new InvalidArgumentError(
-        `${at}: mailbox.kind must be one of ${MAILBOX_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(m.kind)}` +
-          (m.kind === 'bounded' ? " (a bounded mailbox is not built yet: the ring's backpressure, `send`, bounds what waits for an actor's thread)" : ''),
-      );
+      throw new InvalidArgumentError(`${at}: mailbox.kind must be one of ${MAILBOX_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(m.kind)}`);
   }
 }
 
@@ -66,13 +84,13 @@ const ranks = new WeakMap<object, Rank>();
 
 /** The rank a mailbox of this kind sorts by, or undefined for first in, first out. */
 export function rankFor(mailbox: MailboxKind<any> | undefined): Rank | undefined {
-  if (mailbox === undefined || mailbox.kind === 'unbounded') return undefined;
+  if (mailbox === undefined || mailbox.kind === 'unbounded' || mailbox.kind === 'bounded') return undefined;
   let rank = ranks.get(mailbox);
   if (rank === undefined) ranks.set(mailbox, (rank = makeRank(mailbox)));
   return rank;
 }
 
-function makeRank(mailbox: Exclude<MailboxKind<any>, { kind: 'unbounded' }>): Rank {
+function makeRank(mailbox: Extract<MailboxKind<any>, { kind: 'priority' | 'control-aware' }>): Rank {
   const score: (message: unknown) => number =
     mailbox.kind === 'priority' ? priorityScore(mailbox.priority) : controlScore(mailbox.isControl);
   return (kind, msg) => {

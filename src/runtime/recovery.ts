@@ -18,7 +18,8 @@ import type { Mesh } from '../transport/mesh.js';
 import type { ActorTable } from './actors.js';
 import type { PendingAsks } from './asks.js';
 import type { Delivery } from './delivery.js';
-import { idFrom } from './ids.js';
+import type { Credits } from './credits.js';
+import { BOUNDED_ID_MIN, creditSlotOf, idFrom } from './ids.js';
 import type { Journaling } from './journaling.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Outbound } from './outbound.js';
@@ -35,6 +36,7 @@ export interface RecoveryParts {
   system: SystemMessages;
   delivery: Delivery;
   out: Outbound;
+  credits: Credits;
 }
 
 /** Replays `rec`, the journal of this worker's dead predecessor, which died of `cause`. */
@@ -61,12 +63,20 @@ export function recover(p: RecoveryParts, rec: RecoveredJournal, cause: Error): 
       p.system.handle(m, r.senderThread, id, r.corr, rejournal(r));
     }
   });
+  // Bounded mailboxes (credits.ts): the credits of what the predecessor held in memory only died with it. The
+  // messages still queued in the journal keep theirs; those that had given theirs back (stashed, or being handled
+  // and redelivered) take one again as they re-enter the mailbox, whatever the count.
+  for (const cell of actors.values()) if (cell.id >= BOUNDED_ID_MIN) p.credits.reclaimAtRisk(creditSlotOf(cell.id));
+  const recredit = (id: number): void => {
+    if (id >= BOUNDED_ID_MIN) p.credits.hold(creditSlotOf(id));
+  };
   // Stashed messages next, in stash order: they were accepted, and they were ahead of everything still queued.
   const stashed = rec.records.map((r, i) => ({ r, i })).filter(({ r }) => r.kind !== K_SYSTEM && r.state >= JS_STASHED);
   stashed.sort((a, b) => a.r.state - b.r.state);
   for (const { r, i } of stashed) {
     const senderId = idFrom(r.senderHi, r.senderLo);
     counts.messages++;
+    recredit(idFrom(r.targetHi, r.targetLo));
     p.delivery.deliver(idFrom(r.targetHi, r.targetLo), r.kind === K_ASK ? ENTRY_ASK : ENTRY_TELL, decoded[i], senderId, r.senderThread, r.corr, rejournal(r));
   }
   rec.records.forEach((r, i) => {
@@ -89,6 +99,7 @@ export function recover(p: RecoveryParts, rec: RecoveredJournal, cause: Error): 
         return;
       }
       counts.redelivered++;
+      recredit(id);
     } else {
       counts.messages++;
     }

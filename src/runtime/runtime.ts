@@ -24,12 +24,14 @@ import type { ActorDefinition, SpawnOptions } from '../actor.js';
 import type { ResolvedConfig } from '../config.js';
 import type { DriverLink, Pumpable } from '../dispatch/pumpable.js';
 import { Placer } from '../dispatch/placement.js';
-import { toError } from '../errors.js';
-import { ENTRY_TELL } from '../dispatch/mailbox.js';
+import { MailboxFullError, toError } from '../errors.js';
+import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
 import { ActorRef, type AskOptions, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
 import type { Journal, RecoveredJournal } from '../transport/journal.js';
-import { allocateDepthTable, maxRecordPayload } from '../transport/layout.js';
+import { allocateCreditTable, allocateDepthTable, maxRecordPayload } from '../transport/layout.js';
+import { Credits } from './credits.js';
+import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
 import type { Mesh } from '../transport/mesh.js';
 import { MeshTransport } from '../transport/mesh-transport.js';
 import { addActorCount } from '../transport/wait.js';
@@ -94,6 +96,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   readonly #actors: ActorTable;
   readonly #out: Outbound;
   readonly #sending: Sending;
+  readonly #credits: Credits;
   readonly #turns: Turns;
   readonly #delivery: Delivery;
   readonly #lifecycle: Lifecycle;
@@ -143,7 +146,11 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       !config.serializeMessages,
     ));
     this.actorLog = { levels: new Set(config.logLevels), report: (m) => out.report(m) };
-    this.#sending = new Sending(thread, config, codec, { out, asks, journal: j }, {
+    const credits = (this.#credits = new Credits(new Int32Array(mesh?.credits.buffer ?? allocateCreditTable()), mesh?.controls ?? [], thread, {
+      isDead: (t) => out.isDead(t),
+      atRisk: (delta) => j.atRisk(delta),
+    }));
+    this.#sending = new Sending(thread, config, codec, { out, asks, journal: j, credits }, {
       isClosed: () => this.closed,
       localFull: (id) => mailboxFull(actors.get(id)),
       askedAcross: (to) => (this.#driver?.afterAsk ? this.#driver.afterAsk(to) : this.kick()),
@@ -155,15 +162,19 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       stop: (cell) => this.#stopping.stop(cell),
       finishStop: (cell) => this.#stopping.finishStop(cell),
       replyError: (t, corr, err) => out.reply(t, corr, err, true),
+      droppedHead: (cell, kind, msg, sid, st, corr) => {
+        out.deadLetter('mailbox-full', cell.ref.name, msg, sid === 0 ? null : actors.nameOf(sid, st));
+        if (kind === ENTRY_ASK && corr !== 0) out.reply(st, corr, new MailboxFullError(cell.ref.name, credits.capacity(creditSlotOf(cell.id))), true);
+      },
       kick,
-    }, depth, metrics));
-    const delivery = (this.#delivery = new Delivery(actors, turns, out, j));
+    }, depth, metrics, credits));
+    const delivery = (this.#delivery = new Delivery(actors, turns, out, j, undefined, credits));
     this.toolkit = new Toolkit({ thread, codec, actors, out, journal: j, turns, delivery, clock, kick });
     const countActors = (delta: number, cell: Cell): void => {
       if (mesh) addActorCount(mesh.controls[thread]!, delta);
       page[cell.metricsAt + R_LIVE]! += delta;
     };
-    const stopping = (this.#stopping = new Stopping({ actors, out, journal: j, turns, delivery }, {
+    const stopping = (this.#stopping = new Stopping({ actors, out, journal: j, turns, delivery, credits }, {
       countActors,
       beforeRemove: (cell) => this.toolkit.beforeRemove(cell),
       noteStop: (from, ref) => this.#sup.noteStop(from, ref),
@@ -178,7 +189,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       new Placer(config.workers, mesh?.controls ?? []),
       codec,
       systemLimit,
-      { actors, out, journal: j, turns, delivery, stopping },
+      { actors, out, journal: j, turns, delivery, stopping, credits },
       {
         isClosed: () => this.closed,
         refRuntime: this,
@@ -215,6 +226,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
       deliver: (cell, message) => {
         // Not journaled (watches are not either): lost with a crash of this worker, and counted as such.
         j.atRisk(1);
+        // A bounded watcher: the Terminated takes a credit whatever the count (it is never refused).
+        if (cell.id >= BOUNDED_ID_MIN) credits.hold(creditSlotOf(cell.id));
         delivery.deliver(cell.id, ENTRY_TELL, message, 0, thread, 0, j.enabled ? UNJOURNALED : NO_SLOT);
       },
     }));
@@ -288,6 +301,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     if (this.#dead.hasGraves && this.#dead.drainGraves()) worked = true;
     if (this.#turns.runReady()) worked = true;
     if (this.#out.outboxed > 0 && this.#out.flush()) worked = true;
+    if (this.#credits.retry()) worked = true;
     if (vclock !== undefined) vclock.endPump(this.workLeft());
     return worked;
   }
@@ -413,6 +427,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
         system: this.#system,
         delivery: this.#delivery,
         out: this.#out,
+        credits: this.#credits,
       },
       rec,
       cause,
@@ -439,6 +454,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   }
   /** After shutdown: what still waits for ring room becomes dead letters with `reason`. */
   abandonOutboxes(reason: 'system-shutdown'): void {
+    this.#credits.abandon();
     this.#out.abandon(reason);
   }
   /** Publishes a dead letter (on the main thread's event stream, from any thread): routers' own reasons. */

@@ -7,6 +7,8 @@
  * - send: waits in this thread's outbox for room; never refused for room.
  * - ask: like send, plus a pending ask that settles with the reply or a typed error.
  * After shutdown began, messages from outside the actors are refused; actors keep talking while they drain.
+ * To an actor with a bounded mailbox (its id says so: ids.ts), every message takes a credit first (credits.ts): a
+ * tell without one meets the actor's own overflow policy; send, ask, reply and forward wait for one, in order.
  *
  * Contract: one Sending per Runtime, used only by its thread.
  */
@@ -15,10 +17,12 @@ import type { AskPath } from '../dispatch/pumpable.js';
 import { AskAbortedError, InvalidArgumentError, MailboxFullError, SystemStoppedError } from '../errors.js';
 import { K_ASK, K_TELL } from '../protocol.js';
 import type { ActorRef, AskOptions } from '../ref.js';
-import type { Codec } from '../transport/codec.js';
+import type { Codec, Encoded } from '../transport/codec.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 import type { PendingAsks } from './asks.js';
 import type { Cell } from './cell.js';
+import { type CreditWait, type Credits, OV_BACKPRESSURE, OV_DROP_HEAD, OV_DROP_NEW } from './credits.js';
+import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
 import type { Journaling } from './journaling.js';
 import type { Outbound, Posted } from './outbound.js';
 
@@ -42,15 +46,17 @@ export class Sending {
   readonly #out: Outbound;
   readonly #asks: PendingAsks;
   readonly #journal: Journaling;
+  readonly #credits: Credits;
   readonly #host: SendingHost;
 
   constructor(
     thread: number,
     config: { overflow: OverflowPolicy; askTimeoutMs: number; serializeMessages: boolean },
     codec: Codec,
-    parts: { out: Outbound; asks: PendingAsks; journal: Journaling },
+    parts: { out: Outbound; asks: PendingAsks; journal: Journaling; credits: Credits },
     host: SendingHost,
   ) {
+    this.#credits = parts.credits;
     this.#thread = thread;
     this.#overflow = config.overflow;
     this.#askTimeoutMs = config.askTimeoutMs;
@@ -71,6 +77,7 @@ export class Sending {
       this.#out.deadLetter('system-shutdown', ref.name, message, null);
       return false;
     }
+    if (ref.id >= BOUNDED_ID_MIN) return this.#tellBounded(from, ref, message, byReference);
     const full = local && this.#host.localFull(ref.id);
     if (byReference) {
       if (!full) {
@@ -82,6 +89,37 @@ export class Sending {
       const payload = this.#codec.encode(message);
       if (!full && this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, false) !== 'refused') return true;
     }
+    return this.#refused(from, ref, message);
+  }
+
+  /** A tell to an actor with a bounded mailbox: a credit first, or the actor's overflow policy. */
+  #tellBounded(from: Cell | undefined, ref: ActorRef, message: unknown, byReference: boolean): boolean {
+    const credits = this.#credits;
+    const slot = creditSlotOf(ref.id);
+    const policy = credits.overflow(slot);
+    if (!byReference && from !== undefined) this.#out.announce(from, ref.thread);
+    const payload = byReference ? undefined : this.#codec.encode(message); // bad input throws before any credit moves
+    if (policy === OV_DROP_HEAD) credits.hold(slot);
+    else if (!credits.take(slot)) {
+      if (policy === OV_BACKPRESSURE) return false;
+      if (policy === OV_DROP_NEW) {
+        this.#out.deadLetter('mailbox-full', ref.name, message, from?.ref.name ?? null);
+        return false;
+      }
+      throw new MailboxFullError(ref.name, credits.capacity(slot));
+    }
+    if (byReference) {
+      this.#out.postLocal(K_TELL, ref.id, message, from?.id ?? 0, 0);
+      return true;
+    }
+    const posted = this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload!, undefined, false);
+    if (posted === 'refused' || posted === 'undeliverable') credits.giveBack(slot);
+    if (posted !== 'refused') return true;
+    return this.#refused(from, ref, message);
+  }
+
+  /** The ring to `ref` was full (or its mailbox on this thread at MAILBOX_LIMIT): the `overflow` policy. */
+  #refused(from: Cell | undefined, ref: ActorRef, message: unknown): boolean {
     switch (this.#overflow) {
       case 'backpressure':
         return false;
@@ -97,15 +135,19 @@ export class Sending {
     try {
       if (message === undefined) throw noMessage('send', ref);
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`send to '${ref.name}'`);
-      if (ref.thread === this.#thread && this.#byReference) {
+      const byReference = ref.thread === this.#thread && this.#byReference;
+      if (!byReference && from !== undefined) this.#out.announce(from, ref.thread);
+      const payload = byReference ? undefined : this.#codec.encode(message);
+      if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) {
+        return new Promise<void>((resolve) => this.#wait(K_TELL, from, ref, message, payload, 0, from?.id ?? 0, this.#thread, resolve));
+      }
+      if (byReference) {
         this.#out.postLocal(K_TELL, ref.id, message, from?.id ?? 0, 0);
         return Promise.resolve();
       }
-      if (from !== undefined) this.#out.announce(from, ref.thread);
-      const payload = this.#codec.encode(message);
       let done!: () => void;
       const p = new Promise<void>((resolve) => (done = resolve));
-      this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, done, true);
+      this.#posted(ref, this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload!, done, true));
       return p;
     } catch (err) {
       return Promise.reject(err);
@@ -137,7 +179,8 @@ export class Sending {
         const { corr, promise } = this.#asks.create(ref.name, t, ref.thread, from);
         if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
         this.#journal.lastCorr = corr;
-        this.#out.postLocal(K_ASK, ref.id, message, from?.id ?? 0, corr);
+        if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) this.#wait(K_ASK, from, ref, message, undefined, corr, from?.id ?? 0, this.#thread, undefined);
+        else this.#out.postLocal(K_ASK, ref.id, message, from?.id ?? 0, corr);
         return promise;
       }
       if (from !== undefined) this.#out.announce(from, ref.thread);
@@ -145,14 +188,21 @@ export class Sending {
       const { corr, promise } = this.#asks.create(ref.name, t, ref.thread, from);
       if (signal !== undefined) this.#onAbort(signal, corr, ref.name, promise);
       this.#journal.lastCorr = corr;
+      if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) {
+        // The ask's timeout runs meanwhile (it covers the wait); the asker's thread waits like any sender.
+        this.#wait(K_ASK, from, ref, message, payload, corr, from?.id ?? 0, this.#thread, undefined);
+        return promise;
+      }
       let posted: Posted;
       try {
         posted = this.#out.post(K_ASK, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true);
       } catch (err) {
         // Refused on the way (a local delivery that cannot decode it): the ask settles now, with that error.
+        if (ref.id >= BOUNDED_ID_MIN) this.#credits.giveBack(creditSlotOf(ref.id));
         this.#asks.reject(corr, err as Error);
         return promise;
       }
+      if (ref.id >= BOUNDED_ID_MIN) this.#posted(ref, posted);
       if (from === undefined && ref.thread !== this.#thread) {
         this.#host.askedAcross(posted === 'sent' ? 'awake' : posted === 'woke' ? 'woken' : 'other');
       } else {
@@ -179,13 +229,12 @@ export class Sending {
    * `Sender.Tell(v)`). It waits for ring room like `send`: a reply is never refused for room.
    */
   replyTo(from: Cell, ref: ActorRef, message: unknown): void {
-    if (ref.thread === this.#thread && this.#byReference) {
-      this.#out.postLocal(K_TELL, ref.id, message, from.id, 0);
-      return;
-    }
-    this.#out.announce(from, ref.thread);
-    const payload = this.#codec.encode(message);
-    this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload, undefined, true);
+    const byReference = ref.thread === this.#thread && this.#byReference;
+    if (!byReference) this.#out.announce(from, ref.thread);
+    const payload = byReference ? undefined : this.#codec.encode(message);
+    if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) return this.#wait(K_TELL, from, ref, message, payload, 0, from.id, this.#thread, undefined);
+    if (byReference) return this.#out.postLocal(K_TELL, ref.id, message, from.id, 0);
+    this.#posted(ref, this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload!, undefined, true));
   }
 
   /**
@@ -197,16 +246,91 @@ export class Sending {
     const senderId = from.curSenderId;
     const senderThread = from.curSenderThread;
     const asking = from.awaitingReply;
+    const kind = asking ? K_ASK : K_TELL;
+    const corr = asking ? from.curCorr : 0;
     if (ref.thread === this.#thread && this.#byReference) {
       if (asking) from.curReplied = true;
-      this.#out.postLocal(asking ? K_ASK : K_TELL, ref.id, message, senderId, asking ? from.curCorr : 0, senderThread);
+      if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) return this.#wait(kind, from, ref, message, undefined, corr, senderId, senderThread, undefined);
+      this.#out.postLocal(kind, ref.id, message, senderId, corr, senderThread);
       return;
     }
     if (senderId !== 0 && senderName !== undefined) this.#out.announceFor(senderId, senderThread, senderName, ref.thread);
     const payload = this.#codec.encode(message);
     if (asking) from.curReplied = true;
-    const kind = asking ? K_ASK : K_TELL;
-    this.#out.post(kind, ref.thread, ref.id, ref.name, from, asking ? from.curCorr : 0, payload, undefined, true, senderId, senderThread);
+    if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) return this.#wait(kind, from, ref, message, payload, corr, senderId, senderThread, undefined);
+    this.#posted(ref, this.#out.post(kind, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true, senderId, senderThread));
+  }
+
+  // ---- bounded mailboxes (credits.ts)
+
+  /** A credit of bounded `ref` for a message that may wait: taken ('drop-head' takes one whatever the count). */
+  #credit(ref: ActorRef): boolean {
+    const slot = creditSlotOf(ref.id);
+    if (this.#credits.overflow(slot) !== OV_DROP_HEAD) return this.#credits.take(slot);
+    this.#credits.hold(slot);
+    return true;
+  }
+
+  /** A record to bounded `ref` was not written after all (its thread died): its credit goes back. */
+  #posted(ref: ActorRef, posted: Posted): void {
+    if (posted === 'undeliverable' && ref.id >= BOUNDED_ID_MIN) this.#credits.giveBack(creditSlotOf(ref.id));
+  }
+
+  /**
+   * Queues a message for bounded `ref` until a credit is free (then it goes as it would have: `payload`, copied
+   * now, or the message itself by reference; `done` once it is written), as sent by `senderId` of `senderThread`. An ask
+   * (`kind` K_ASK, `corr`) keeps its pending entry meanwhile, so its timeout covers the wait.
+   */
+  #wait(
+    kind: number,
+    from: Cell | undefined,
+    ref: ActorRef,
+    message: unknown,
+    payload: Encoded | undefined,
+    corr: number,
+    senderId: number,
+    senderThread: number,
+    done: (() => void) | undefined,
+  ): void {
+    const bytes = payload === undefined ? undefined : this.#codec.copyOf(payload);
+    const sid = senderId;
+    const st = senderThread;
+    const out = this.#out;
+    const w: CreditWait = {
+      thread: ref.thread,
+      go: () => {
+        if (bytes === undefined) {
+          out.postLocal(kind, ref.id, message, sid, corr, st);
+          done?.();
+          return;
+        }
+        let posted: Posted;
+        try {
+          posted = out.post(kind, ref.thread, ref.id, ref.name, from, corr, { bytes, start: 0, end: bytes.length }, done, true, sid, st);
+        } catch (err) {
+          // Refused on the way (a local delivery that cannot decode it): the ask settles with that error.
+          this.#credits.giveBack(creditSlotOf(ref.id));
+          if (kind === K_ASK && corr !== 0) {
+            if (st === this.#thread) this.#asks.reject(corr, err as Error);
+            else out.reply(st, corr, err, true);
+          }
+          done?.();
+          return;
+        }
+        this.#posted(ref, posted);
+        this.#host.kick();
+      },
+      abandon: () => {
+        out.deadLetter('system-shutdown', ref.name, message, from?.ref.name ?? null);
+        if (kind === K_ASK && corr !== 0) {
+          const err = new SystemStoppedError(`ask to '${ref.name}'`);
+          if (st === this.#thread) this.#asks.reject(corr, err);
+          else out.reply(st, corr, err, true);
+        }
+        done?.();
+      },
+    };
+    this.#credits.wait(creditSlotOf(ref.id), w);
   }
 }
 

@@ -5,6 +5,8 @@
  *
  * Contract: one Stopping per Runtime, used only by its thread.
  */
+import type { Credits } from './credits.js';
+import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
 import { ENTRY_ASK, ENTRY_POISON } from '../dispatch/mailbox.js';
 import { serializeError } from '../errors.js';
 import type { ActorRef } from '../ref.js';
@@ -37,8 +39,10 @@ export class Stopping {
   readonly #turns: Turns;
   readonly #delivery: Delivery;
   readonly #host: StoppingHost;
+  readonly #credits: Credits | undefined;
 
-  constructor(parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery }, host: StoppingHost) {
+  constructor(parts: { actors: ActorTable; out: Outbound; journal: Journaling; turns: Turns; delivery: Delivery; credits?: Credits }, host: StoppingHost) {
+    this.#credits = parts.credits;
     this.#actors = parts.actors;
     this.#out = parts.out;
     this.#journal = parts.journal;
@@ -127,10 +131,13 @@ export class Stopping {
       if (kind < ENTRY_POISON) {
         this.#delivery.undeliverable(kind === ENTRY_ASK, cell.ref.name, mb.headMsg, mb.headSenderId, mb.headSenderThread, mb.headCorr);
       }
-      this.#journal.release(mb.headSlot);
+      const slot = mb.headSlot;
+      this.#journal.release(slot);
       mb.shift();
-      this.#turns.dropped(cell);
+      this.#turns.dropped(cell, kind, slot);
     }
+    // Its credit slot serves a later bounded spawn of this thread; messages still in rings give their credits back.
+    if (cell.id >= BOUNDED_ID_MIN) this.#credits?.free(creditSlotOf(cell.id));
     this.#journal.release(cell.spawnSlot);
     if (cell.stopSlots !== undefined) for (const slot of cell.stopSlots) this.#journal.release(slot);
     if (cell.watchSlots !== undefined) for (const slot of cell.watchSlots.values()) this.#journal.release(slot);

@@ -8,10 +8,12 @@
  * promise (receive, preStart, postRestart, postStop, supervision hooks): it keeps `asyncInFlight`, which the
  * driver reads to know that continuations are pending in the event loop.
  */
-import { ENTRY_POISON, ENTRY_RECEIVE_TIMEOUT, ENTRY_TIMER } from '../dispatch/mailbox.js';
+import { ENTRY_ASK, ENTRY_POISON, ENTRY_RECEIVE_TIMEOUT, ENTRY_TIMER, UNJOURNALED } from '../dispatch/mailbox.js';
 import { Queue } from '../dispatch/queue.js';
 import { ActorFailedError } from '../errors.js';
 import { RUNNING, STOPPING, type Cell } from './cell.js';
+import { type Credits, OV_DROP_HEAD } from './credits.js';
+import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
 import type { Journaling } from './journaling.js';
 import { STEP, TRACING, mark } from '../transport/trace.js';
 import { handledOne } from '../transport/depth.js';
@@ -36,6 +38,8 @@ export interface TurnsHost {
   stop(cell: Cell): void;
   /** The actor is stopping and may now be able to finish (its handler settled). */
   finishStop(cell: Cell): void;
+  /** A bounded 'drop-head' mailbox dropped its oldest message: a dead letter, and its ask fails (MailboxFullError). */
+  droppedHead(cell: Cell, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number): void;
   /** Answers the ask being handled with an error. */
   replyError(thread: number, corr: number, err: Error): void;
   kick(): void;
@@ -65,7 +69,11 @@ export class Turns {
   #queuedTick = 0;
   #runTick = 0;
 
-  constructor(throughput: number, journal: Journaling, host: TurnsHost, depth?: Int32Array, metrics?: MetricsWriter) {
+  /** Bounded mailboxes' credits (credits.ts): a message of a bounded actor gives its credit back as it leaves. */
+  readonly #credits: Credits | undefined;
+
+  constructor(throughput: number, journal: Journaling, host: TurnsHost, depth?: Int32Array, metrics?: MetricsWriter, credits?: Credits) {
+    this.#credits = credits;
     this.#throughput = throughput;
     this.#journal = journal;
     this.#host = host;
@@ -86,21 +94,63 @@ export class Turns {
     cell.mailbox.push(kind, msg, senderId, senderThread, corr, slot, at);
     this.backlog++;
     this.#page[cell.metricsAt + R_QUEUED]!++;
+    if (cell.id >= BOUNDED_ID_MIN && kind <= ENTRY_ASK) this.#boundedIn(cell, slot);
     this.schedule(cell);
+  }
+
+  /**
+   * A message that holds a credit entered a bounded mailbox: counted at risk when only this thread's memory holds
+   * it; under 'drop-head', the oldest messages go while more credits are held than the capacity (those still in
+   * rings count, so the mailbox settles at the newest `capacity` as they arrive).
+   */
+  #boundedIn(cell: Cell, slot: number): void {
+    const credits = this.#credits!;
+    const cs = creditSlotOf(cell.id);
+    if (slot === UNJOURNALED) credits.addAtRisk(cs, 1);
+    if (credits.overflow(cs) !== OV_DROP_HEAD) return;
+    const mb = cell.mailbox;
+    const capacity = credits.capacity(cs);
+    while (credits.held(cs) > capacity && mb.size > cell.uncredited && mb.headKind <= ENTRY_ASK) {
+      const kind = mb.headKind;
+      const msg = mb.headMsg;
+      const sid = mb.headSenderId;
+      const st = mb.headSenderThread;
+      const corr = mb.headCorr;
+      const s = mb.headSlot;
+      mb.shift();
+      this.dropped(cell, kind, s);
+      this.#journal.release(s);
+      this.#host.droppedHead(cell, kind, msg, sid, st, corr);
+    }
+  }
+
+  /** A message of bounded `cell` left its mailbox (its handler starts, or it was dropped): its credit goes back. */
+  #boundedOut(cell: Cell, slot: number): void {
+    if (cell.uncredited > 0) {
+      cell.uncredited--; // an unstashed message: its credit went back when it was first taken
+      return;
+    }
+    const credits = this.#credits!;
+    const cs = creditSlotOf(cell.id);
+    if (slot === UNJOURNALED) credits.addAtRisk(cs, -1);
+    credits.giveBack(cs);
   }
 
   /** Puts an entry back in front of the actor's mailbox (an unstashed message: its wait is not timed again). */
   requeueFront(cell: Cell, kind: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
     cell.mailbox.unshift(kind, msg, senderId, senderThread, corr, slot);
+    // Unstashed entries sit ahead of every credited one, so the first `uncredited` entries are exactly these.
+    if (cell.id >= BOUNDED_ID_MIN && kind <= ENTRY_ASK) cell.uncredited++;
     this.backlog++;
     this.#page[cell.metricsAt + R_QUEUED]!++;
     this.schedule(cell);
   }
 
-  /** The head entry of a stopped actor's mailbox was taken without a turn (stopping.ts shifted it). */
-  dropped(cell: Cell): void {
+  /** The head entry (`kind`, journal `slot`) of a mailbox was taken without a turn (stopping.ts shifted it). */
+  dropped(cell: Cell, kind: number, slot: number): void {
     this.backlog--;
     this.#page[cell.metricsAt + R_QUEUED]!--;
+    if (cell.id >= BOUNDED_ID_MIN && kind <= ENTRY_ASK) this.#boundedOut(cell, slot);
   }
 
   get current(): Cell | undefined {
@@ -154,6 +204,7 @@ export class Turns {
       mb.shift();
       this.backlog--;
       page[row + R_QUEUED]!--;
+      if (cell.id >= BOUNDED_ID_MIN && kind <= ENTRY_ASK) this.#boundedOut(cell, slot);
       if (senderId === 0 && isDiscardedTerminated(msg)) {
         this.#journal.release(slot); // unwatched after it was queued (watch.ts)
         continue;

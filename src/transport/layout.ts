@@ -115,6 +115,26 @@
  * reader saw before: a RouterRef copied to another thread reads its pool's version, and re-reads the tags only
  * when it moved. Only the main thread (where pool heads live) hands out slots and writes tags and versions. One
  * line per slot: senders and hosts write different slots without false sharing.
+ *
+ * ## Credit table (one SharedArrayBuffer per system: bounded mailboxes, runtime/credits.ts)
+ * ```
+ *  Int32 word: 0            1     ...   8 × s + 0   8 × s + 1   8 × s + 2   8 × s + 3   8 × s + 4
+ *             +------------+-----      +-----------+-----------+-----------+-----------+-----------+---
+ *             | next slot  |  ...      | held      | capacity  | overflow  | waiters   | at risk   | ...
+ *             +------------+-----      +-----------+-----------+-----------+-----------+-----------+---
+ *              slot 0: the allocator    slot s (1 .. CREDIT_SLOTS - 1): one bounded actor
+ * ```
+ * An actor whose definition has a bounded mailbox gets a slot when it is spawned, and the slot is part of its id
+ * (ids.ts), so that every thread holding its ref (or only its id, as a record's sender) finds the slot without a
+ * message. `held` counts the credits taken: a sender on any thread adds 1 (`Atomics.add`) before it writes the
+ * record and takes it back when `held` was already at `capacity`; the hosting thread subtracts 1 when the message
+ * leaves the mailbox (its handler starts, or it is dropped or dead-lettered). So `held` covers the records still in
+ * rings, the mailbox, and nothing else. `capacity` and `overflow` (OVERFLOW_CODES) are written by the spawning thread
+ * before the ref exists. `waiters` is 1 while some thread holds a `send` waiting for a credit: the host that gives a
+ * credit back clears it and rings every thread's doorbell. `at risk` counts the messages the host holds for the
+ * actor in memory only (unjournaled, see the journal): a replacement after a crash gives those credits back, since
+ * the messages died with the worker. `next slot` hands out slots that no thread has freed yet (`Atomics.add`); a
+ * freed slot goes to its freeing thread's own list (a slot whose old messages still hold credits starts that full).
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -254,4 +274,22 @@ export const tagWord = (slot: number): number => slot * LINE_WORDS + 1;
 
 export function allocateDepthTable(): SharedArrayBuffer {
   return new SharedArrayBuffer(DEPTH_SLOTS * CACHE_LINE_BYTES);
+}
+
+// ---- credit table (Int32 indexes): bounded mailboxes ----
+/** Slots of the credit table: bounded-mailbox actors alive at once in one system, plus slot 0 (the allocator). */
+export const CREDIT_SLOTS = 8192;
+const CREDIT_WORDS = 8;
+/** Int32 index of the next never-used slot (slot 0's first word). */
+export const CR_NEXT = 0;
+export const crHeld = (slot: number): number => slot * CREDIT_WORDS;
+export const crCapacity = (slot: number): number => slot * CREDIT_WORDS + 1;
+export const crOverflow = (slot: number): number => slot * CREDIT_WORDS + 2;
+export const crWaiters = (slot: number): number => slot * CREDIT_WORDS + 3;
+export const crAtRisk = (slot: number): number => slot * CREDIT_WORDS + 4;
+
+export function allocateCreditTable(): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(CREDIT_SLOTS * CREDIT_WORDS * 4);
+  new Int32Array(sab)[CR_NEXT] = 1;
+  return sab;
 }

@@ -3,7 +3,7 @@
  * workers), plus one control block per thread. The main thread allocates it all; every thread attaches a Mesh
  * view for itself, holding the writers of its outgoing rings and the readers of its incoming ones.
  */
-import { allocateControl, allocateDepthTable, allocateRing } from './layout.js';
+import { allocateControl, allocateCreditTable, allocateDepthTable, allocateRing } from './layout.js';
 import { allocateMetricsPage } from './metrics-layout.js';
 import { RingReader, RingWriter } from './ring.js';
 import { allocateTrace, attachTrace } from './trace.js';
@@ -16,6 +16,8 @@ export interface MeshMemory {
   controls: SharedArrayBuffer[];
   /** The routee table (layout.ts): smallest-mailbox routers read it on any thread. */
   depth: SharedArrayBuffer;
+  /** The credit table (layout.ts): bounded mailboxes' credits, taken and given back on any thread. */
+  credits: SharedArrayBuffer;
   /** One metrics page per thread, by thread index (metrics-layout.ts): the main thread reads them all. */
   metrics: SharedArrayBuffer[];
   /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
@@ -32,9 +34,10 @@ export function allocateMesh(threads: number, ringBytes: number, metricsRows = 2
   }
   const controls = Array.from({ length: threads }, () => allocateControl());
   const depth = allocateDepthTable();
+  const credits = allocateCreditTable();
   const metrics = Array.from({ length: threads }, () => allocateMetricsPage(metricsRows));
   const trace = allocateTrace();
-  return trace === undefined ? { threads, rings, controls, depth, metrics } : { threads, rings, controls, depth, metrics, trace };
+  return trace === undefined ? { threads, rings, controls, depth, credits, metrics } : { threads, rings, controls, depth, credits, metrics, trace };
 }
 
 export class Mesh {
@@ -51,6 +54,8 @@ export class Mesh {
   readonly time: SharedArrayBuffer | undefined;
   /** The routee table (layout.ts). */
   readonly depth: Int32Array;
+  /** The credit table (layout.ts). */
+  readonly credits: Int32Array;
   /** This thread's metrics page. */
   readonly metricsPage: SharedArrayBuffer;
 
@@ -60,6 +65,7 @@ export class Mesh {
     this.controls = memory.controls.map((c) => new Int32Array(c));
     this.time = memory.time;
     this.depth = new Int32Array(memory.depth);
+    this.credits = new Int32Array(memory.credits);
     this.metricsPage = memory.metrics[self]!;
     attachTrace(memory.trace, self);
     for (let t = 0; t < memory.threads; t++) {

@@ -17,7 +17,7 @@ function blocksOf(heading: string): string[] {
 it.each([
   ['Behaviors, stash, timers, receive timeout', ['toolkit/door.ts', 'toolkit/session.ts', 'toolkit/main.ts']],
   ['Routers', ['routing/shards.ts', 'routing/main.ts']],
-  ['Mailbox kinds', ['mailbox/jobs.ts', 'mailbox/main.ts']],
+  ['Mailbox kinds', ['mailbox/jobs.ts', 'mailbox/main.ts', 'bounded/ingest.ts', 'bounded/main.ts']],
   ['Coordinated shutdown', ['shutdown/main.ts']],
   ['Metrics', ['metrics/orders.ts', 'metrics/main.ts']],
   ['Streams', ['streams/main.ts']],

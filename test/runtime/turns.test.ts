@@ -25,6 +25,7 @@ function world(throughput: number) {
     },
     finishStop: () => {},
     replyError: (_t, corr, err) => errorReplies.push({ corr, err }),
+    droppedHead: () => {},
     kick: () => kicks++,
   });
   let nextId = 1;
