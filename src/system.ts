@@ -39,6 +39,7 @@ import { recoverJournal, type RecoveredJournal } from './transport/journal.js';
 import { RING_TAIL, allocateJournal, allocateTimeBlock } from './transport/layout.js';
 import { VirtualTime } from './runtime/virtual-time.js';
 import { CoordinatedShutdown } from './shutdown/coordinated-shutdown.js';
+import { STREAMS_HOST, type StreamsHost } from './streams/host.js';
 import { Mesh, allocateMesh, type MeshMemory } from './transport/mesh.js';
 
 /** @internal Options of ActorSystem.start that only the TestKit sets. */
@@ -227,6 +228,16 @@ export class ActorSystem {
    */
   spawnRouter<M, R>(pool: PoolRouter<M, R>, options?: { name?: string }): Promise<RouterRef<M, R>> {
     return spawnPool(this, this.#rt, pool, options);
+  }
+
+  /** @internal What ringmaster/streams needs of the system to place islands (src/streams/materialize.ts). */
+  get [STREAMS_HOST](): StreamsHost {
+    return {
+      boundaries: this.#rt.boundaries,
+      inline: this.#mesh === undefined,
+      spawn: (def, options) => this.spawn(def as ActorDefinition<unknown, unknown, unknown, unknown>, options as SpawnOptions<unknown>),
+      stop: (ref) => this.stop(ref),
+    };
   }
 
   /** The ref of a running actor by its name (`parent/child` for children), or undefined. */

@@ -29,7 +29,7 @@ import { ENTRY_ASK, ENTRY_TELL } from '../dispatch/mailbox.js';
 import { ActorRef, type AskOptions, type RefRuntime } from '../ref.js';
 import { Codec } from '../transport/codec.js';
 import type { Journal, RecoveredJournal } from '../transport/journal.js';
-import { allocateCreditTable, allocateDepthTable, maxRecordPayload } from '../transport/layout.js';
+import { allocateBoundaryTable, allocateCreditTable, allocateDepthTable, maxRecordPayload } from '../transport/layout.js';
 import { Credits } from './credits.js';
 import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
 import type { Mesh } from '../transport/mesh.js';
@@ -88,6 +88,8 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
    * (every actor is on it).
    */
   readonly depth: Int32Array;
+  /** The stream boundary table (layout.ts): the mesh's; inline, one of this thread's own. */
+  readonly boundaries: Float64Array;
   /** This thread's metrics page (the mesh's; inline, one of its own), read by `system.metrics()`. */
   readonly metrics: MetricsWriter;
 
@@ -118,6 +120,7 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
     this.asks = new PendingAsks(clock);
     const threads = mesh?.threads ?? 1;
     const depth = (this.depth = mesh?.depth ?? new Int32Array(allocateDepthTable()));
+    this.boundaries = mesh?.boundaries ?? new Float64Array(allocateBoundaryTable());
     const transport = mesh === undefined ? undefined : new MeshTransport(mesh);
     const metrics = (this.metrics = new MetricsWriter(
       mesh?.metricsPage ?? allocateMetricsPage(config.metrics.maxDefinitions),

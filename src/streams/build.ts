@@ -1,4 +1,5 @@
 /** The inline materializer: turns descriptors into stage logics, each with its materialized value. */
+import { InvalidArgumentError } from '../errors.js';
 import type { StageDesc } from './descriptors.js';
 import type { Logic } from './interpreter.js';
 import { MapAsyncLogic } from './ops-async.js';
@@ -19,6 +20,7 @@ import {
   readableStreamSource,
 } from './sources.js';
 import { callable, stageFnName } from './stage.js';
+import type { StreamDecider } from './supervision.js';
 
 type F1 = (x: unknown) => unknown;
 
@@ -33,7 +35,7 @@ export function buildLogics(descs: readonly StageDesc[]): Built {
   descs.forEach((d, i) => {
     const [logic, mat] = one(d);
     logic.name = d.name ?? stageFnName((d as { fn?: unknown }).fn) ?? `${d.kind}#${i}`;
-    if (d.decider) logic.decider = d.decider;
+    if (d.decider) logic.decider = typeof d.decider === 'function' ? d.decider : (callable(d.decider as never) as StreamDecider);
     logics.push(logic);
     mats.push(mat);
   });
@@ -99,7 +101,7 @@ function one(d: StageDesc): [Logic, unknown] {
       return [s, s.result];
     }
     case 'fold': {
-      const f = d.fn as (acc: unknown, x: unknown) => unknown;
+      const f = foldFn(d.fn);
       const zero = d.zero;
       const s = new FoldSinkLogic(() => zero, f);
       return [s, s.result];
@@ -130,5 +132,16 @@ function one(d: StageDesc): [Logic, unknown] {
     }
     case 'actorRef':
       return [new ActorRefSinkLogic(d.ref, d.ack), undefined];
+    case 'async':
+    case 'on':
+      // The materializer splits graphs at these (materialize.ts); one left here is inside groupBy, merge or alsoTo.
+      throw new InvalidArgumentError(`.${d.kind}() inside a groupBy substream, a merge's source or an alsoTo sink is not supported: place islands on the main graph`);
   }
+}
+
+/** A fold's function: a closure (acc, x), or a defined stage, which gets (acc, x, args). */
+function foldFn(f: unknown): (acc: unknown, x: unknown) => unknown {
+  if (typeof f === 'function') return f as (acc: unknown, x: unknown) => unknown;
+  const d = f as { fn: (acc: unknown, x: unknown, args: unknown) => unknown; args: unknown };
+  return (acc, x) => d.fn(acc, x, d.args);
 }

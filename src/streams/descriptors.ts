@@ -3,6 +3,8 @@
  * materializer can rebuild any descriptor whose functions are defined stages on another thread.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { Placement } from '../actor.js';
+import type { DefinedStage } from './stage.js';
 import type { OverflowStrategy } from './ops-buffer.js';
 import type { ThrottleMode } from './ops-time.js';
 import type { TargetRef } from './sinks.js';
@@ -49,8 +51,19 @@ export type SinkDesc =
   | { readonly kind: 'toWritable'; readonly writable: Writable }
   | { readonly kind: 'actorRef'; readonly ref: TargetRef<unknown>; readonly ack: boolean };
 
+/**
+ * Island markers (no stage of their own): `async` ends the island being built and starts the next one (placed at
+ * `placement`, with `inputBuffer` elements at most in flight across the boundary); `on` places the island being
+ * built. The materializer splits the list at them (materialize.ts).
+ */
+export type MarkerDesc =
+  | { readonly kind: 'async'; readonly placement: Placement | undefined; readonly inputBuffer: number }
+  | { readonly kind: 'on'; readonly placement: Placement };
+
 /** Every descriptor may carry a decider (withSupervision) and a name (named). */
-export type StageDesc = (OperatorDesc | SourceDesc | SinkDesc) & { readonly decider?: StreamDecider; readonly name?: string };
+export type StageDesc = (OperatorDesc | SourceDesc | SinkDesc | MarkerDesc) & { readonly decider?: StreamDecider | DefinedStage<never, unknown>; readonly name?: string };
+
+export const isMarker = (d: StageDesc): d is MarkerDesc & StageDesc => d.kind === 'async' || d.kind === 'on';
 
 /** Which stages' materialized values a graph's value is made of. */
 export type MatExpr =

@@ -5,14 +5,16 @@
 import { Readable, type Writable } from 'node:stream';
 import { InvalidArgumentError } from '../errors.js';
 import { buildLogics } from './build.js';
-import { type MatExpr, type StageDesc, evaluate, shift } from './descriptors.js';
+import type { Placement } from '../actor.js';
+import { type MatExpr, type StageDesc, evaluate, isMarker, shift } from './descriptors.js';
+import { hostOf, materializeIslands, planIslands, DEFAULT_INPUT_BUFFER } from './materialize.js';
 import { Interpreter, type StageCount } from './interpreter.js';
 import { OVERFLOW_STRATEGIES, type OverflowStrategy } from './ops-buffer.js';
 import type { ThrottleMode } from './ops-time.js';
 import type { TargetRef } from './sinks.js';
 import type { SourceQueue } from './sources.js';
-import { type StageFn, checkCount, checkFn } from './stage.js';
-import type { StreamDecider } from './supervision.js';
+import { type DefinedStage, type StageFn, checkCount, checkFn, stageFnName } from './stage.js';
+import type { StreamDecider, StreamDirective } from './supervision.js';
 
 /** How toMat combines the source's materialized value (left) with the sink's (right). */
 export const Keep = Object.freeze({
@@ -31,10 +33,20 @@ export interface RunHandles {
   stats(): StreamStats;
 }
 
+/** One async boundary: elements its upstream island sent across, those its downstream island handed on, the difference. */
+export interface BoundaryStats {
+  /** 1 for the boundary before the second island, and so on. */
+  readonly boundary: number;
+  readonly emitted: number;
+  readonly consumed: number;
+  /** In a ring, or in the downstream island's input buffer: at most that boundary's `inputBuffer`. */
+  readonly inFlight: number;
+}
+
 export interface StreamStats {
-  /** The async boundaries between islands: none in inline mode. */
-  readonly boundaries: readonly never[];
-  /** Elements each stage emitted downstream, in graph order. */
+  /** The async boundaries between islands, read from shared memory without a message: none when the graph runs inline. */
+  readonly boundaries: readonly BoundaryStats[];
+  /** Elements each stage of this thread emitted downstream, in graph order (stages on workers are not listed). */
   readonly stages: readonly StageCount[];
 }
 
@@ -73,8 +85,15 @@ export class RunnableGraph<M> {
     return (isPlainObject(value) ? { ...value, ...handles } : { value, ...handles }) as Materialized<M>;
   }
   /** @internal The materialized value as it is, beside the handles. */
-  materialize(_system?: object): { value: M; handles: RunHandles } {
-    const { logics, mats } = buildLogics(this.stages);
+  materialize(system?: object): { value: M; handles: RunHandles } {
+    const plans = planIslands(this.stages);
+    const host = plans === undefined ? undefined : hostOf(system);
+    if (plans !== undefined && host !== undefined) {
+      return materializeIslands(plans, this.mat, this.stages.length, host) as { value: M; handles: RunHandles };
+    }
+    // No islands, or nothing to place them with (no system, inline mode): one fused interpreter on this thread.
+    const stages = plans === undefined ? this.stages : this.stages.map((d) => (isMarker(d) ? PASS : d));
+    const { logics, mats } = buildLogics(stages);
     const interp = new Interpreter(logics);
     const completion = new Promise<void>((resolve, reject) => {
       interp.onTerminated = () => (interp.failure === undefined ? resolve() : reject(interp.failure));
@@ -89,6 +108,42 @@ export class RunnableGraph<M> {
     interp.start();
     return { value: value as M, handles };
   }
+}
+
+/** A marker run inline: a stage that passes elements on, so that stage indexes (and materialized values) stay put. */
+const PASS: StageDesc = Object.freeze({ kind: 'map', fn: (x: unknown) => x, name: '(async boundary, fused)' });
+
+/** `.async(options)`: the next stages form a new island. */
+export interface AsyncOptions {
+  /** Where the new island runs: `{ worker: n }`, a placement strategy, or the main thread (`{ worker: 0 }`); default the system's placement. */
+  readonly placement?: Placement;
+  /** Elements at most in flight across the boundary (in rings or buffered by the new island); default 16. */
+  readonly inputBuffer?: number;
+}
+
+function asyncMarker(o: AsyncOptions | undefined): StageDesc {
+  const inputBuffer = o?.inputBuffer ?? DEFAULT_INPUT_BUFFER;
+  checkCount('async', 'inputBuffer', inputBuffer, 1);
+  checkPlacement('async', o?.placement);
+  return Object.freeze({ kind: 'async', placement: o?.placement, inputBuffer });
+}
+
+function onMarker(p: Placement): StageDesc {
+  check(p !== undefined, 'on: expected a placement such as { worker: 1 }');
+  checkPlacement('on', p);
+  return Object.freeze({ kind: 'on', placement: p });
+}
+
+function checkPlacement(op: string, p: unknown): void {
+  if (p === undefined || typeof p === 'string') return;
+  check(
+    typeof p === 'object' && p !== null && Number.isInteger((p as { worker?: unknown }).worker) && ((p as { worker: number }).worker) >= 0,
+    `${op}: placement must be { worker: n } (n >= 0, 0 the main thread) or a placement strategy, got ${JSON.stringify(p)}`,
+  );
+}
+
+function noIslands(where: string, stages: readonly StageDesc[]): void {
+  check(!stages.some(isMarker), `${where}: .async() and .on() inside it are not supported; place islands on the main graph`);
 }
 
 function op(_operator: string, d: StageDesc): StageDesc {
@@ -147,14 +202,17 @@ const ops = {
     check(sub instanceof Flow, 'groupBy: the substream must be a Flow (Flow.of<T>().map(...)); pass Flow.of<T>() to merge the substreams unchanged');
     const onOverflow = o?.onOverflow ?? 'fail';
     check(onOverflow === 'fail' || onOverflow === 'drop-new', `groupBy: onOverflow must be 'fail' or 'drop-new', got ${String(onOverflow)}`);
+    noIslands('groupBy', sub.stages);
     return op('groupBy', { kind: 'groupBy', maxSubstreams: max, fn: key, onOverflow, substream: sub.stages });
   },
   merge: (s: Source<unknown, unknown>) => {
     check(s instanceof Source, 'merge: expected a Source');
+    noIslands('merge', s.stages);
     return op('merge', { kind: 'merge', source: s.stages });
   },
   alsoTo: (s: Sink<never, unknown>) => {
     check(s instanceof Sink, 'alsoTo: expected a Sink');
+    noIslands('alsoTo', s.stages);
     return op('alsoTo', { kind: 'alsoTo', sink: s.stages });
   },
   recover: (f: unknown) => {
@@ -178,11 +236,15 @@ export interface GroupByOptions {
   readonly onOverflow?: 'fail' | 'drop-new';
 }
 
-function supervised(stages: readonly StageDesc[], decider: StreamDecider, where: string): StageDesc[] {
-  check(typeof decider === 'function', `${where}.withSupervision: the decider must be a function (err) => 'stop' | 'resume' | 'restart'`);
-  const last = stages[stages.length - 1];
+function supervised(stages: readonly StageDesc[], decider: unknown, where: string): StageDesc[] {
+  check(
+    typeof decider === 'function' || stageFnName(decider) !== undefined,
+    `${where}.withSupervision: the decider must be a function (err) => 'stop' | 'resume' | 'restart', or a defined stage of one`,
+  );
+  const last = [...stages].reverse().find((d) => !isMarker(d));
+  check(last === undefined || stages[stages.length - 1] === last, `${where}.withSupervision: call it right after the operator it supervises, not after .async() or .on()`);
   check(last !== undefined, `${where}.withSupervision: there is no stage to supervise yet; call it after the operator`);
-  return [...stages.slice(0, -1), Object.freeze({ ...(last as StageDesc), decider })];
+  return [...stages.slice(0, -1), Object.freeze({ ...(last as StageDesc), decider } as StageDesc)];
 }
 
 function named(stages: readonly StageDesc[], name: string): StageDesc[] {
@@ -290,8 +352,16 @@ export class Source<Out, Mat = undefined> {
   recover<U>(f: StageFn<(err: unknown) => U>): Source<Out | U, Mat> {
     return this.add(ops.recover(f));
   }
+  /** Ends the island built so far: the stages after this run in a new island (an actor), placed by `options.placement`. */
+  async(options?: AsyncOptions): Source<Out, Mat> {
+    return this.add(asyncMarker(options));
+  }
+  /** Places the island built so far (the first one included): `{ worker: n }`, or a placement strategy. */
+  on(placement: Placement): Source<Out, Mat> {
+    return this.add(onMarker(placement));
+  }
   /** Supervises the last stage added: what it does when its user code throws. */
-  withSupervision(decider: StreamDecider): Source<Out, Mat> {
+  withSupervision(decider: StreamDecider | DefinedStage<(err: unknown) => StreamDirective, unknown>): Source<Out, Mat> {
     return new Source(supervised(this.stages, decider, 'Source'), this.mat);
   }
   /** Names the last stage added (the name errors and stats() use). */
@@ -408,7 +478,15 @@ export class Flow<In, Out> {
   recover<U>(f: StageFn<(err: unknown) => U>): Flow<In, Out | U> {
     return this.add(ops.recover(f));
   }
-  withSupervision(decider: StreamDecider): Flow<In, Out> {
+  /** Ends the island built so far: the stages after this run in a new island, placed by `options.placement`. */
+  async(options?: AsyncOptions): Flow<In, Out> {
+    return this.add(asyncMarker(options));
+  }
+  /** Places the island this flow's stages (so far) belong to. */
+  on(placement: Placement): Flow<In, Out> {
+    return this.add(onMarker(placement));
+  }
+  withSupervision(decider: StreamDecider | DefinedStage<(err: unknown) => StreamDirective, unknown>): Flow<In, Out> {
     return new Flow(supervised(this.stages, decider, 'Flow'));
   }
   named(name: string): Flow<In, Out> {
@@ -438,7 +516,8 @@ export class Sink<In, Mat = undefined> {
     checkFn('Sink.forEach', f);
     return sink({ kind: 'forEach', fn: f });
   }
-  static fold<T, R>(zero: R, f: (acc: R, x: T) => R): Sink<T, Promise<R>> {
+  /** Folds every element into `zero`; `f` is a closure or a defined stage (which gets `(acc, x, args)`). */
+  static fold<T, R>(zero: R, f: ((acc: R, x: T) => R) | DefinedStage<(acc: R, x: T) => R, any>): Sink<T, Promise<R>> {
     checkFn('Sink.fold', f);
     return sink({ kind: 'fold', zero, fn: f });
   }
@@ -462,7 +541,7 @@ export class Sink<In, Mat = undefined> {
     check(ref != null && typeof ref.tell === 'function' && typeof ref.ask === 'function', 'Sink.actorRef: expected an ActorRef');
     return new Sink<T>([Object.freeze({ kind: 'actorRef', ref: ref as TargetRef<unknown>, ack: options?.ack ?? false })], { kind: 'none' });
   }
-  withSupervision(decider: StreamDecider): Sink<In, Mat> {
+  withSupervision(decider: StreamDecider | DefinedStage<(err: unknown) => StreamDirective, unknown>): Sink<In, Mat> {
     return new Sink(supervised(this.stages, decider, 'Sink'), this.mat);
   }
 }

@@ -79,7 +79,7 @@ export abstract class Logic {
   }
   /** Fails downstream with `err` (wrapped as a StreamFailedError naming this stage unless it already is one) and cancels upstream. */
   failStage(err: unknown): void {
-    const failure = err instanceof StreamFailedError ? err : new StreamFailedError(this.name, 0, err);
+    const failure = err instanceof StreamFailedError ? err : new StreamFailedError(this.name, this.interp.island, err);
     if (this.index === this.interp.stages.length - 1) this.interp.failure ??= failure;
     if (!this.outClosed) {
       this.outClosed = true;
@@ -130,6 +130,8 @@ export class Interpreter {
   failure: unknown;
   /** Called once, when every stage has stopped. */
   onTerminated: () => void = () => {};
+  /** The island this interpreter runs (0: the first, or the only one), named in StreamFailedError. */
+  island = 0;
 
   constructor(readonly stages: readonly Logic[]) {
     this.alive = stages.length;

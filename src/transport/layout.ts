@@ -135,6 +135,18 @@
  * actor in memory only (unjournaled, see the journal): a replacement after a crash gives those credits back, since
  * the messages died with the worker. `next slot` hands out slots that no thread has freed yet (`Atomics.add`); a
  * freed slot goes to its freeing thread's own list (a slot whose old messages still hold credits starts that full).
+ *
+ * ## Stream boundary table (one SharedArrayBuffer per system: ringmaster/streams islands, src/streams/)
+ * ```
+ *  Float64 index:  2 × b          2 × b + 1
+ *                 +--------------+--------------+---
+ *                 | emitted      | consumed     |  ... one pair per boundary b (0 .. BOUNDARY_SLOTS - 1)
+ *                 +--------------+--------------+---
+ * ```
+ * One pair per async boundary of a running stream: `emitted` counts the elements the upstream island sent across
+ * it, written only by that island's thread, and `consumed` those the downstream island handed on, written only by
+ * its thread (plain Float64 stores, one writer each); `stats()` reads both from the main thread without a message.
+ * Only the main thread (where graphs are materialized) hands out pairs, and zeroes one before reuse.
  */
 
 /** Bytes in one cache line; indexes written by different threads live on different lines. */
@@ -292,4 +304,14 @@ export function allocateCreditTable(): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(CREDIT_SLOTS * CREDIT_WORDS * 4);
   new Int32Array(sab)[CR_NEXT] = 1;
   return sab;
+}
+
+// ---- stream boundary table (Float64 indexes) ----
+/** Async boundaries of running streams alive at once in one system. */
+export const BOUNDARY_SLOTS = 4096;
+export const bdEmitted = (b: number): number => 2 * b;
+export const bdConsumed = (b: number): number => 2 * b + 1;
+
+export function allocateBoundaryTable(): SharedArrayBuffer {
+  return new SharedArrayBuffer(BOUNDARY_SLOTS * 16);
 }

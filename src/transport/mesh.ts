@@ -3,7 +3,7 @@
  * workers), plus one control block per thread. The main thread allocates it all; every thread attaches a Mesh
  * view for itself, holding the writers of its outgoing rings and the readers of its incoming ones.
  */
-import { allocateControl, allocateCreditTable, allocateDepthTable, allocateRing } from './layout.js';
+import { allocateBoundaryTable, allocateControl, allocateCreditTable, allocateDepthTable, allocateRing } from './layout.js';
 import { allocateMetricsPage } from './metrics-layout.js';
 import { RingReader, RingWriter } from './ring.js';
 import { allocateTrace, attachTrace } from './trace.js';
@@ -18,6 +18,8 @@ export interface MeshMemory {
   depth: SharedArrayBuffer;
   /** The credit table (layout.ts): bounded mailboxes' credits, taken and given back on any thread. */
   credits: SharedArrayBuffer;
+  /** The stream boundary table (layout.ts): elements across each async boundary of a running stream. */
+  boundaries: SharedArrayBuffer;
   /** One metrics page per thread, by thread index (metrics-layout.ts): the main thread reads them all. */
   metrics: SharedArrayBuffer[];
   /** The trace ring (trace.ts), only when RINGMASTER_TRACE=1. */
@@ -35,9 +37,10 @@ export function allocateMesh(threads: number, ringBytes: number, metricsRows = 2
   const controls = Array.from({ length: threads }, () => allocateControl());
   const depth = allocateDepthTable();
   const credits = allocateCreditTable();
+  const boundaries = allocateBoundaryTable();
   const metrics = Array.from({ length: threads }, () => allocateMetricsPage(metricsRows));
   const trace = allocateTrace();
-  return trace === undefined ? { threads, rings, controls, depth, credits, metrics } : { threads, rings, controls, depth, credits, metrics, trace };
+  return trace === undefined ? { threads, rings, controls, depth, credits, boundaries, metrics } : { threads, rings, controls, depth, credits, boundaries, metrics, trace };
 }
 
 export class Mesh {
@@ -56,6 +59,8 @@ export class Mesh {
   readonly depth: Int32Array;
   /** The credit table (layout.ts). */
   readonly credits: Int32Array;
+  /** The stream boundary table (layout.ts). */
+  readonly boundaries: Float64Array;
   /** This thread's metrics page. */
   readonly metricsPage: SharedArrayBuffer;
 
@@ -66,6 +71,7 @@ export class Mesh {
     this.time = memory.time;
     this.depth = new Int32Array(memory.depth);
     this.credits = new Int32Array(memory.credits);
+    this.boundaries = new Float64Array(memory.boundaries);
     this.metricsPage = memory.metrics[self]!;
     attachTrace(memory.trace, self);
     for (let t = 0; t < memory.threads; t++) {

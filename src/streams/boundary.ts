@@ -1,0 +1,164 @@
+/**
+ * The two ends of an async boundary between islands (Akka's island boundary): the upstream island ends in a
+ * BoundaryOut, the downstream one starts with a BoundaryIn, and the island actors (island.ts) carry what they say to
+ * each other as messages, so elements cross threads as records in the rings.
+ *
+ * The protocol, per boundary:
+ * - downstream → upstream `req(n)`: demand, cumulative (n is the total number of elements it has asked for since the
+ *   stream started), so a request that overtakes or repeats an earlier one is harmless;
+ * - upstream → downstream `el(items)`: elements in order, batched (everything pushed in one burst of the upstream
+ *   interpreter goes as one message, at most `batch` elements each); then `done` or `fail(error)`;
+ * - downstream → upstream `cancel`.
+ * The downstream end asks for `inputBuffer` elements at first and tops its demand up to `consumed + inputBuffer`
+ * once half of it is used, so at most `inputBuffer` elements are ever in flight or buffered: the bound a slow
+ * consumer holds a fast producer to, across threads. Both ends count what crossed into the boundary table in
+ * shared memory (transport/layout.ts), which `stats()` reads without a message.
+ */
+import { bdConsumed, bdEmitted } from '../transport/layout.js';
+import { Fifo } from './fifo.js';
+import { Logic } from './interpreter.js';
+
+export interface BoundaryLink {
+  /** Sends a protocol message to the island on the other side. */
+  send(msg: BoundaryMsg): void;
+}
+
+export type BoundaryMsg =
+  | { readonly t: 'req'; readonly n: number }
+  | { readonly t: 'el'; readonly items: unknown[] }
+  | { readonly t: 'done' }
+  | { readonly t: 'fail'; readonly error: unknown }
+  | { readonly t: 'cancel' };
+
+/** The last stage of an upstream island: pulls while downstream's demand lasts and sends what it gets in batches. */
+export class BoundaryOutLogic extends Logic {
+  #requested = 0;
+  #emitted = 0;
+  #batch: unknown[] = [];
+  #flushQueued = false;
+  #ended = false;
+
+  constructor(
+    private readonly link: BoundaryLink,
+    private readonly batchSize: number,
+    private readonly table: Float64Array,
+    private readonly slot: number,
+  ) {
+    super();
+  }
+
+  /** Downstream asked for `n` elements in all (cumulative). */
+  request(n: number): void {
+    if (n <= this.#requested) return;
+    this.#requested = n;
+    if (!this.inClosed && this.#emitted < this.#requested) this.pull();
+  }
+
+  /** Downstream cancelled: stop pulling and cancel upstream. */
+  cancelled(): void {
+    this.#ended = true;
+    this.#batch.length = 0;
+    if (!this.inClosed) this.cancel();
+  }
+
+  override onPush(x: unknown): void {
+    this.#batch.push(x);
+    this.#emitted++;
+    this.table[bdEmitted(this.slot)] = this.#emitted;
+    if (this.#batch.length >= this.batchSize) this.#flush();
+    else if (!this.#flushQueued) {
+      // Everything else this burst pushes goes in the same message: flushed once the interpreter's loop is done.
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+    if (this.#emitted < this.#requested) this.pull();
+  }
+
+  override onUpstreamFinish(): void {
+    this.#flush();
+    if (!this.#ended) this.link.send({ t: 'done' });
+    this.#ended = true;
+    this.completeStage();
+  }
+
+  override onUpstreamFailure(err: unknown): void {
+    this.#flush();
+    if (!this.#ended) this.link.send({ t: 'fail', error: err });
+    this.#ended = true;
+    this.failStage(err);
+  }
+
+  #flush(): void {
+    if (this.#batch.length === 0 || this.#ended) return;
+    const items = this.#batch;
+    this.#batch = [];
+    this.link.send({ t: 'el', items });
+  }
+}
+
+/** The first stage of a downstream island: emits what crossed, and keeps upstream's demand at `inputBuffer`. */
+export class BoundaryInLogic extends Logic {
+  readonly #buffer = new Fifo<unknown>();
+  #requested = 0;
+  #consumed = 0;
+  #upstreamDone = false;
+  #failure: unknown = undefined;
+
+  constructor(
+    private readonly link: BoundaryLink,
+    private readonly inputBuffer: number,
+    private readonly table: Float64Array,
+    private readonly slot: number,
+  ) {
+    super();
+  }
+
+  override preStart(): void {
+    this.#requested = this.inputBuffer;
+    this.link.send({ t: 'req', n: this.#requested });
+  }
+
+  /** Elements that crossed, in order. */
+  elements(items: readonly unknown[]): void {
+    if (this.outClosed) return;
+    for (const x of items) this.#buffer.push(x);
+    this.#deliver();
+  }
+
+  /** Upstream completed (`err` undefined) or failed. */
+  upstreamDone(err: unknown): void {
+    this.#upstreamDone = true;
+    this.#failure = err;
+    this.#deliver();
+  }
+
+  override onPull(): void {
+    this.#deliver();
+  }
+
+  override onDownstreamFinish(cause: unknown): void {
+    if (!this.#upstreamDone) this.link.send({ t: 'cancel' });
+    this.#upstreamDone = true;
+    this.cancelStage(cause);
+  }
+
+  #deliver(): void {
+    if (this.outPulled && this.#buffer.length > 0) {
+      this.push(this.#buffer.shift());
+      this.#consumed++;
+      this.table[bdConsumed(this.slot)] = this.#consumed;
+      // Half the demand used: top it up, so that the buffer refills while the rest is consumed.
+      if (!this.#upstreamDone && this.#requested - this.#consumed <= this.inputBuffer >> 1) {
+        this.#requested = this.#consumed + this.inputBuffer;
+        this.link.send({ t: 'req', n: this.#requested });
+      }
+    }
+    if (this.#buffer.length === 0 && this.#upstreamDone && !this.outClosed) {
+      if (this.#failure === undefined) this.completeStage();
+      else this.failStage(this.#failure);
+    }
+  }
+}
