@@ -352,6 +352,13 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   send(ref: ActorRef, message: unknown): Promise<void> {
     return this.#sending.send(this.#turns.current, ref, message);
   }
+  /**
+   * @internal `send`, but bad input (MessageTooLargeError, MessageEncodeError) throws here rather than rejecting:
+   * ringmaster/streams splits a batch of elements that does not fit, before anything after it is sent.
+   */
+  sendOrThrow(ref: ActorRef, message: unknown): Promise<void> {
+    return this.#sending.send(this.#turns.current, ref, message, true);
+  }
   ask(ref: ActorRef, message: unknown, options: AskOptions | undefined): Promise<unknown> {
     return this.#sending.ask(this.#turns.current, ref, message, options);
   }

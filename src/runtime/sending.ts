@@ -131,7 +131,8 @@ export class Sending {
     }
   }
 
-  send(from: Cell | undefined, ref: ActorRef, message: unknown): Promise<void> {
+  /** `rethrow`: bad input throws rather than rejecting (see Runtime.sendOrThrow). */
+  send(from: Cell | undefined, ref: ActorRef, message: unknown, rethrow = false): Promise<void> {
     try {
       if (message === undefined) throw noMessage('send', ref);
       if (this.#host.isClosed() && from === undefined) throw new SystemStoppedError(`send to '${ref.name}'`);
@@ -150,6 +151,7 @@ export class Sending {
       this.#posted(ref, this.#out.post(K_TELL, ref.thread, ref.id, ref.name, from, 0, payload!, done, true));
       return p;
     } catch (err) {
+      if (rethrow) throw err;
       return Promise.reject(err);
     }
   }

@@ -40,7 +40,7 @@ export class BoundaryOutLogic extends Logic {
 
   constructor(
     private readonly link: BoundaryLink,
-    private readonly batchSize: number,
+    private batchSize: number,
     private readonly table: Float64Array,
     private readonly slot: number,
   ) {
@@ -95,7 +95,27 @@ export class BoundaryOutLogic extends Logic {
     if (this.#batch.length === 0 || this.#ended) return;
     const items = this.#batch;
     this.#batch = [];
-    this.link.send({ t: 'el', items });
+    try {
+      this.#send(items);
+    } catch (err) {
+      // One element that cannot cross (larger than maxMessageBytes, or not data): the stream fails on it, here.
+      this.#ended = true;
+      this.link.send({ t: 'fail', error: err });
+      this.failStage(err);
+    }
+  }
+
+  /** Sends `items` in one message, or halves it (and later batches) until each part fits in a message. */
+  #send(items: unknown[]): void {
+    try {
+      this.link.send({ t: 'el', items });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ERR_MESSAGE_TOO_LARGE' || items.length === 1) throw err;
+      const half = items.length >> 1;
+      this.batchSize = Math.max(1, half);
+      this.#send(items.slice(0, half));
+      this.#send(items.slice(half));
+    }
   }
 }
 

@@ -92,13 +92,22 @@ export function revive(s: SerializedError): Error {
   return new StreamFailedError(String(s.fields?.stage ?? '?'), Number(s.fields?.island ?? 0), e.cause);
 }
 
-function send(to: ActorRef<IslandMsg> | null, msg: IslandMsg): void {
-  // send, not tell: a full ring makes it wait in order, never drops it (demand bounds how much waits).
-  if (to !== null) to.send(msg).catch(() => {});
+interface SendingRuntime {
+  sendOrThrow(ref: ActorRef, message: unknown): Promise<void>;
+}
+
+/**
+ * Sends a protocol message to a neighbour: as `send`, not `tell`, so a full ring makes it wait in order and never
+ * drops it (demand bounds how much can wait), whatever the system's `overflow`. A message that cannot be encoded
+ * (too large, or an element that is not data) throws here, synchronously: the boundary splits or fails on it.
+ */
+function send(rt: SendingRuntime, to: ActorRef<IslandMsg> | null, msg: IslandMsg): void {
+  if (to !== null) rt.sendOrThrow(to, msg).catch(() => {}); // later: only the system stopping, which stops the islands too
 }
 
 function init(args: IslandArgs, ctx: ActorContext<IslandMsg>): IslandState {
-  const table = (boundRuntime(ctx.self) as unknown as { boundaries: Float64Array }).boundaries;
+  const rt = boundRuntime(ctx.self) as unknown as SendingRuntime & { boundaries: Float64Array };
+  const table = rt.boundaries;
   let logics: Logic[];
   let mats: unknown[] = [];
   if (args.local !== undefined) {
@@ -110,8 +119,8 @@ function init(args: IslandArgs, ctx: ActorContext<IslandMsg>): IslandState {
   }
   // The links read the neighbours' refs when they send: 'wire' comes before 'start', and nothing is sent before.
   const state = { args, up: null, down: null, started: false, early: [] } as unknown as IslandState;
-  const inL = args.in === undefined ? undefined : new BoundaryInLogic({ send: (m) => send(state.up, toWire(m)) }, args.in.inputBuffer, table, args.in.slot);
-  const outL = args.out === undefined ? undefined : new BoundaryOutLogic({ send: (m) => send(state.down, toWire(m)) }, args.out.batch, table, args.out.slot);
+  const inL = args.in === undefined ? undefined : new BoundaryInLogic({ send: (m) => send(rt, state.up, toWire(m)) }, args.in.inputBuffer, table, args.in.slot);
+  const outL = args.out === undefined ? undefined : new BoundaryOutLogic({ send: (m) => send(rt, state.down, toWire(m)) }, args.out.batch, table, args.out.slot);
   if (inL) inL.name = `(boundary in, island ${args.island})`;
   if (outL) outL.name = `(boundary out, island ${args.island})`;
   const interp = new Interpreter([...(inL ? [inL] : []), ...logics, ...(outL ? [outL] : [])]);

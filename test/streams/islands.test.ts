@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, StreamFailedError } from '../../src/index.js';
 import { Flow, Keep, Sink, Source } from '../../src/streams/index.js';
 import { createTestSystem } from '../../src/testkit/index.js';
-import { addOne, count, double, exitOn, failOn, resume, sum, tagThread } from '../fixtures/island-stages.js';
+import { Flooder, HeapGauge, SlowConsumer, addOne, count, double, exitOn, failOn, kib, resume, slow, sum, tagThread } from '../fixtures/island-stages.js';
 
 const actors = [new URL('../fixtures/island-stages.ts', import.meta.url)];
 const tk = await createTestSystem({ workers: 2, actors });
@@ -108,6 +108,52 @@ describe('islands', () => {
     await completion;
   });
 
+  it('splits a batch larger than maxMessageBytes (64 KiB) across messages, in order, none lost', async () => {
+    const big = range(300).map((i) => `${i}`.padEnd(2048, '#')); // 64 of them are twice maxMessageBytes
+    const { value } = Source.from(big)
+      .async({ placement: { worker: 1 }, inputBuffer: 128 })
+      .map(addOne.with(undefined) as never) // a defined stage that strings go through unchanged in shape ('…#1')
+      .async({ placement: { worker: 0 }, inputBuffer: 128 })
+      .toMat(Sink.collect<string>(), Keep.right)
+      .run(tk.system);
+    expect(await value).toEqual(big.map((x) => `${x}1`));
+  });
+
+  it('fails the stream, naming the boundary, on an element too large for one message', async () => {
+    const { completion } = Source.from(['small', 'x'.repeat(70_000)])
+      .async({ placement: { worker: 1 } })
+      .to(Sink.ignore())
+      .run(tk.system);
+    const err = await completion.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamFailedError);
+    expect(err).toMatchObject({ stage: '(boundary out, island 0)', island: 0 });
+    expect(((err as Error).cause as { code?: string }).code).toBe('ERR_MESSAGE_TOO_LARGE');
+  });
+
+  it("take(n) on a worker cancels a source on the main thread: its iterator's return() runs once", async () => {
+    let returned = 0;
+    const iterable = {
+      [Symbol.asyncIterator]() {
+        let i = 0;
+        return {
+          next: async () => ({ done: false, value: i++ }),
+          return: async () => {
+            returned++;
+            return { done: true as const, value: undefined };
+          },
+        };
+      },
+    };
+    const { value, completion } = Source.fromAsyncIterable(iterable)
+      .async({ placement: { worker: 1 } })
+      .take(5)
+      .toMat(Sink.collect<number>(), Keep.right)
+      .run(tk.system);
+    expect(await value).toEqual(range(5));
+    await completion;
+    expect(returned).toBe(1);
+  });
+
   it('names a stage no worker knows when its island is spawned', async () => {
     const ghost = Object.freeze({ kind: 'defined-stage', name: 'islands.ghost', args: undefined, fn: (x: number) => x, with: () => ghost });
     const { completion } = Source.from([1])
@@ -171,6 +217,44 @@ describe('islands: backpressure across threads', () => {
   });
 });
 
+describe('islands: memory under a slow sink', () => {
+  it("keeps the workers' heaps flat while a fast source on worker 1 feeds a slow sink on worker 2; the same producer without backpressure grows them", async () => {
+    // A short shutdown: the control leaves thousands of sends behind, which need not be waited for.
+    const sys = await createTestSystem({ workers: 2, actors, shutdownTimeoutMs: 500 });
+    try {
+      // Both workers' heaps: elements held back anywhere (worker 1's outbox, worker 2's input buffer) show.
+      const gauges = await Promise.all([1, 2].map((w) => sys.system.spawn(HeapGauge, { name: `gauge-${w}`, placement: { worker: w } })));
+      const heap = async () => (await Promise.all(gauges.map((g) => g.ask({ type: 'heap' }) as Promise<number>))).reduce((a, b) => a + b);
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      // The stream: ~1 KiB elements as fast as demand allows, consumed one per 2 ms on worker 2.
+      const { stats, stop, completion } = Source.unfold(0, kib)
+        .on({ worker: 1 })
+        .async({ placement: { worker: 2 }, inputBuffer: 16 })
+        .mapAsync(1, slow.with(2))
+        .to(Sink.ignore())
+        .run(sys.system);
+      await sleep(300);
+      const before = await heap();
+      await sleep(1000);
+      const after = await heap();
+      const crossed = stats().boundaries[0]!.emitted;
+      stop();
+      await completion;
+      expect(crossed).toBeGreaterThan(100); // it did run meanwhile
+      expect(after - before).toBeLessThan(2 * 1024 * 1024);
+      // The control: the same elements sent from worker 1 to a slow actor on worker 2, without waiting for any.
+      const consumer = await sys.system.spawn(SlowConsumer, { name: 'consumer', placement: { worker: 2 } });
+      const flooder = await sys.system.spawn(Flooder, { name: 'flooder', placement: { worker: 1 } });
+      const base = await heap();
+      await flooder.ask({ type: 'flood', to: consumer, count: 20_000 });
+      const flooded = await heap();
+      expect(flooded - base).toBeGreaterThan(5 * 1024 * 1024);
+    } finally {
+      await sys.shutdown();
+    }
+  });
+});
+
 describe('islands: a worker crash', () => {
   it('fails the stream with a StreamFailedError naming the island and stops the others', async () => {
     const sys = await createTestSystem({ workers: 2, actors });
@@ -186,6 +270,14 @@ describe('islands: a worker crash', () => {
       expect(err).toBeInstanceOf(StreamFailedError);
       expect(err).toMatchObject({ island: 1 });
       expect(String(err)).toMatch(/its worker \(2\) crashed|stopped before the stream ended/);
+      // And every island stops: none is left alive on any thread (the metrics count live actors per definition).
+      const islandsAlive = () =>
+        sys.system
+          .metrics()
+          .definitions.filter((d) => d.definition === 'ringmaster.streams.Island')
+          .reduce((n, d) => n + d.actors, 0);
+      for (let i = 0; i < 100 && islandsAlive() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(islandsAlive()).toBe(0);
     } finally {
       await sys.shutdown();
     }
