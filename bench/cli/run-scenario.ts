@@ -16,8 +16,8 @@ const SUITE_START = performance.now();
  * A scenario that hangs (a comlink call to a dead worker never settles) must not hang the run: after
  * this long it is reported as failed. Generous: a scenario takes a few figures' worth of budget.
  */
-function scenarioTimeoutMs(settings: RunSettings): number {
-  return 30_000 + 10 * (settings.measureMs + settings.warmupMs);
+function scenarioTimeoutMs(settings: RunSettings, figures = 10): number {
+  return 30_000 + Math.max(10, figures) * (settings.measureMs + settings.warmupMs);
 }
 
 export async function runScenario(
@@ -33,7 +33,7 @@ export async function runScenario(
   const started = performance.now();
   const cpuAtStart = cpuSnapshot();
   let timer: NodeJS.Timeout | undefined;
-  const timeoutMs = scenarioTimeoutMs(settings);
+  const timeoutMs = scenarioTimeoutMs(settings, scenario.figures);
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });

@@ -177,6 +177,8 @@ export interface Scenario {
   readonly needs?: readonly string[];
   /** Goals the report checks and prints as PASS or MISS lines. */
   readonly targets?: readonly Target[];
+  /** How many figures (warm-up plus measurement each) it takes, when more than 10: its timeout grows with it. */
+  readonly figures?: number;
   /**
    * Measures and cleans up. Must not leave workers, timers or handles alive when it settles, also when
    * it throws: use try/finally (see `WorkerGroup` in `bench/lib/workers.ts`).

@@ -29,6 +29,7 @@ import { layers } from './layers.js';
 import { oneWay } from './one-way.js';
 import { routing } from './routing.js';
 import { sameWorker } from './same-worker.js';
+import { streams } from './streams.js';
 import { toolkitOverhead } from './toolkit-overhead.js';
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
@@ -63,10 +64,10 @@ const baselines: readonly Scenario[] = [
 ];
 
 /** Every scenario, baselines first: `withNeeds` keeps this order, so a baseline runs before what is compared with it. */
-// toolkit-overhead and routing run only when named (`--scenario toolkit-overhead`, `--scenario routing`): they
+// toolkit-overhead, routing and streams run only when named (`--scenario toolkit-overhead`, `--scenario routing`): they
 // measure the toolkit's and the routers' costs, not the transport, and would lengthen every default run. So does
 // http-service (three HTTP servers as child processes under autocannon, issue 17).
-export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing, httpService];
+export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing, streams, httpService];
 
 /** The alternatives' and floors' names: the HTML report draws them after ringmaster's scenarios. */
 export const baselineNames: readonly string[] = baselines.map((scenario) => scenario.name);

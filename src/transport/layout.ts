@@ -138,14 +138,15 @@
  *
  * ## Stream boundary table (one SharedArrayBuffer per system: ringmaster/streams islands, src/streams/)
  * ```
- *  Float64 index:  2 × b          2 × b + 1
- *                 +--------------+--------------+---
- *                 | emitted      | consumed     |  ... one pair per boundary b (0 .. BOUNDARY_SLOTS - 1)
- *                 +--------------+--------------+---
+ *  byte:  128 × b                    128 × b + 64
+ *        +---------------------------+---------------------------+---
+ *        | emitted (Float64), line   | consumed (Float64), line  |  ... two cache lines per boundary b
+ *        +---------------------------+---------------------------+---
  * ```
  * One pair per async boundary of a running stream: `emitted` counts the elements the upstream island sent across
  * it, written only by that island's thread, and `consumed` those the downstream island handed on, written only by
- * its thread (plain Float64 stores, one writer each); `stats()` reads both from the main thread without a message.
+ * its thread (plain Float64 stores, one writer each, on a cache line of its own: the two islands write theirs per
+ * element); `stats()` reads both from the main thread without a message.
  * Only the main thread (where graphs are materialized) hands out pairs, and zeroes one before reuse.
  */
 
@@ -309,9 +310,11 @@ export function allocateCreditTable(): SharedArrayBuffer {
 // ---- stream boundary table (Float64 indexes) ----
 /** Async boundaries of running streams alive at once in one system. */
 export const BOUNDARY_SLOTS = 4096;
-export const bdEmitted = (b: number): number => 2 * b;
-export const bdConsumed = (b: number): number => 2 * b + 1;
+/** Float64 words per boundary: two cache lines, one per writer (no false sharing between the two islands). */
+const BOUNDARY_WORDS = (2 * CACHE_LINE_BYTES) / 8;
+export const bdEmitted = (b: number): number => b * BOUNDARY_WORDS;
+export const bdConsumed = (b: number): number => b * BOUNDARY_WORDS + CACHE_LINE_BYTES / 8;
 
 export function allocateBoundaryTable(): SharedArrayBuffer {
-  return new SharedArrayBuffer(BOUNDARY_SLOTS * 16);
+  return new SharedArrayBuffer(BOUNDARY_SLOTS * BOUNDARY_WORDS * 8);
 }
