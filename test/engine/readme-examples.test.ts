@@ -20,7 +20,7 @@ it.each([
   ['Mailbox kinds', ['mailbox/jobs.ts', 'mailbox/main.ts', 'bounded/ingest.ts', 'bounded/main.ts']],
   ['Coordinated shutdown', ['shutdown/main.ts']],
   ['Metrics', ['metrics/orders.ts', 'metrics/main.ts']],
-  ['Streams', ['streams/main.ts']],
+  ['Streams', ['streams/main.ts', 'streams-islands/stages.ts', 'streams-islands/main.ts']],
 ])("shows the example files of the section '%s' in the README as they are", (heading, files) => {
   expect(blocksOf(heading)).toEqual(files.map((f) => read(`../../examples/${f}`)));
 });
