@@ -35,7 +35,6 @@ export class BoundaryOutLogic extends Logic {
   #requested = 0;
   #emitted = 0;
   #batch: unknown[] = [];
-  #flushQueued = false;
   #ended = false;
 
   constructor(
@@ -65,16 +64,15 @@ export class BoundaryOutLogic extends Logic {
     this.#batch.push(x);
     this.#emitted++;
     this.table[bdEmitted(this.slot)] = this.#emitted;
+    // Everything else this run of the loop pushes goes in the same message: flushed when the batch is full, or
+    // when the loop is done (the island sets the interpreter's onDrained to flush()).
     if (this.#batch.length >= this.batchSize) this.#flush();
-    else if (!this.#flushQueued) {
-      // Everything else this burst pushes goes in the same message: flushed once the interpreter's loop is done.
-      this.#flushQueued = true;
-      queueMicrotask(() => {
-        this.#flushQueued = false;
-        this.#flush();
-      });
-    }
     if (this.#emitted < this.#requested) this.pull();
+  }
+
+  /** Sends what waits in the batch (the end of a run of the interpreter's loop). */
+  flush(): void {
+    this.#flush();
   }
 
   override onUpstreamFinish(): void {
@@ -121,7 +119,10 @@ export class BoundaryOutLogic extends Logic {
 
 /** The first stage of a downstream island: emits what crossed, and keeps upstream's demand at `inputBuffer`. */
 export class BoundaryInLogic extends Logic {
-  readonly #buffer = new Fifo<unknown>();
+  /** The batches that crossed, as they came (no copy per element), and where the first one is read from. */
+  readonly #batches = new Fifo<readonly unknown[]>();
+  #at = 0;
+  #buffered = 0;
   #requested = 0;
   #consumed = 0;
   #upstreamDone = false;
@@ -143,9 +144,21 @@ export class BoundaryInLogic extends Logic {
 
   /** Elements that crossed, in order. */
   elements(items: readonly unknown[]): void {
-    if (this.outClosed) return;
-    for (const x of items) this.#buffer.push(x);
+    if (this.outClosed || items.length === 0) return;
+    this.#batches.push(items);
+    this.#buffered += items.length;
     this.#deliver();
+  }
+
+  #take(): unknown {
+    const batch = this.#batches.peek() as readonly unknown[];
+    const x = batch[this.#at++];
+    if (this.#at === batch.length) {
+      this.#batches.shift();
+      this.#at = 0;
+    }
+    this.#buffered--;
+    return x;
   }
 
   /** Upstream completed (`err` undefined) or failed. */
@@ -166,8 +179,8 @@ export class BoundaryInLogic extends Logic {
   }
 
   #deliver(): void {
-    if (this.outPulled && this.#buffer.length > 0) {
-      this.push(this.#buffer.shift());
+    if (this.outPulled && this.#buffered > 0) {
+      this.push(this.#take());
       this.#consumed++;
       this.table[bdConsumed(this.slot)] = this.#consumed;
       // Half the demand used: top it up, so that the buffer refills while the rest is consumed.
@@ -176,7 +189,7 @@ export class BoundaryInLogic extends Logic {
         this.link.send({ t: 'req', n: this.#requested });
       }
     }
-    if (this.#buffer.length === 0 && this.#upstreamDone && !this.outClosed) {
+    if (this.#buffered === 0 && this.#upstreamDone && !this.outClosed) {
       if (this.#failure === undefined) this.completeStage();
       else this.failStage(this.#failure);
     }

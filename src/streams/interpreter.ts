@@ -132,6 +132,12 @@ export class Interpreter {
   onTerminated: () => void = () => {};
   /** The island this interpreter runs (0: the first, or the only one), named in StreamFailedError. */
   island = 0;
+  /**
+   * Called at the end of every run of the loop (its queue empty, or the loop yielding): an island's boundary sends
+   * what the run pushed into it, at once, in one message (a microtask would wait for the worker's driver to return
+   * to the event loop, which a spinning driver does late).
+   */
+  onDrained: (() => void) | undefined = undefined;
 
   constructor(readonly stages: readonly Logic[]) {
     this.alive = stages.length;
@@ -168,6 +174,15 @@ export class Interpreter {
   /** Entries the event queue holds, consumed ones included: what its memory is (bounded, test/streams/core). */
   get queueEntries(): number {
     return this.types.length;
+  }
+
+  /**
+   * A new burst: what an island calls as each message from outside arrives, so that the loop yields only when one
+   * message's work outlasts BURST events (not every BURST events of a long stream, whose continuation a spinning
+   * worker driver would run late).
+   */
+  newBurst(): void {
+    if (!this.yielded) this.spent = 0;
   }
 
   counts(): StageCount[] {
@@ -211,6 +226,7 @@ export class Interpreter {
       this.head = 0;
     }
     this.running = false;
+    this.onDrained?.();
   }
 
   private dispatch(type: number, conn: number, value: unknown): void {

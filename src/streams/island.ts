@@ -125,6 +125,7 @@ function init(args: IslandArgs, ctx: ActorContext<IslandMsg>): IslandState {
   if (outL) outL.name = `(boundary out, island ${args.island})`;
   const interp = new Interpreter([...(inL ? [inL] : []), ...logics, ...(outL ? [outL] : [])]);
   interp.island = args.island;
+  if (outL !== undefined) interp.onDrained = () => outL.flush();
   Object.assign(state, { interp, in: inL, out: outL });
   // A remote island's materialized promises (a fold's, a collect's) settle on its thread: their values go home,
   // each before the island's end (the coordinator stops once every island ended).
@@ -155,6 +156,7 @@ function toWire(m: BoundaryMsg): IslandMsg {
 }
 
 function protocol(s: IslandState, msg: IslandMsg): void {
+  s.interp.newBurst();
   switch (msg.t) {
     case 'req':
       s.interp.invoke(() => s.out?.request(msg.n));

@@ -27,7 +27,7 @@ import { STREAMS_HOST, type StreamsHost } from './host.js';
 /** Elements at most in flight across a boundary when `.async()` gives no inputBuffer (Akka's default is 16). */
 export const DEFAULT_INPUT_BUFFER = 16;
 /** Elements at most in one boundary message. */
-export const BOUNDARY_BATCH = 64;
+export const BOUNDARY_BATCH = 256;
 
 interface IslandPlan {
   /** Global indexes of its stages. */

@@ -32,32 +32,60 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * it has no cycles.
  */
 export function findLoneSurrogate(value: unknown, path = 'message'): string | undefined {
+  // A cheap walk first (no path strings): most messages that get here hold none (a 0xEF byte in a number).
+  return holdsLoneSurrogate(value) ? describe(value, path) : undefined;
+}
+
+/** Whether any string of `value` (as findLoneSurrogate walks it) holds a lone surrogate; allocates nothing. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof Date) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsLoneSurrogate(value[i])) return true;
+    return false;
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value) if (holdsLoneSurrogate(k) || holdsLoneSurrogate(v)) return true;
+    return false;
+  }
+  if (value instanceof Set) {
+    for (const v of value) if (holdsLoneSurrogate(v)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (LONE_SURROGATE.test(key) || holdsLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function describe(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof Date) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findLoneSurrogate(value[i], `${path}[${i}]`);
+      const found = describe(value[i], `${path}[${i}]`);
       if (found !== undefined) return found;
     }
     return undefined;
   }
   if (value instanceof Map) {
     for (const [k, v] of value) {
-      const found = findLoneSurrogate(k, `a key of ${path}`) ?? findLoneSurrogate(v, `${path}.get(${describeKey(k)})`);
+      const found = describe(k, `a key of ${path}`) ?? describe(v, `${path}.get(${describeKey(k)})`);
       if (found !== undefined) return found;
     }
     return undefined;
   }
   if (value instanceof Set) {
     for (const v of value) {
-      const found = findLoneSurrogate(v, `a member of ${path}`);
+      const found = describe(v, `a member of ${path}`);
       if (found !== undefined) return found;
     }
     return undefined;
   }
   for (const key of Object.keys(value)) {
     if (LONE_SURROGATE.test(key)) return `a key of ${path}`;
-    const found = findLoneSurrogate((value as Record<string, unknown>)[key], `${path}.${key}`);
+    const found = describe((value as Record<string, unknown>)[key], `${path}.${key}`);
     if (found !== undefined) return found;
   }
   return undefined;
