@@ -183,8 +183,9 @@ export class BoundaryInLogic extends Logic {
       this.push(this.#take());
       this.#consumed++;
       this.table[bdConsumed(this.slot)] = this.#consumed;
-      // Half the demand used: top it up, so that the buffer refills while the rest is consumed.
-      if (!this.#upstreamDone && this.#requested - this.#consumed <= this.inputBuffer >> 1) {
+      // A quarter of the demand used: top it up, so that upstream (perhaps asleep) has demand again long before
+      // this buffer runs dry.
+      if (!this.#upstreamDone && this.#requested - this.#consumed <= this.inputBuffer - Math.max(1, this.inputBuffer >> 2)) {
         this.#requested = this.#consumed + this.inputBuffer;
         this.link.send({ t: 'req', n: this.#requested });
       }
