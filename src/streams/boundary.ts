@@ -6,11 +6,12 @@
  * The protocol, per boundary:
  * - downstream → upstream `req(n)`: demand, cumulative (n is the total number of elements it has asked for since the
  *   stream started), so a request that overtakes or repeats an earlier one is harmless;
- * - upstream → downstream `el(items)`: elements in order, batched (everything pushed in one burst of the upstream
- *   interpreter goes as one message, at most `batch` elements each); then `done` or `fail(error)`;
+ * - upstream → downstream `el(items)`: elements in order, batched (what one run of the upstream interpreter's loop
+ *   pushes goes as one message, at most `batch` elements each, fewer when a batch outgrows maxMessageBytes);
+ *   then `done` or `fail(error)`;
  * - downstream → upstream `cancel`.
  * The downstream end asks for `inputBuffer` elements at first and tops its demand up to `consumed + inputBuffer`
- * once half of it is used, so at most `inputBuffer` elements are ever in flight or buffered: the bound a slow
+ * once a quarter of it is used, so at most `inputBuffer` elements are ever in flight or buffered: the bound a slow
  * consumer holds a fast producer to, across threads. Both ends count what crossed into the boundary table in
  * shared memory (transport/layout.ts), which `stats()` reads without a message.
  */
