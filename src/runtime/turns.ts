@@ -188,6 +188,7 @@ export class Turns {
     const page = this.#page;
     const row = cell.metricsAt;
     const mask = this.#timing;
+    const bounded = cell.id >= BOUNDED_ID_MIN; // read once per turn, not per message
     // The entry being handled is written straight into the mailbox (where the cell's cur* accessors read it), and
     // the three conditions read as one: this is the loop every message goes through.
     while (n-- > 0 && mb.size > 0 && cell.canTake) {
@@ -204,7 +205,7 @@ export class Turns {
       mb.shift();
       this.backlog--;
       page[row + R_QUEUED]!--;
-      if (cell.id >= BOUNDED_ID_MIN && kind <= ENTRY_ASK) this.#boundedOut(cell, slot);
+      if (bounded && kind <= ENTRY_ASK) this.#boundedOut(cell, slot);
       if (senderId === 0 && isDiscardedTerminated(msg)) {
         this.#journal.release(slot); // unwatched after it was queued (watch.ts)
         continue;
