@@ -29,6 +29,8 @@ export interface CoordinatorHooks {
   mat(at: number, ok: boolean, value: unknown): void;
   lost(island: number, error: SerializedError): void;
   terminated(ref: ActorRef): void;
+  /** The coordinator stopped: the stream ended, or the system is shutting down under it. */
+  stopped(): void;
 }
 
 // Objects of the main thread, by key: what a local island or a coordinator finds in its spawn arguments.
@@ -246,6 +248,7 @@ export const StreamCoordinator = defineActor('ringmaster.streams.Coordinator', {
     }
   },
   postStop(args: { key: number }) {
+    (locals.get(args.key) as CoordinatorHooks | undefined)?.stopped();
     drop(args.key);
   },
 });

@@ -188,6 +188,7 @@ export function materializeIslands(plans: IslandPlan[], mat: MatExpr, total: num
       else d.reject(revive(value as SerializedError));
     },
     lost: (island: number, error: SerializedError) => fail(island, revive(error)),
+    stopped: () => fail(0, 'the actor system shut down while the stream ran'),
     terminated: (ref: ActorRef) => {
       const island = refs.findIndex((r) => r?.id === ref.id);
       if (island >= 0 && !ended.has(island)) fail(island, `the island's actor stopped before the stream ended (its worker was given up on, or it was stopped)`);

@@ -255,6 +255,22 @@ describe('islands: memory under a slow sink', () => {
   });
 });
 
+describe('islands: the system shutting down', () => {
+  it('settles completion of a never-ending stream when the system shuts down under it (a StreamFailedError, no hang)', async () => {
+    const sys = await createTestSystem({ workers: 2, actors });
+    const { completion, stats } = Source.unfold(0, count)
+      .on({ worker: 1 })
+      .async({ placement: { worker: 2 } })
+      .mapAsync(1, slow.with(1))
+      .to(Sink.ignore())
+      .run(sys.system);
+    while ((stats().boundaries[0]?.consumed ?? 0) < 10) await new Promise((r) => setTimeout(r, 10));
+    await sys.shutdown();
+    const err = await completion.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamFailedError);
+  });
+});
+
 describe('islands: a worker crash', () => {
   it('fails the stream with a StreamFailedError naming the island and stops the others', async () => {
     const sys = await createTestSystem({ workers: 2, actors });
