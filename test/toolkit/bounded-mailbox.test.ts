@@ -117,6 +117,22 @@ for (const [mode, tk] of Object.entries(systems)) {
         expect(await handled(probe, 4)).toEqual(['a', 'b', 'c', 'q']);
       });
 
+      it("a send waiting for a credit to an actor that stops goes on as an 'actor-stopped' dead letter, and resolves", async () => {
+        const { ref, probe } = await held(tk, Backpressure, placement);
+        for (const id of ['a', 'b', 'c']) expect(ref.tell(job(id))).toBe(true);
+        const stoppedLetters: unknown[] = [];
+        tk.system.events.subscribe('dead-letter', (e) => {
+          if (e.reason === 'actor-stopped' && e.target === ref.name) stoppedLetters.push(e.message);
+        });
+        const waiting = ref.send(job('late'));
+        const stopped = tk.system.stop(ref);
+        probe.reply('open'); // the hold ends; the stop comes before the queued jobs (system.stop is not a poison pill)
+        await stopped;
+        await waiting;
+        await new Promise((r) => setTimeout(r, 50));
+        expect(stoppedLetters).toContainEqual(job('late'));
+      });
+
       it('an unstashed message gives its credit back once only: the capacity is exactly 3 afterwards', async () => {
         const { ref, probe } = await held(tk, Backpressure, placement);
         expect(ref.tell({ type: 'job', id: 's', stash: true })).toBe(true);
