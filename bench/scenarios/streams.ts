@@ -3,7 +3,7 @@
  *
  * (a) Elements per second across one async boundary, worker 1 → worker 2: a source island on worker 1
  *     (`Source.unfold`), a sink island on worker 2 (`Sink.ignore`), with `inputBuffer` 1, 16, 64 and 1024 (the
- *     most elements in flight; a message carries at most 256, so up to that it is also the largest batch), for
+ *     most elements in flight; a message carries at most 1024, so it is also the largest batch), for
  *     16-byte and 1-KiB elements. The target is on 1024 (the setting for throughput: the README says so). Compared
  *     in the same run with the same elements sent one `ctx.tell` each from an actor on worker 1 to one on worker
  *     2 (`ElementProducer` → `ElementCounter`), and with `stream.pipeline` moving them in one thread

@@ -26,8 +26,12 @@ import { STREAMS_HOST, type StreamsHost } from './host.js';
 
 /** Elements at most in flight across a boundary when `.async()` gives no inputBuffer (Akka's default is 16). */
 export const DEFAULT_INPUT_BUFFER = 16;
-/** Elements at most in one boundary message. */
-export const BOUNDARY_BATCH = 256;
+/**
+ * Elements at most in one boundary message (fewer when the batch outgrows maxMessageBytes, and never more than the
+ * demand: a batch goes at the end of each run of the upstream loop, so a large one costs a slow source no wait).
+ * 1024 against 256 moved 16-byte elements between two workers at ~5.3-5.9 M/s against ~3.9-4.2 M/s here.
+ */
+export const BOUNDARY_BATCH = 1024;
 
 interface IslandPlan {
   /** Global indexes of its stages. */
