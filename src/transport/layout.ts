@@ -129,7 +129,8 @@
  * message. `held` counts the credits taken: a sender on any thread adds 1 (`Atomics.add`) before it writes the
  * record and takes it back when `held` was already at `capacity`; the hosting thread subtracts 1 when the message
  * leaves the mailbox (its handler starts, or it is dropped or dead-lettered). So `held` covers the records still in
- * rings, the mailbox, and nothing else. `capacity` and `overflow` (OVERFLOW_CODES) are written by the spawning thread
+ * rings or waiting in a sender's outbox for ring room, and the mailbox; nothing else. `capacity` and `overflow`
+ * (credits.ts OV_*) are written by the spawning thread
  * before the ref exists. `waiters` is 1 while some thread holds a `send` waiting for a credit: the host that gives a
  * credit back clears it and rings every thread's doorbell. `at risk` counts the messages the host holds for the
  * actor in memory only (unjournaled, see the journal): a replacement after a crash gives those credits back, since

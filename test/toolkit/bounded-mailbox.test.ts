@@ -194,6 +194,29 @@ describe('bounded mailbox across a worker crash', () => {
   });
 });
 
+describe('bounded mailbox across a worker crash, messages held only in memory', () => {
+  it("gives back the credits of messages the dead worker held only in memory (by reference, from its own thread)", async () => {
+    // serializeMessages off: a tell between actors of one thread passes the message itself, never journaled.
+    const tk = await createTestSystem({ workers: 1, actors, serializeMessages: false });
+    try {
+      const { ref, probe } = await held(tk, Backpressure, { worker: 1 });
+      const producer = await tk.system.spawn(Producer, { name: 'local-producer', placement: { worker: 1 } });
+      const killer = await tk.system.spawn(Killer, { name: 'killer', placement: { worker: 1 } });
+      const restarted = new Promise((resolve) => tk.system.events.subscribe('worker-restarted', resolve));
+      expect(await producer.ask({ type: 'produce', target: ref, count: 4, prefix: 'm' })).toEqual([true, true, true, false]);
+      killer.tell({ type: 'exit' });
+      await restarted; // the three jobs died with the worker (in its memory only): their credits must come back
+      ref.tell({ type: 'hold' });
+      await probe.expectMsg({ type: 'gate' });
+      expect(['e', 'f', 'g', 'h'].map((id) => ref.tell(job(id)))).toEqual([true, true, true, false]);
+      probe.reply('open');
+      expect(await handled(probe, 3)).toEqual(['e', 'f', 'g']);
+    } finally {
+      await tk.shutdown();
+    }
+  });
+});
+
 describe('bounded mailbox: bad options', () => {
   const receive = () => {};
   it('refuses, at defineActor, a capacity that is not an integer >= 1 and an unknown overflow, listing both', () => {
