@@ -16,6 +16,7 @@
  * shared memory (transport/layout.ts), which `stats()` reads without a message.
  */
 import { bdConsumed, bdEmitted } from '../transport/layout.js';
+import { StreamFailedError } from '../errors.js';
 import { Fifo } from './fifo.js';
 import { Logic } from './interpreter.js';
 
@@ -98,9 +99,11 @@ export class BoundaryOutLogic extends Logic {
       this.#send(items);
     } catch (err) {
       // One element that cannot cross (larger than maxMessageBytes, or not data): the stream fails on it, here.
+      // The same StreamFailedError both ways, so whichever island reports first names this boundary.
+      const failure = new StreamFailedError(this.name, this.interp.island, err);
       this.#ended = true;
-      this.link.send({ t: 'fail', error: err });
-      this.failStage(err);
+      this.link.send({ t: 'fail', error: failure });
+      this.failStage(failure);
     }
   }
 
