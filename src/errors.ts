@@ -35,7 +35,10 @@ export type ErrorCode =
   | 'ERR_STREAM_FAILED'
   | 'ERR_TOO_MANY_SUBSTREAMS'
   | 'ERR_BUFFER_OVERFLOW'
-  | 'ERR_RATE_EXCEEDED';
+  | 'ERR_RATE_EXCEEDED'
+  | 'ERR_NODE_DOWN'
+  | 'ERR_TRANSPORT_UNAVAILABLE'
+  | 'ERR_NODE_ID_TAKEN';
 
 export class RingmasterError extends Error {
   readonly code: ErrorCode;
@@ -328,6 +331,44 @@ export class BufferOverflowError extends RingmasterError {
     super(
       'ERR_BUFFER_OVERFLOW',
       `a buffer of ${size} element(s) with overflow 'fail' was full when another element came; raise its size or choose 'backpressure' or a drop strategy`,
+    );
+  }
+}
+
+/**
+ * A message or ask for an actor on another node that is down: nobody serves its subject (NATS answered "no
+ * responders"), its membership record was deleted (downed), or the ref names an incarnation of the node that is
+ * no longer the live one (the node restarted).
+ */
+export class NodeDownError extends RingmasterError {
+  constructor(
+    readonly node: string,
+    readonly detail: string,
+  ) {
+    super('ERR_NODE_DOWN', `node '${node}' is down (${detail}); its actors cannot be reached until it rejoins, and refs to its old incarnation never again`);
+  }
+}
+
+/** The connection to NATS is closed or not up: a message for another node cannot be sent now. */
+export class TransportUnavailableError extends RingmasterError {
+  constructor(readonly detail: string, cause?: unknown) {
+    super(
+      'ERR_TRANSPORT_UNAVAILABLE',
+      `the cluster transport (NATS) is unavailable: ${detail}; retry after it reconnects (cluster events say when the node is a member again)`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/** Another live node of the cluster already uses this nodeId (it heartbeats). */
+export class NodeIdTakenError extends RingmasterError {
+  constructor(
+    readonly nodeId: string,
+    readonly cluster: string,
+  ) {
+    super(
+      'ERR_NODE_ID_TAKEN',
+      `nodeId '${nodeId}' is taken in cluster '${cluster}' by a live node (its heartbeats are recent); give this node another cluster.nodeId, or stop the other one first`,
     );
   }
 }

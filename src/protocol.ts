@@ -27,7 +27,11 @@ export type DeadLetterReason =
   | 'worker-crashed' // lost with a worker that died
   | 'undecodable' // its bytes encoded but could not be decoded by the receiver (a Map with object keys)
   | 'superseded' // a reply to a scatter-gather or tail-chopping ask that another routee had already answered
-  | 'no-routees'; // sent through a router whose routees have all stopped
+  | 'no-routees' // sent through a router whose routees have all stopped
+  | 'node-down' // for an actor on another node that is down (downed, or nobody serves its subject)
+  | 'stale-incarnation' // for an actor of an earlier incarnation of a node that restarted
+  | 'decode-failed' // a frame from another node that could not be decoded (malformed, hostile, or a forged sender)
+  | 'not-delivered-remote'; // a message this node could not publish to another node (NATS connection closed)
 
 export type SystemMessage =
   | {

@@ -16,6 +16,10 @@ export const DEAD_LETTER_REASONS = [
   'undecodable',
   'superseded',
   'no-routees',
+  'node-down',
+  'stale-incarnation',
+  'decode-failed',
+  'not-delivered-remote',
 ] as const satisfies readonly DeadLetterReason[];
 
 type Missing = Exclude<DeadLetterReason, (typeof DEAD_LETTER_REASONS)[number]>;
