@@ -35,6 +35,10 @@ const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
  * index) but never validate anything, and loading zod costs a worker ~100 ms of boot, which a replacement worker
  * after a crash cannot afford.
  */
+/** Cluster names, node ids and roles: one NATS subject token. */
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+const TOKEN_MESSAGE = 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ and - (it is a NATS subject token)';
+
 function buildSchema(z: typeof Zod) {
   const timerMessage = { message: `must be at most ${MAX_TIMER_MS} ms (2^31 - 1, the longest delay a timer takes)` };
   const ms = () => z.number().max(MAX_TIMER_MS, timerMessage);
@@ -141,6 +145,40 @@ function buildSchema(z: typeof Zod) {
       logger: z
         .custom<Logger>(isLogger, { message: 'must be a pino-compatible logger: an object with error, warn, info, debug and child functions' })
         .optional(),
+      // A node of a cluster over NATS (src/cluster/): checked here, kept on the main thread (workers never see it).
+      cluster: z
+        .object({
+          name: z.string().regex(TOKEN, { message: TOKEN_MESSAGE }),
+          nodeId: z.string().regex(TOKEN, { message: TOKEN_MESSAGE }).optional(),
+          roles: z.array(z.string().regex(TOKEN, { message: TOKEN_MESSAGE })).default([]),
+          nats: z
+            .object({
+              servers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+              user: z.string().optional(),
+              pass: z.string().optional(),
+              token: z.string().optional(),
+              // Passed through to the NATS client (its own checks apply): { caFile, certFile, keyFile, ... }.
+              tls: z.record(z.string(), z.unknown()).optional(),
+            })
+            .strict(),
+          heartbeatIntervalMs: ms().int().positive().default(1000),
+          failureTimeoutMs: ms().int().positive().default(5000),
+          selfFenceAfterMs: ms().int().positive().optional(),
+          onDowned: z.enum(['shutdown', 'keep-running']).default('shutdown'),
+          remoteAskTimeoutMs: ms().int().positive().default(300_000),
+          lookupTimeoutMs: ms().int().positive().default(5000),
+        })
+        .strict()
+        .superRefine((c, ctx) => {
+          const fence = c.selfFenceAfterMs ?? Math.floor(c.failureTimeoutMs / 2);
+          if (c.heartbeatIntervalMs >= fence) {
+            ctx.addIssue({ code: 'custom', path: ['heartbeatIntervalMs'], message: `must be below selfFenceAfterMs (${fence}): a node must heartbeat more than once before it fences itself` });
+          }
+          if (fence >= c.failureTimeoutMs) {
+            ctx.addIssue({ code: 'custom', path: ['selfFenceAfterMs'], message: `must be below failureTimeoutMs (${c.failureTimeoutMs}): a node must stop hosting before the others may down it` });
+          }
+        })
+        .optional(),
       // The metrics page of each thread (transport/metrics-layout.ts): what the histograms time, and its rows.
       metrics: z
         .object({
@@ -228,6 +266,43 @@ export interface SystemOptions {
   logger?: Logger | undefined;
   /** What `system.metrics()` times, and how many actor definitions each thread's page has rows for. */
   metrics?: MetricsOptions | undefined;
+  /** Makes this system a node of a cluster over NATS (docs/cluster.md). Default none: nothing needs a server. */
+  cluster?: ClusterOptions | undefined;
+}
+
+/** `SystemOptions.cluster`: a node of a cluster over NATS. */
+export interface ClusterOptions {
+  /** The cluster's name: namespaces its NATS subjects and KV buckets. */
+  name: string;
+  /** This node's id, unique among live nodes. Default `<hostname>-<pid>` (made subject-safe). */
+  nodeId?: string | undefined;
+  /** Roles of this node (for sharding's `role`). Default `[]`. */
+  roles?: string[] | undefined;
+  /** Where NATS is, and how to log in (passed to the NATS client). */
+  nats: ClusterNatsOptions;
+  /** How often this node writes its heartbeat, in ms. Default 1000. */
+  heartbeatIntervalMs?: number | undefined;
+  /** A member with no heartbeat for this long is unreachable, and downed, in ms. Default 5000. */
+  failureTimeoutMs?: number | undefined;
+  /** This node stops hosting when its own heartbeat has failed for this long, in ms. Default failureTimeoutMs / 2. */
+  selfFenceAfterMs?: number | undefined;
+  /** What a node does when it learns that it was downed: shut the system down (Akka's default), or keep running. */
+  onDowned?: 'shutdown' | 'keep-running' | undefined;
+  /** The longest an ask from another node waits here for its actor's reply, in ms. Default 300000. */
+  remoteAskTimeoutMs?: number | undefined;
+  /** How long `cluster.lookup` waits for the other node's answer, in ms. Default 5000. */
+  lookupTimeoutMs?: number | undefined;
+}
+
+/** `ClusterOptions.nats`. */
+export interface ClusterNatsOptions {
+  /** `nats://host:port` URL(s) of the NATS server(s). */
+  servers: string | string[];
+  user?: string | undefined;
+  pass?: string | undefined;
+  token?: string | undefined;
+  /** TLS options for the NATS client (`caFile`, `certFile`, `keyFile`, ...), passed through. */
+  tls?: Record<string, unknown> | undefined;
 }
 
 /** `SystemOptions.metrics`: the per-thread metrics page read by `system.metrics()` and the exporters. */
@@ -312,7 +387,7 @@ export type SchemaMatches = Assert<Same<SystemOptions, Zod.input<Schema>>>;
 export const optionsSchema = (): Schema => getSchema();
 
 /** The configuration with every default applied. */
-export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'actors' | 'logger'> {
+export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'actors' | 'logger' | 'cluster'> {
   workers: number;
   /** Actor modules as absolute URL strings. */
   actors: string[];
@@ -323,7 +398,15 @@ export interface ResolvedConfig extends Omit<Zod.output<Schema>, 'workers' | 'ac
   logLevels: LogLevel[];
 }
 
+/** The cluster options with their defaults; they stay on the main thread. */
+export type ResolvedCluster = NonNullable<Zod.output<Schema>['cluster']>;
+
 export function resolveConfig(options: unknown = {}): ResolvedConfig {
+  return resolveOptions(options).config;
+}
+
+/** `resolveConfig`, and the cluster options apart (the workers get `config`, never them). */
+export function resolveOptions(options: unknown = {}): { config: ResolvedConfig; cluster: ResolvedCluster | undefined } {
   const parsed = getSchema().safeParse(options ?? {});
   if (!parsed.success) {
     const issues: ConfigIssue[] = parsed.error.issues.map((i) => ({
@@ -332,13 +415,14 @@ export function resolveConfig(options: unknown = {}): ResolvedConfig {
     }));
     throw new InvalidConfigError(issues);
   }
-  const { logger, ...c } = parsed.data;
-  return {
+  const { logger, cluster, ...c } = parsed.data;
+  const config = {
     ...c,
     logLevels: enabledLevels(logger),
     workers: c.mode === 'inline' ? 0 : (c.workers ?? defaultWorkers()),
     actors: c.actors.map((a) => toModuleUrl(a)),
   };
+  return { config, cluster };
 }
 
 function toModuleUrl(a: URL | string): string {

@@ -6,7 +6,8 @@
  * answer its control calls (comlink) for boot and exit.
  */
 import type { ActorDefinition, SpawnOptions } from './actor.js';
-import { resolveConfig, type ResolvedConfig, type SystemOptions } from './config.js';
+import { resolveOptions, type ResolvedConfig, type SystemOptions } from './config.js';
+import type { Cluster } from './cluster/cluster.js';
 import type { WorkerStats } from './control.js';
 import { MainDriver } from './dispatch/main-driver.js';
 import { REASON_INDEX } from './metrics/reasons.js';
@@ -63,6 +64,7 @@ export class ActorSystem {
   readonly #mesh: MeshMemory | undefined;
   readonly #journals: SharedArrayBuffer[];
   #supervisor: WorkerSupervisor | undefined;
+  #cluster: Cluster | undefined;
   /** Workers that died and will be replaced: when, and how many restarts the replacement makes. */
   readonly #down = new Map<number, { at: number; restarts: number; cause: Error }>();
   readonly #byName = new Map<string, ActorRef>();
@@ -130,7 +132,7 @@ export class ActorSystem {
    * starts the workers and waits until each has loaded them too.
    */
   static async start(options: SystemOptions = {}, internal: InternalStartOptions = {}): Promise<ActorSystem> {
-    const config = resolveConfig(options);
+    const { config, cluster } = resolveOptions(options);
     for (const url of config.actors) await importModule(url);
     const mesh = config.workers > 0 ? allocateMesh(config.workers + 1, config.ringBytes, config.metrics.maxDefinitions) : undefined;
     // Under manual time the block travels in the mesh memory, so every worker (and every replacement) finds it.
@@ -155,8 +157,36 @@ export class ActorSystem {
       }
     }
     system.#driver.kick();
+    if (cluster !== undefined) {
+      try {
+        const { startCluster } = await import('./cluster/cluster.js');
+        system.#cluster = await startCluster(
+          {
+            maxMessageBytes: config.maxMessageBytes,
+            workers: config.workers,
+            install: (gateway, watch) => system.#rt.installRemote(gateway, watch),
+            lookup: (name) => system.lookup(name),
+            shutdown: () => void system.shutdown(),
+          },
+          cluster,
+        );
+      } catch (err) {
+        await system.#terminate();
+        throw err;
+      }
+      const c = system.#cluster;
+      system.coordinatedShutdown.addTask('cluster-leave', 'leave the cluster', () => c.leave());
+    }
     system.coordinatedShutdown.listen();
     return system;
+  }
+
+  /**
+   * This node's cluster (membership, events, `lookup` of actors on other nodes) when started with `cluster`;
+   * undefined otherwise (docs/cluster.md).
+   */
+  get cluster(): Cluster | undefined {
+    return this.#cluster;
   }
 
   /** @internal the trace ring (src/transport/trace.ts) when RINGMASTER_TRACE=1, for bench/trace.ts. */
@@ -327,6 +357,7 @@ export class ActorSystem {
     // give back what they left a batch per pump.
     for (let i = 0; i < 10_000 && rt.pump(); i++);
     rt.abandonOutboxes('system-shutdown');
+    await this.#cluster?.close();
     this.#finished = true;
     this.#driver.stop();
   }

@@ -11,7 +11,7 @@ import { ActorStoppedError } from '../errors.js';
 import type { ActorTable } from './actors.js';
 import { RUNNING } from './cell.js';
 import type { Credits } from './credits.js';
-import { BOUNDED_ID_MIN, creditSlotOf } from './ids.js';
+import { BOUNDED_ID_MIN, creditSlotOf, isRemoteId } from './ids.js';
 import type { Journaling } from './journaling.js';
 import type { Outbound } from './outbound.js';
 import type { Turns } from './turns.js';
@@ -23,7 +23,17 @@ import type { Turns } from './turns.js';
  */
 export const EARLY_HOLD_MS = 30_000;
 
+/**
+ * Where the main thread hands messages for actors of other nodes (src/cluster/remoting.ts): a proxy id
+ * (ids.ts REMOTE_ORIGIN) has no cell here. `outgoing` takes the message synchronously (it encodes it at once).
+ */
+export interface RemoteGateway {
+  outgoing(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number): void;
+}
+
 export class Delivery {
+  /** Set on the main thread of a node in a cluster. */
+  remote: RemoteGateway | undefined;
   readonly #actors: ActorTable;
   readonly #turns: Turns;
   readonly #out: Outbound;
@@ -45,6 +55,15 @@ export class Delivery {
     const cell = this.#actors.get(id);
     if (cell !== undefined && cell.status === RUNNING) {
       this.#turns.enqueue(cell, entry, msg, senderId, senderThread, corr, slot);
+      return;
+    }
+    // Off the hot path: only a message with no cell here can be for another node.
+    if (cell === undefined && this.remote !== undefined && isRemoteId(id)) {
+      try {
+        this.remote.outgoing(id, entry, msg, senderId, senderThread, corr);
+      } finally {
+        this.#journal.release(slot);
+      }
       return;
     }
     if (cell === undefined && this.#actors.notSpawnedYet(id, senderThread)) {

@@ -38,3 +38,15 @@ export function counterOf(id: number): number {
 export function creditSlotOf(id: number): number {
   return id < BOUNDED_ID_MIN ? 0 : Math.floor(id / TWO_32) >>> ORIGIN_BITS;
 }
+
+/**
+ * The origin of the ids the main thread gives to actors of other nodes (src/cluster/remoting.ts): no thread has it
+ * (J_MAX_THREADS is 65), so a proxy id never names a local actor, and it stays below BOUNDED_ID_MIN (a proxy takes
+ * no credits here; the remote node's own mailbox applies there). A ref with such an id is hosted, for this node, by
+ * the main thread, which publishes what it gets to the actor's node.
+ */
+export const REMOTE_ORIGIN = ORIGIN_MASK;
+/** Whether `id` is a proxy for an actor on another node. */
+export function isRemoteId(id: number): boolean {
+  return id < BOUNDED_ID_MIN && Math.floor(id / TWO_32) === REMOTE_ORIGIN;
+}

@@ -52,6 +52,7 @@ import { Lifecycle } from './lifecycle.js';
 import { MetricsWriter } from './metrics.js';
 import { Outbound, type MainHooks, type Outgoing } from './outbound.js';
 import { recover } from './recovery.js';
+import type { RemoteGateway, RemoteHost, RemoteWatch } from './remote-host.js';
 import { installActorRefCodec } from './ref-codec.js';
 import { Sending } from './sending.js';
 import { Stopping } from './stopping.js';
@@ -471,6 +472,30 @@ export class Runtime implements RefRuntime, CellHost, Pumpable {
   deadLetter(reason: 'superseded' | 'no-routees', target: string, message: unknown): void {
     this.#out.deadLetter(reason, target, message, this.#turns.current?.ref.name ?? null);
   }
+  // ------------------------------------------------------------------ a node in a cluster (main thread only)
+
+  /**
+   * @internal Makes this (main) thread the node's gateway to other nodes: messages for proxy ids (ids.ts
+   * REMOTE_ORIGIN) go to `gateway`, and the returned host lets src/cluster/remoting.ts deliver what comes back.
+   */
+  installRemote(gateway: RemoteGateway, watch: RemoteWatch): RemoteHost {
+    this.#delivery.remote = gateway;
+    this.#watch.remote = watch;
+    const actors = this.#actors;
+    const out = this.#out;
+    return {
+      inject: (kind, ref, message, senderId, senderName, corr) => this.#sending.inject(kind, ref, message, senderId, senderName, corr),
+      settle: (thread, corr, value, isError) => out.reply(thread, corr, value, isError),
+      pendingAsk: (target, timeoutMs, thread) => this.asks.create(target, timeoutMs, thread),
+      deadLetter: (reason, target, message, sender, error) => out.deadLetter(reason, target, message, sender, error),
+      rememberName: (id, name) => actors.rememberName(id, name),
+      nameOf: (id, thread) => actors.nameOf(id, thread),
+      ref: (id, thread, name) => actors.get(id)?.ref ?? new ActorRef(id, thread, name, this),
+      sendSystem: (thread, target, m) => out.sendSystem(thread, target, m),
+      kick: () => this.kick(),
+    };
+  }
+
   /** Refs of every actor this thread hosts without a parent (top-level actors). */
   topLevel(): ActorRef[] {
     return this.#lifecycle.topLevel();

@@ -263,6 +263,25 @@ export class Sending {
     this.#posted(ref, this.#out.post(kind, ref.thread, ref.id, ref.name, from, corr, payload, undefined, true, senderId, senderThread));
   }
 
+  /**
+   * A message from another node (src/cluster/remoting.ts, main thread only) for local actor `ref`, from the actor
+   * whose proxy is `senderId` on this thread (0: no sender), named `senderName`; an ask (`kind` K_ASK) answers
+   * this thread's pending ask `corr`. Waits for ring room like `send`, and for a credit when `ref` is bounded.
+   */
+  inject(kind: number, ref: ActorRef, message: unknown, senderId: number, senderName: string, corr: number): void {
+    const th = this.#thread;
+    if (ref.thread === th) {
+      if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) return this.#wait(kind, undefined, ref, message, undefined, corr, senderId, th, undefined);
+      this.#out.postLocal(kind, ref.id, message, senderId, corr, th);
+      return;
+    }
+    if (senderId !== 0) this.#out.announceFor(senderId, th, senderName, ref.thread);
+    const payload = this.#codec.encode(message);
+    if (ref.id >= BOUNDED_ID_MIN && !this.#credit(ref)) return this.#wait(kind, undefined, ref, message, payload, corr, senderId, th, undefined);
+    this.#posted(ref, this.#out.post(kind, ref.thread, ref.id, ref.name, undefined, corr, payload, undefined, true, senderId, th));
+    this.#host.kick();
+  }
+
   // ---- bounded mailboxes (credits.ts)
 
   /** A credit of bounded `ref` for a message that may wait: taken ('drop-head' takes one whatever the count). */

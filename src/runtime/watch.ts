@@ -12,6 +12,8 @@ import { TERMINATED, type Terminated } from '../actor.js';
 import type { SystemMessage } from '../protocol.js';
 import type { ActorRef } from '../ref.js';
 import { RUNNING, type Cell } from './cell.js';
+import { isRemoteId } from './ids.js';
+import type { RemoteWatch } from './remote-host.js';
 
 /** What death watch needs from its runtime. */
 export interface WatchHost {
@@ -44,6 +46,9 @@ export class DeathWatch {
   /** Watch requests that arrived before the watched actor's spawn request (it travels on another ring). */
   readonly #pending = new Map<number, { watcher: ActorRef; target: ActorRef }[]>();
 
+  /** On the main thread of a node in a cluster: watches of and by actors of other nodes (proxy ids). */
+  remote: RemoteWatch | undefined;
+
   constructor(host: WatchHost) {
     this.#host = host;
   }
@@ -71,6 +76,7 @@ export class DeathWatch {
 
   /** On the watched actor's thread: add the watcher, or answer at once when the actor is gone. */
   onWatch(watcher: ActorRef, target: ActorRef): void {
+    if (this.remote !== undefined && isRemoteId(target.id)) return this.remote.watch(watcher, target);
     const cell = this.#host.cell(target.id);
     if (cell !== undefined) {
       // A stopping (or stopped, postStop still running) actor still notifies its watchers when it is removed.
@@ -89,6 +95,7 @@ export class DeathWatch {
   }
 
   onUnwatch(targetId: number, watcher: ActorRef): void {
+    if (this.remote !== undefined && isRemoteId(targetId)) return this.remote.unwatch(watcher, targetId);
     const cell = this.#host.cell(targetId);
     if (cell !== undefined) this.#watchers.get(cell)?.delete(watcher.id);
     const list = this.#pending.get(targetId);
@@ -101,6 +108,7 @@ export class DeathWatch {
 
   /** On the watcher's thread: `actor` stopped; deliver `Terminated` if the watch still stands. */
   onTerminated(watcherId: number, actor: ActorRef): void {
+    if (this.remote !== undefined && isRemoteId(watcherId)) return this.remote.terminated(watcherId, actor);
     const cell = this.#host.cell(watcherId);
     if (cell === undefined || cell.status !== RUNNING) return;
     if (this.#watching.get(cell)?.delete(actor.id) !== true) return; // unwatched meanwhile

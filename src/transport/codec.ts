@@ -38,6 +38,11 @@ export interface RefCodecHooks<R> {
 interface DecodeInProgress {
   owner: unknown;
   read: ((data: unknown, owner: unknown) => unknown) | undefined;
+  /**
+   * How refs are written by the encode in progress, when not by the installed hooks: the frames to other nodes
+   * (src/cluster/frame.ts) write a ref with its node. Undefined for every encode between threads.
+   */
+  write?: ((ref: unknown) => unknown) | undefined;
 }
 const DECODING_KEY = Symbol.for('ringmaster.decoding');
 const decoding: DecodeInProgress = ((globalThis as { [DECODING_KEY]?: DecodeInProgress })[DECODING_KEY] ??= {
@@ -53,7 +58,7 @@ export function installRefExtension<R>(hooks: RefCodecHooks<R>): void {
   addExtension({
     Class: hooks.Class as unknown as new () => R,
     type: REF_EXTENSION_TYPE,
-    write: (ref: R) => hooks.write(ref),
+    write: (ref: R) => (decoding.write === undefined ? hooks.write(ref) : decoding.write(ref)),
     read: (data: unknown) => (decoding.read ?? hooks.read)(data, decoding.owner),
   });
 }
@@ -96,6 +101,26 @@ function undecodable(err: unknown): MessageEncodeError {
   const msg = err instanceof Error ? err.message : String(err);
   const hint = /property type/i.test(msg) ? 'it contains a Map with a key that is not a string or a number (a Map arrives as a plain object); use string keys or an array of pairs' : `it could not be decoded (${msg})`;
   return new MessageEncodeError(hint, err);
+}
+
+/**
+ * Runs `fn` (an encode or a decode by another Packr) with refs written by `write` and read by `read` (given the
+ * opaque `owner`), restoring the thread's own hooks after: the frame codec for other nodes uses it.
+ */
+export function withRefHooks<T>(owner: unknown, write: (ref: unknown) => unknown, read: (data: unknown, owner: unknown) => unknown, fn: () => T): T {
+  const outerOwner = decoding.owner;
+  const outerRead = decoding.read;
+  const outerWrite = decoding.write;
+  decoding.owner = owner;
+  decoding.read = read;
+  decoding.write = write;
+  try {
+    return fn();
+  } finally {
+    decoding.owner = outerOwner;
+    decoding.read = outerRead;
+    decoding.write = outerWrite;
+  }
 }
 
 export class Codec {

@@ -1,0 +1,205 @@
+// Remoting across real processes and a real nats-server, with the per-node permissions of the sample config:
+// the test process is node-a (an ActorSystem with two workers), node-b is a child process (node-main.ts).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActorSystem, type ActorRef, type SystemEvent } from '../../src/index.js';
+import { Blaster, RemoteWatcher, type SeqMsg, type WhereMsg } from '../fixtures/cluster-actors.js';
+import { type NatsServer, connectAs, passwordOf, requireNats, startNats, writeNatsConfig } from './harness.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const NODE_MAIN = new URL('./node-main.ts', import.meta.url).pathname;
+const FAILURE_MS = 2000;
+
+interface Child {
+  proc: ChildProcess;
+  incarnation: string;
+  lines: string[];
+  send(line: string): void;
+  waitFor(prefix: string, ms?: number): Promise<string>;
+}
+
+async function startNode(url: string, nodeId: string): Promise<Child> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', NODE_MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ID: nodeId, NATS_URL: url, FAILURE_MS: String(FAILURE_MS), HEARTBEAT_MS: '200' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { prefix: string; resolve: (l: string) => void }[] = [];
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  createInterface({ input: proc.stdout! }).on('line', (l) => {
+    lines.push(l);
+    for (const w of [...waiters]) if (l.startsWith(w.prefix)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(l);
+    }
+  });
+  const waitFor = (prefix: string, ms = 30_000): Promise<string> => {
+    const seen = lines.find((l) => l.startsWith(prefix));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`node ${nodeId} did not print '${prefix}' within ${ms} ms; stderr:\n${stderr}`)), ms);
+      waiters.push({ prefix, resolve: (l) => (clearTimeout(t), resolve(l)) });
+    });
+  };
+  const ready = await waitFor('ready');
+  return { proc, incarnation: ready.split(' ')[1]!, lines, send: (l) => proc.stdin!.write(`${l}\n`), waitFor };
+}
+
+async function kill(child: Child, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  const exited = once(child.proc, 'exit');
+  child.proc.kill(signal);
+  await exited;
+}
+
+const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe.skipIf(!requireNats('remote'))('remote', () => {
+  let nats: NatsServer;
+  let a: ActorSystem;
+  let b: Child;
+  const events: SystemEvent[] = [];
+
+  beforeAll(async () => {
+    nats = await startNats({ config: await writeNatsConfig() });
+    a = await ActorSystem.start({
+      workers: 2,
+      actors: [new URL('../fixtures/cluster-actors.ts', import.meta.url)],
+      cluster: {
+        name: 't',
+        nodeId: 'node-a',
+        nats: { servers: nats.url, user: 'node-a', pass: passwordOf('node-a') },
+        heartbeatIntervalMs: 200,
+        failureTimeoutMs: FAILURE_MS,
+      },
+    });
+    a.events.subscribe((e) => events.push(e));
+    b = await startNode(nats.url, 'node-b');
+    await until(() => a.cluster!.members().some((m) => m.id === 'node-b'), 10_000, 'node-b to be a member seen by node-a');
+  }, 60_000);
+
+  afterAll(async () => {
+    if (b) await kill(b);
+    await a?.shutdown();
+    await nats?.dispose();
+  });
+
+  it('answers an ask from node A to an actor on node B\'s worker 2, typed', async () => {
+    const where = await a.cluster!.lookup<WhereMsg, { thread: number; pid: number }>('node-b', 'where');
+    expect(where).toBeDefined();
+    const answer = await where!.ask({ type: 'where' });
+    expect(answer).toEqual({ thread: 2, pid: b.proc.pid });
+    expect(await where!.ask({ type: 'echo', value: { nested: [1, 'two', { three: 3n }] } })).toEqual({ nested: [1, 'two', { three: 3n }] });
+  });
+
+  it('resolves a lookup of a name nobody runs on that node to undefined', async () => {
+    expect(await a.cluster!.lookup('node-b', 'nobody-here')).toBeUndefined();
+  });
+
+  it('works from a worker of node A, inside a message, with the sender named across nodes', async () => {
+    const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
+    const blaster = await a.spawn(Blaster, { name: 'blaster-a', placement: { worker: 2 } });
+    // The ref travels in a message to worker 2 of node A, which asks node B from there.
+    expect(await blaster.ask({ type: 'ask-through', target: where, message: { type: 'where' } })).toMatchObject({ thread: 2, pid: b.proc.pid });
+    expect(await blaster.ask({ type: 'ask-through', target: where, message: { type: 'sender' } })).toBe('blaster-a@node-a');
+    await a.stop(blaster);
+  });
+
+  it('keeps per-sender order for 100,000 tells across nodes', async () => {
+    const seq = (await a.cluster!.lookup<SeqMsg, { got: number; outOfOrder: number }>('node-b', 'seq'))!;
+    const before = await seq.ask({ type: 'check' });
+    const blaster = await a.spawn(Blaster, { name: 'blaster-order', placement: { worker: 1 } });
+    // One sender on a worker of node A, and the main thread of node A beside it.
+    const blasted = blaster.ask({ type: 'blast', target: seq, from: 'worker', count: 100_000 }, { timeoutMs: 60_000 });
+    for (let i = 0; i < 1000; i++) await seq.send({ type: 'seq', from: 'main', seq: i });
+    await blasted;
+    let last = before;
+    await until(async () => {
+      last = await seq.ask({ type: 'check' });
+      return last.got - before.got >= 101_000;
+    }, 60_000, 'node-b to receive 101,000 tells').catch((e: Error) => {
+      throw new Error(`${e.message}: got ${last.got - before.got}, ${last.outOfOrder - before.outOfOrder} out of order`);
+    });
+    expect(last.got - before.got).toBe(101_000);
+    expect(last.outOfOrder - before.outOfOrder).toBe(0);
+    await a.stop(blaster);
+  }, 90_000);
+
+  it('delivers Terminated to a watcher on node A when the watched actor on node B stops', async () => {
+    const doomed = (await a.cluster!.lookup('node-b', 'doomed'))!;
+    const watcher = await a.spawn(RemoteWatcher, { name: 'watcher', placement: { worker: 1 } });
+    expect(await watcher.ask({ type: 'watch', target: doomed })).toBe('watching');
+    b.send('stop doomed');
+    await b.waitFor('stopped doomed');
+    await until(async () => ((await watcher.ask({ type: 'terminated?' })) as string[]).length > 0, 5_000, 'Terminated for doomed');
+    expect(await watcher.ask({ type: 'terminated?' })).toEqual(['doomed@node-b']);
+  });
+
+  it('turns a malformed or hostile frame into a decode-failed dead letter, and keeps serving', async () => {
+    const driver = await connectAs(nats.url, 'driver');
+    const before = events.filter((e) => e.type === 'dead-letter' && e.reason === 'decode-failed').length;
+    const deep = new Uint8Array(10_001).fill(0x91); // 10,000 nested one-element arrays, then nil
+    deep[10_000] = 0xc0;
+    const regexp = Uint8Array.from([0x9b, 1, 1, 0, 0, 0xa0, 0xa0, 0, 0, 0xa0, 0xa0, 0xd4, 0x78, 0x00, 0x92, 0xa1, 0x61, 0xa0]);
+    for (const bytes of [Uint8Array.from([0xc1]), deep, regexp, new TextEncoder().encode('not msgpack at all')]) {
+      driver.publish('rm.t.n.node-a.m.driver', bytes);
+    }
+    await driver.flush();
+    await until(() => events.filter((e) => e.type === 'dead-letter' && e.reason === 'decode-failed').length - before >= 4, 5_000, 'four decode-failed dead letters');
+    await driver.close();
+    const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
+    expect(await where.ask({ type: 'echo', value: 'still here' })).toBe('still here');
+  });
+
+  it('fails an ask to a SIGKILLed node with NodeDownError fast, before detection, and downs it once', async () => {
+    const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
+    const pending = where.ask({ type: 'never-reply' }, { timeoutMs: 30_000 }).then(
+      () => 'replied',
+      (e: Error & { code?: string }) => e.code,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const downs: string[] = [];
+    a.cluster!.events.subscribe('member-down', (e) => downs.push('member' in e ? e.member.id : '?'));
+    const killedAt = performance.now();
+    await kill(b);
+    const t0 = performance.now();
+    const fast = await where.ask({ type: 'echo', value: 1 }).then(
+      () => 'replied',
+      (e: Error & { code?: string }) => e.code,
+    );
+    const failedIn = performance.now() - t0;
+    expect(fast).toBe('ERR_NODE_DOWN');
+    expect(failedIn).toBeLessThan(1000);
+    // The ask that reached node B before it died settles when node B is downed.
+    expect(await pending).toBe('ERR_NODE_DOWN');
+    await until(() => downs.length > 0, FAILURE_MS + 3000, 'member-down for node-b');
+    expect(performance.now() - killedAt).toBeLessThan(FAILURE_MS + 1000 + 1000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(downs).toEqual(['node-b']);
+    // A tell to it now is a dead letter naming why.
+    const before = events.filter((e) => e.type === 'dead-letter' && e.reason === 'node-down').length;
+    where.tell({ type: 'where' });
+    await until(() => events.filter((e) => e.type === 'dead-letter' && e.reason === 'node-down').length > before, 2_000, "a 'node-down' dead letter");
+  }, 30_000);
+
+  it('lets node B restart under the same id with a new incarnation: old refs are stale, new lookups work', async () => {
+    const old = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where').catch(() => undefined)) as ActorRef<WhereMsg, unknown> | undefined;
+    expect(old).toBeUndefined(); // node-b is down: not a member
+    const oldIncarnation = b.incarnation;
+    b = await startNode(nats.url, 'node-b');
+    expect(b.incarnation).not.toBe(oldIncarnation);
+    await until(() => a.cluster!.members().some((m) => m.id === 'node-b' && m.incarnation === b.incarnation), 10_000, 'the new node-b');
+    const fresh = (await a.cluster!.lookup<WhereMsg, { pid: number }>('node-b', 'where'))!;
+    expect(await fresh.ask({ type: 'where' })).toMatchObject({ pid: b.proc.pid });
+  }, 30_000);
+});
