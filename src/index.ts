@@ -35,7 +35,10 @@ export type {
   OverflowPolicy,
   MetricsOptions,
   MetricsTiming,
+  ClusterOptions,
+  ClusterNatsOptions,
 } from './config.js';
+export type { Cluster, ClusterEventType, Member, MembershipEvent } from './cluster/cluster.js';
 export type {
   MetricsSnapshot,
   ThreadMetrics,
@@ -83,5 +86,8 @@ export {
   TooManySubstreamsError,
   BufferOverflowError,
   RateExceededError,
+  NodeDownError,
+  TransportUnavailableError,
+  NodeIdTakenError,
 } from './errors.js';
 export type { ErrorCode, ConfigIssue, SerializedError, BusyPart } from './errors.js';

@@ -41,6 +41,9 @@ const ERROR_CLASSES = [
   'TooManySubstreamsError',
   'BufferOverflowError',
   'RateExceededError',
+  'NodeDownError',
+  'TransportUnavailableError',
+  'NodeIdTakenError',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
