@@ -21,6 +21,7 @@ it.each([
   ['Coordinated shutdown', ['shutdown/main.ts']],
   ['Metrics', ['metrics/orders.ts', 'metrics/main.ts']],
   ['Streams', ['streams/main.ts', 'streams-islands/stages.ts', 'streams-islands/main.ts']],
+  ['Beyond one machine', ['cluster/greeter.ts', 'cluster/main.ts']],
 ])("shows the example files of the section '%s' in the README as they are", (heading, files) => {
   expect(blocksOf(heading)).toEqual(files.map((f) => read(`../../examples/${f}`)));
 });
