@@ -161,6 +161,20 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     expect(await where.ask({ type: 'echo', value: 'still here' })).toBe('still here');
   });
 
+  it('does not down a node paused (SIGSTOP) for less than failureTimeoutMs, and it answers again', async () => {
+    const downs: string[] = [];
+    const off = a.cluster!.events.subscribe('member-down', (e) => downs.push('member' in e ? e.member.id : '?'));
+    b.proc.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, FAILURE_MS / 2));
+    b.proc.kill('SIGCONT');
+    const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
+    expect(await where.ask({ type: 'echo', value: 'awake' })).toBe('awake');
+    await new Promise((r) => setTimeout(r, FAILURE_MS));
+    off();
+    expect(downs).toEqual([]);
+    expect(a.cluster!.members().find((m) => m.id === 'node-b')?.incarnation).toBe(b.incarnation);
+  }, 20_000);
+
   it('fails an ask to a SIGKILLed node with NodeDownError fast, before detection, and downs it once', async () => {
     const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
     const pending = where.ask({ type: 'never-reply' }, { timeoutMs: 30_000 }).then(
@@ -202,4 +216,43 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     const fresh = (await a.cluster!.lookup<WhereMsg, { pid: number }>('node-b', 'where'))!;
     expect(await fresh.ask({ type: 'where' })).toMatchObject({ pid: b.proc.pid });
   }, 30_000);
+});
+
+describe.skipIf(!requireNats('remote outage'))('remote, while NATS is down', () => {
+  it('fails sends with a typed error while NATS is down, and sends again after it returns', async () => {
+    const nats = await startNats({ config: await writeNatsConfig() });
+    const start = (nodeId: 'node-a' | 'node-b') =>
+      ActorSystem.start({
+        workers: 1,
+        actors: [new URL('../fixtures/cluster-actors.ts', import.meta.url)],
+        cluster: {
+          name: 't',
+          nodeId,
+          nats: { servers: nats.url, user: nodeId, pass: passwordOf(nodeId) },
+          heartbeatIntervalMs: 500,
+          failureTimeoutMs: 20_000,
+        },
+      });
+    const a = await start('node-a');
+    const b = await start('node-b');
+    try {
+      const { Where } = await import('../fixtures/cluster-actors.js');
+      await b.spawn(Where, { name: 'where' });
+      const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
+      expect(await where.ask({ type: 'echo', value: 'before' })).toBe('before');
+      const letters: string[] = [];
+      a.events.subscribe('dead-letter', (e) => letters.push(e.reason));
+      await nats.stop();
+      // The client notices the closed socket at once; sends fail at the call from then on.
+      await until(async () => (await where.ask({ type: 'echo', value: 'down' }).then(() => 'ok', (e: Error & { code?: string }) => e.code)) === 'ERR_TRANSPORT_UNAVAILABLE', 5_000, 'TransportUnavailableError while NATS is down');
+      where.tell({ type: 'where' });
+      await until(() => letters.includes('not-delivered-remote'), 2_000, "a 'not-delivered-remote' dead letter");
+      await nats.restart();
+      await until(async () => (await where.ask({ type: 'echo', value: 'after' }, { timeoutMs: 1000 }).catch(() => undefined)) === 'after', 20_000, 'an answer after NATS returned');
+    } finally {
+      await a.shutdown();
+      await b.shutdown();
+      await nats.dispose();
+    }
+  }, 60_000);
 });
