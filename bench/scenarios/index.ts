@@ -30,6 +30,7 @@ import { oneWay } from './one-way.js';
 import { routing } from './routing.js';
 import { sameWorker } from './same-worker.js';
 import { streams } from './streams.js';
+import { remote } from './remote.js';
 import { toolkitOverhead } from './toolkit-overhead.js';
 
 /** ringmaster's own scenarios: what a run without `--scenario` (or `--all`) measures, with the scenarios they need. */
@@ -64,10 +65,10 @@ const baselines: readonly Scenario[] = [
 ];
 
 /** Every scenario, baselines first: `withNeeds` keeps this order, so a baseline runs before what is compared with it. */
-// toolkit-overhead, routing and streams run only when named (`--scenario toolkit-overhead`, `--scenario routing`): they
+// toolkit-overhead, routing, streams and remote (it needs nats-server) run only when named (`--scenario toolkit-overhead`, `--scenario routing`): they
 // measure the toolkit's and the routers' costs, not the transport, and would lengthen every default run. So does
 // http-service (three HTTP servers as child processes under autocannon, issue 17).
-export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing, streams, httpService];
+export const scenarios: readonly Scenario[] = [...baselines, ...ringmasterScenarios, toolkitOverhead, routing, streams, remote, httpService];
 
 /** The alternatives' and floors' names: the HTML report draws them after ringmaster's scenarios. */
 export const baselineNames: readonly string[] = baselines.map((scenario) => scenario.name);
