@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorSystem, type ActorRef, type SystemEvent } from '../../src/index.js';
-import { Blaster, RemoteWatcher, type SeqMsg, type WhereMsg } from '../fixtures/cluster-actors.js';
+import { F_ASK, FrameCodec } from '../../src/cluster/frame.js';
+import { Blaster, RemoteWatcher, Where, type SeqMsg, type WhereMsg } from '../fixtures/cluster-actors.js';
 import { type NatsServer, connectAs, passwordOf, requireNats, startNats, writeNatsConfig } from './harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -175,8 +176,34 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     expect(a.cluster!.members().find((m) => m.id === 'node-b')?.incarnation).toBe(b.incarnation);
   }, 20_000);
 
+  it('keeps a __proto__ key of a message from another node as plain data, polluting no prototype', async () => {
+    const driver = await connectAs(nats.url, 'driver');
+    try {
+      const where = a.lookup('where-a') ?? (await a.spawn(Where, { name: 'where-a', placement: { worker: 1 } }));
+      const codec = new FrameCodec<ActorRef>({ isRef: (v): v is ActorRef => false, toAddress: () => { throw new Error('no refs'); }, fromAddress: () => { throw new Error('no refs'); } }, 1 << 20);
+      const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
+      const sub = driver.subscribe('rm.t.n.driver.r.>', { max: 1 });
+      driver.publish(
+        'rm.t.n.node-a.m.driver',
+        codec.encode({ kind: F_ASK, targetId: where.id, targetThread: where.thread, targetName: 'where-a', targetIncarnation: a.cluster!.self.incarnation, senderId: 0, senderThread: 0, senderName: '', senderIncarnation: 'x', body: { type: 'echo', value: hostile } }),
+        { reply: 'rm.t.n.driver.r.1' },
+      );
+      let answer: unknown;
+      for await (const m of sub) answer = codec.decode(m.data).body;
+      expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+      expect(Object.getPrototypeOf(answer)).toBe(Object.prototype);
+      expect((answer as { polluted?: unknown }).polluted).toBeUndefined();
+      expect(Object.keys(answer as object)).toContain('constructor');
+    } finally {
+      await driver.close();
+    }
+  });
+
+  let beforeRestart: ActorRef<WhereMsg, unknown> | undefined;
+
   it('fails an ask to a SIGKILLed node with NodeDownError fast, before detection, and downs it once', async () => {
     const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
+    beforeRestart = where;
     const pending = where.ask({ type: 'never-reply' }, { timeoutMs: 30_000 }).then(
       () => 'replied',
       (e: Error & { code?: string }) => e.code,
@@ -215,6 +242,12 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     await until(() => a.cluster!.members().some((m) => m.id === 'node-b' && m.incarnation === b.incarnation), 10_000, 'the new node-b');
     const fresh = (await a.cluster!.lookup<WhereMsg, { pid: number }>('node-b', 'where'))!;
     expect(await fresh.ask({ type: 'where' })).toMatchObject({ pid: b.proc.pid });
+    expect(fresh.equals(beforeRestart)).toBe(false);
+    // A ref to the old incarnation never reaches the new one: its asks fail, its tells are dead letters.
+    await expect(beforeRestart!.ask({ type: 'where' })).rejects.toMatchObject({ code: 'ERR_NODE_DOWN' });
+    const before = events.filter((e) => e.type === 'dead-letter' && (e.reason === 'node-down' || e.reason === 'stale-incarnation')).length;
+    beforeRestart!.tell({ type: 'where' });
+    await until(() => events.filter((e) => e.type === 'dead-letter' && (e.reason === 'node-down' || e.reason === 'stale-incarnation')).length > before, 2_000, 'a dead letter for the old incarnation');
   }, 30_000);
 });
 
