@@ -165,6 +165,8 @@ export class Membership {
   #leaving = false;
   #stopped = false;
   #pausedUntil = 0;
+  #watchPausedUntil = 0;
+  readonly #held: KvEntry[] = [];
   #beat: Promise<void> | undefined;
   /** performance.now() when the watch last delivered a revision of our own key that we wrote. */
   #lastOwnSeenAt: number;
@@ -292,6 +294,14 @@ export class Membership {
     this.#pausedUntil = performance.now() + ms;
   }
 
+  /**
+   * @internal Test hook: hold the watch's entries for `ms`, then apply them in order (a stalled watch: every member,
+   * this node's own heartbeats included, looks silent meanwhile).
+   */
+  pauseWatchFor(ms: number): void {
+    this.#watchPausedUntil = performance.now() + ms;
+  }
+
   #selfMember(): Member {
     const r = this.#record;
     return Object.freeze({ id: r.id, incarnation: r.incarnation, status: r.status, roles: Object.freeze([...r.roles]), workers: r.workers, reachable: !this.#fenced });
@@ -409,6 +419,11 @@ export class Membership {
       try {
         for await (const e of iter) {
           if (this.#stopped) break;
+          if (performance.now() < this.#watchPausedUntil) {
+            this.#held.push(e);
+            continue;
+          }
+          for (const h of this.#held.splice(0)) this.#onEntry(h);
           this.#onEntry(e);
           if (e.delta === 0) this.#caughtUp?.();
         }
@@ -423,6 +438,7 @@ export class Membership {
     const old = this.#watch;
     const oldLoop = this.#watchLoop;
     old?.stop();
+    this.#held.length = 0; // the new watch starts with the current values
     this.#watch = undefined;
     this.#watchStartedAt = performance.now();
     void (async () => {

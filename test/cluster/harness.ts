@@ -251,6 +251,59 @@ export async function startNats(options: { config?: string } = {}): Promise<Nats
   };
 }
 
+export interface CuttableProxy {
+  /** nats://127.0.0.1:<proxy port>: connect through this. */
+  url: string;
+  /** Drops every connection through the proxy and refuses new ones (a network partition of its clients). */
+  cut(): void;
+  /** Accepts connections again. */
+  heal(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy in front of the server, to cut off some nodes while the others keep their connection. */
+export async function startProxy(targetPort: number): Promise<CuttableProxy> {
+  let isCut = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    if (isCut) return client.destroy();
+    const upstream = new Socket();
+    sockets.add(client);
+    sockets.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    upstream.connect(targetPort, '127.0.0.1', () => {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const cut = () => {
+    isCut = true;
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+  };
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    cut,
+    heal() {
+      isCut = false;
+    },
+    async close() {
+      cut();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
 /**
  * A connection as one of the config's users: its password, and `inboxPrefix: '_INBOX_<user>'` (the only inbox it may
  * subscribe to). Reconnects forever with a short wait, so a restarted server is found again within ~250 ms.

@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Membership, type MembershipEvent, type MembershipOptions } from '../../src/cluster/membership.ts';
 import { InvalidConfigError, NodeIdTakenError } from '../../src/errors.ts';
-import { connectAs, natsConfig, type NatsServer, readSampleConfig, requireNats, startNats, TEST_CLUSTER, writeNatsConfig } from './harness.ts';
+import { type CuttableProxy, connectAs, natsConfig, type NatsServer, readSampleConfig, requireNats, startNats, startProxy, TEST_CLUSTER, writeNatsConfig } from './harness.ts';
 
 const HB = 100;
 const FAILURE = 1500;
@@ -73,14 +73,19 @@ describe.skipIf(!requireNats('cluster membership'))('cluster membership over NAT
     await nats.dispose();
   });
 
-  async function connect(user: string): Promise<NatsConnection> {
-    const nc = await connectAs(nats.url, user);
+  const proxies: CuttableProxy[] = [];
+  afterEach(async () => {
+    for (const p of proxies.splice(0)) await p.close();
+  });
+
+  async function connect(user: string, url = nats.url): Promise<NatsConnection> {
+    const nc = await connectAs(url, user);
     conns.push(nc);
     return nc;
   }
 
-  async function join(id: string, extra: Partial<MembershipOptions> = {}): Promise<TestNode> {
-    const nc = await connect(id);
+  async function join(id: string, extra: Partial<MembershipOptions> = {}, url = nats.url): Promise<TestNode> {
+    const nc = await connect(id, url);
     const m = await Membership.join(nc, options(id, extra));
     memberships.push(m);
     const n: TestNode = { id, nc, m, events: [], at: [] };
@@ -199,6 +204,39 @@ describe.skipIf(!requireNats('cluster membership'))('cluster membership over NAT
     expect((await kv.get('m.node-b'))?.operation).toBe('DEL');
     expect(selfEvents(b)).toEqual(['self-fenced', 'self-downed']);
     expect(a.events.map((e) => e.type)).toEqual(['member-up', 'member-unreachable', 'member-down']);
+  });
+
+  it('a node cut off from NATS alone is fenced, downed by the others, and reports self-downed when it gets back', async () => {
+    const proxy = await startProxy(nats.port);
+    proxies.push(proxy);
+    const a = await join('node-a');
+    const b = await join('node-b');
+    const c = await join('node-c', {}, proxy.url);
+    await waitFor('all see three', () => ids(a).length === 3 && ids(b).length === 3);
+    const t0 = performance.now();
+    proxy.cut();
+    await waitFor('c fenced', () => c.m.fenced, FENCE + 1000);
+    expect(c.at[c.events.findIndex((e) => e.type === 'self-fenced')]! - t0).toBeLessThan(FENCE + HB + 50);
+    await waitFor('a and b down c', () => eventsOf(a, 'member-down', 'node-c').length === 1 && eventsOf(b, 'member-down', 'node-c').length === 1, FAILURE + 2000);
+    expect(a.m.downedByMe + b.m.downedByMe).toBe(1);
+    proxy.heal();
+    await waitFor('c learns it was downed', () => eventsOf(c, 'self-downed').length === 1, 5000);
+    expect(selfEvents(c)).toEqual(['self-fenced', 'self-downed']);
+    expect(eventsOf(c, 'member-down')).toEqual([]); // c downed nobody: it could not reach NATS
+    expect(c.m.downedByMe).toBe(0);
+  });
+
+  it('a node whose watch stalls downs nobody: it cannot see its own heartbeats, so it does not judge the others', async () => {
+    const a = await join('node-a');
+    const b = await join('node-b');
+    await waitFor('both see two', () => ids(a).length === 2 && ids(b).length === 2);
+    a.m.pauseWatchFor(FAILURE + 1000);
+    await sleep(FAILURE + 1500);
+    expect(a.m.downedByMe).toBe(0);
+    expect(eventsOf(b, 'member-down')).toEqual([]);
+    expect(selfEvents(b)).toEqual([]);
+    await waitFor('a sees b reachable again', () => a.m.member('node-b')?.reachable === true, 3000);
+    expect(ids(a)).toEqual(['node-a', 'node-b']);
   });
 
   it('while the old incarnation heartbeats, a second node with the same id fails with NodeIdTakenError', async () => {
