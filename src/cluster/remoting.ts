@@ -295,7 +295,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     this.counters.framesIn++;
     let f: Frame;
     try {
-      f = this.#decodeFrom(from, msg.data);
+      f = this.#codec.decode(msg.data);
     } catch (err) {
       this.counters.decodeFailed++;
       this.#host.deadLetter('decode-failed', `(a frame from node '${from}')`, null, from, err);
@@ -379,7 +379,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     }
     let f: Frame;
     try {
-      f = this.#decodeFrom(p.node, msg.data);
+      f = this.#codec.decode(msg.data);
     } catch (err) {
       this.counters.decodeFailed++;
       this.#host.deadLetter('decode-failed', `(a reply from node '${p.node}')`, null, p.node, err);
@@ -490,11 +490,6 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     } catch (err) {
       return new TransportUnavailableError(err instanceof Error ? err.message : String(err), err);
     }
-  }
-
-  #decodeFrom(from: string, data: Uint8Array): Frame {
-    const f = this.#codec.decode(data);
-    return f;
   }
 
   /** Why a message to `a` cannot go (its node is gone, or that incarnation is not the live one), if so. */
