@@ -159,6 +159,8 @@ function buildSchema(z: typeof Zod) {
               token: z.string().optional(),
               // Passed through to the NATS client (its own checks apply): { caFile, certFile, keyFile, ... }.
               tls: z.record(z.string(), z.unknown()).optional(),
+              // A NATS authenticator, e.g. nkeyAuthenticator(seed) or credsAuthenticator(creds) from @nats-io/transport-node.
+              authenticator: z.custom<(nonce?: string) => unknown>((v) => typeof v === 'function', { message: 'must be a NATS authenticator function (nkeyAuthenticator, credsAuthenticator, ...)' }).optional(),
             })
             .strict(),
           heartbeatIntervalMs: ms().int().positive().default(1000),
@@ -303,6 +305,8 @@ export interface ClusterNatsOptions {
   token?: string | undefined;
   /** TLS options for the NATS client (`caFile`, `certFile`, `keyFile`, ...), passed through. */
   tls?: Record<string, unknown> | undefined;
+  /** A NATS authenticator (`nkeyAuthenticator(seed)`, `credsAuthenticator(creds)`, ... from `@nats-io/transport-node`). */
+  authenticator?: ((nonce?: string) => unknown) | undefined;
 }
 
 /** `SystemOptions.metrics`: the per-thread metrics page read by `system.metrics()` and the exporters. */

@@ -156,6 +156,7 @@ export async function startCluster(system: ClusterSystem, c: ResolvedCluster): P
       ...(c.nats.pass !== undefined && { pass: c.nats.pass }),
       ...(c.nats.token !== undefined && { token: c.nats.token }),
       ...(c.nats.tls !== undefined && { tls: c.nats.tls as never }),
+      ...(c.nats.authenticator !== undefined && { authenticator: c.nats.authenticator as never }),
     });
   } catch (err) {
     throw new TransportUnavailableError(`could not connect to ${JSON.stringify(c.nats.servers)}: ${(err as Error).message}`, err);
