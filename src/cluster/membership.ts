@@ -539,7 +539,7 @@ export class Membership {
     for (const [id, t] of this.#tracked) {
       if (now - t.lastSeenAt < timeout) continue;
       if (t.member.reachable) {
-        t.member = { ...t.member, reachable: false };
+        t.member = Object.freeze({ ...t.member, reachable: false });
         this.#emit({ type: 'member-unreachable', member: t.member });
       }
       if (this.#canJudge(now) && !t.downing) this.#down(id, t);
