@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorSystem, type ActorRef, type SystemEvent } from '../../src/index.js';
 import { F_ASK, FrameCodec } from '../../src/cluster/frame.js';
-import { Blaster, RemoteWatcher, Where, type SeqMsg, type WhereMsg } from '../fixtures/cluster-actors.js';
+import { Blaster, type BlasterMsg, RemoteWatcher, SeqChecker, Where, type SeqMsg, type WhereMsg } from '../fixtures/cluster-actors.js';
 import { type NatsServer, connectAs, passwordOf, requireNats, startNats, writeNatsConfig } from './harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -136,6 +136,15 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     await a.stop(blaster);
   }, 90_000);
 
+  it('carries a ref of node A inside a message to node B, whose worker then sends to node A in order', async () => {
+    const seqA = await a.spawn(SeqChecker, { name: 'seq-a', placement: { worker: 1 } });
+    const blasterB = (await a.cluster!.lookup<BlasterMsg, number>('node-b', 'blaster'))!;
+    expect(await blasterB.ask({ type: 'blast', target: seqA, from: 'node-b', count: 5_000 }, { timeoutMs: 30_000 })).toBe(5_000);
+    await until(async () => (await seqA.ask({ type: 'check' })).got === 5_000, 20_000, 'node A to receive 5,000 tells from node B');
+    expect(await seqA.ask({ type: 'check' })).toEqual({ got: 5_000, outOfOrder: 0 });
+    await a.stop(seqA);
+  }, 40_000);
+
   it('delivers Terminated to a watcher on node A when the watched actor on node B stops', async () => {
     const doomed = (await a.cluster!.lookup('node-b', 'doomed'))!;
     const watcher = await a.spawn(RemoteWatcher, { name: 'watcher', placement: { worker: 1 } });
@@ -204,6 +213,8 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
   it('fails an ask to a SIGKILLed node with NodeDownError fast, before detection, and downs it once', async () => {
     const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
     beforeRestart = where;
+    const watcher = await a.spawn(RemoteWatcher, { name: 'watcher-of-b', placement: { worker: 2 } });
+    expect(await watcher.ask({ type: 'watch', target: where })).toBe('watching');
     const pending = where.ask({ type: 'never-reply' }, { timeoutMs: 30_000 }).then(
       () => 'replied',
       (e: Error & { code?: string }) => e.code,
@@ -224,9 +235,13 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     // The ask that reached node B before it died settles when node B is downed.
     expect(await pending).toBe('ERR_NODE_DOWN');
     await until(() => downs.length > 0, FAILURE_MS + 3000, 'member-down for node-b');
-    expect(performance.now() - killedAt).toBeLessThan(FAILURE_MS + 1000 + 1000);
+    const downedAfter = performance.now() - killedAt;
+    expect(downedAfter).toBeLessThan(FAILURE_MS + 1000);
     await new Promise((r) => setTimeout(r, 500));
     expect(downs).toEqual(['node-b']);
+    // Death watch: the watcher of an actor of the downed node hears of it.
+    await until(async () => ((await watcher.ask({ type: 'terminated?' })) as string[]).length > 0, 2_000, 'Terminated for where@node-b');
+    expect(await watcher.ask({ type: 'terminated?' })).toEqual(['where@node-b']);
     // A tell to it now is a dead letter naming why.
     const before = events.filter((e) => e.type === 'dead-letter' && e.reason === 'node-down').length;
     where.tell({ type: 'where' });
