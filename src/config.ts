@@ -9,6 +9,7 @@ import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { RECORD_HEADER_BYTES, maxRecordPayload } from './transport/layout.js';
 import { enabledLevels, isLogger, type LogLevel, type Logger } from './logging/logger.js';
 import { orderPhases, type PhaseOptions } from './shutdown/phases.js';
+import { SUBJECT_TOKEN, SUBJECT_TOKEN_RULE } from './cluster/token.js';
 
 export type WaitStrategy = 'spin' | 'park' | 'hybrid';
 export type PlacementStrategy = 'hash' | 'round-robin' | 'least-loaded';
@@ -36,8 +37,8 @@ const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
  * after a crash cannot afford.
  */
 /** Cluster names, node ids and roles: one NATS subject token. */
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-const TOKEN_MESSAGE = 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ and - (it is a NATS subject token)';
+const TOKEN = SUBJECT_TOKEN;
+const TOKEN_MESSAGE = SUBJECT_TOKEN_RULE;
 
 function buildSchema(z: typeof Zod) {
   const timerMessage = { message: `must be at most ${MAX_TIMER_MS} ms (2^31 - 1, the longest delay a timer takes)` };

@@ -16,6 +16,7 @@ import { Packr } from 'msgpackr';
 import { MessageEncodeError, MessageTooLargeError } from '../errors.js';
 import { withRefHooks } from '../transport/codec.js';
 import { checkFrameBytes } from './frame-guard.js';
+import { SUBJECT_TOKEN } from './token.js';
 
 export const FRAME_VERSION = 1;
 /** Ref format inside frames (a ref with its node). */
@@ -65,7 +66,6 @@ export interface RefMapping<R> {
   fromAddress(a: RemoteAddress): R;
 }
 
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class FrameCodec<R> {
   readonly #packr = new Packr({
@@ -89,7 +89,7 @@ export class FrameCodec<R> {
     if (!Number.isSafeInteger(id) || (id as number) <= 0 || !Number.isInteger(thread) || (thread as number) < 0 || (thread as number) > 127) {
       throw new TypeError('a ref in a frame has a bad id or thread');
     }
-    if (typeof name !== 'string' || name.length === 0 || name.length > 1024 || typeof node !== 'string' || !TOKEN.test(node) || typeof incarnation !== 'string' || incarnation.length > 64) {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 1024 || typeof node !== 'string' || !SUBJECT_TOKEN.test(node) || typeof incarnation !== 'string' || incarnation.length > 64) {
       throw new TypeError('a ref in a frame has a bad name, node or incarnation');
     }
     return this.#refs.fromAddress({ node, incarnation, id: id as number, thread: thread as number, name });

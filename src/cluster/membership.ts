@@ -19,6 +19,7 @@ import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import type { z as Zod } from 'zod';
 import { type ConfigIssue, InvalidConfigError, NodeIdTakenError } from '../errors.js';
+import { SUBJECT_TOKEN } from './token.js';
 
 export type MemberStatus = 'up' | 'leaving';
 
@@ -63,7 +64,7 @@ export interface MembershipOptions {
   onInvalid?: (key: string, reason: string) => void;
 }
 
-const SUBJECT_SAFE = /^[A-Za-z0-9_-]{1,64}$/;
+const SUBJECT_SAFE = SUBJECT_TOKEN;
 /** The record format; a record with another version is invalid (and ignored) for this code. */
 const RECORD_VERSION = 1;
 /** The bucket's TTL: garbage collection of records nobody deleted, never liveness (heartbeats rewrite far sooner). */

@@ -302,6 +302,16 @@ export class Remoting implements RemoteGateway, RemoteWatch {
       if (msg.reply) this.#replyError(msg.reply, new InvalidArgumentError(`node '${this.#o.nodeId}' could not decode the frame: ${(err as Error).message}`));
       return;
     }
+    if (isRemoteId(f.targetId)) {
+      // A proxy id names an actor of a third node on this node only, and an honest node never targets one (a ref
+      // always travels with its actor's own node): a frame that does would make this node relay for its sender,
+      // which would then reach the third node under this node's name. (A sender that is a proxy on its node is a
+      // forward: replies to it go back through that node, which is where they belong.)
+      this.counters.decodeFailed++;
+      this.#host.deadLetter('decode-failed', `(a frame from node '${from}')`, null, from, new InvalidArgumentError('a frame that targets a proxy id (this node relays for nobody)'));
+      if (msg.reply) this.#replyError(msg.reply, new InvalidArgumentError(`node '${this.#o.nodeId}' refused a frame naming a proxy id`));
+      return;
+    }
     const senderProxy = f.senderId === 0 ? 0 : this.#proxyId({ node: from, incarnation: f.senderIncarnation, id: f.senderId, thread: f.senderThread, name: f.senderName });
     const senderName = f.senderId === 0 ? null : proxyName(f.senderName, from);
     switch (f.kind) {

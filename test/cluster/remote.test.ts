@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorSystem, type ActorRef, type SystemEvent } from '../../src/index.js';
-import { F_ASK, FrameCodec } from '../../src/cluster/frame.js';
+import { F_ASK, F_TELL, FrameCodec } from '../../src/cluster/frame.js';
+import { REMOTE_ORIGIN, makeId } from '../../src/runtime/ids.js';
 import { Blaster, type BlasterMsg, RemoteWatcher, SeqChecker, Where, type SeqMsg, type WhereMsg } from '../fixtures/cluster-actors.js';
 import { type NatsServer, connectAs, passwordOf, requireNats, startNats, writeNatsConfig } from './harness.js';
 
@@ -56,6 +57,21 @@ async function kill(child: Child, signal: NodeJS.Signals = 'SIGKILL'): Promise<v
   child.proc.kill(signal);
   await exited;
 }
+
+/** A frame codec for hand-made frames (no refs in them). */
+const rawCodec = () =>
+  new FrameCodec<ActorRef>(
+    {
+      isRef: (_v): _v is ActorRef => false,
+      toAddress: () => {
+        throw new Error('no refs');
+      },
+      fromAddress: () => {
+        throw new Error('no refs');
+      },
+    },
+    1 << 20,
+  );
 
 const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
   const end = Date.now() + ms;
@@ -161,11 +177,13 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     const deep = new Uint8Array(10_001).fill(0x91); // 10,000 nested one-element arrays, then nil
     deep[10_000] = 0xc0;
     const regexp = Uint8Array.from([0x9b, 1, 1, 0, 0, 0xa0, 0xa0, 0, 0, 0xa0, 0xa0, 0xd4, 0x78, 0x00, 0x92, 0xa1, 0x61, 0xa0]);
-    for (const bytes of [Uint8Array.from([0xc1]), deep, regexp, new TextEncoder().encode('not msgpack at all')]) {
+    // A well-formed tell that targets a proxy id of node A (an actor of node B, as node A sees it): a relay attempt.
+    const relay = rawCodec().encode({ kind: F_TELL, targetId: makeId(REMOTE_ORIGIN, 1), targetThread: 0, targetName: 'x', targetIncarnation: a.cluster!.self.incarnation, senderId: 0, senderThread: 0, senderName: '', senderIncarnation: 'x', body: { type: 'where' } });
+    for (const bytes of [Uint8Array.from([0xc1]), deep, regexp, new TextEncoder().encode('not msgpack at all'), relay]) {
       driver.publish('rm.t.n.node-a.m.driver', bytes);
     }
     await driver.flush();
-    await until(() => events.filter((e) => e.type === 'dead-letter' && e.reason === 'decode-failed').length - before >= 4, 5_000, 'four decode-failed dead letters');
+    await until(() => events.filter((e) => e.type === 'dead-letter' && e.reason === 'decode-failed').length - before >= 5, 5_000, 'five decode-failed dead letters');
     await driver.close();
     const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
     expect(await where.ask({ type: 'echo', value: 'still here' })).toBe('still here');
@@ -189,7 +207,7 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     const driver = await connectAs(nats.url, 'driver');
     try {
       const where = a.lookup('where-a') ?? (await a.spawn(Where, { name: 'where-a', placement: { worker: 1 } }));
-      const codec = new FrameCodec<ActorRef>({ isRef: (v): v is ActorRef => false, toAddress: () => { throw new Error('no refs'); }, fromAddress: () => { throw new Error('no refs'); } }, 1 << 20);
+      const codec = rawCodec();
       const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
       const sub = driver.subscribe('rm.t.n.driver.r.>', { max: 1 });
       driver.publish(
