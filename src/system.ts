@@ -17,6 +17,7 @@ import { MH_DEAD_LETTERS } from './transport/metrics-layout.js';
 import {
   CorruptMemoryError,
   InvalidArgumentError,
+  InvalidOperationError,
   NameTakenError,
   SystemStoppedError,
   WorkerCrashedError,
@@ -31,6 +32,7 @@ import type { SystemMessage } from './protocol.js';
 import { ActorRef } from './ref.js';
 import { validateActorName } from './runtime/names.js';
 import { Runtime } from './runtime/runtime.js';
+import { isRemoteId } from './runtime/ids.js';
 import { spawnPool } from './routing/head.js';
 import type { PoolRouter } from './routing/pool.js';
 import type { RouterRef } from './routing/router-ref.js';
@@ -285,6 +287,12 @@ export class ActorSystem {
           `system.stop(ref) stops one actor and needs the ActorRef of a spawned actor, got ${kindOf(r)}; ` +
             'to stop the whole system call system.shutdown(); to stop a pool call routerRef.stop()',
         ),
+      );
+    }
+    // An actor of another node is stopped by its own node (Akka too stops only local actors from outside).
+    if (isRemoteId(r.id)) {
+      return Promise.reject(
+        new InvalidOperationError(`system.stop(${r.name}): that actor runs on another node; only its node can stop it (send it a message that makes it stop itself)`),
       );
     }
     // After shutdown every actor is stopped, and no thread is left to answer.

@@ -57,15 +57,9 @@ export class Delivery {
       this.#turns.enqueue(cell, entry, msg, senderId, senderThread, corr, slot);
       return;
     }
-    // Off the hot path: only a message with no cell here can be for another node.
-    if (cell === undefined && this.remote !== undefined && isRemoteId(id)) {
-      try {
-        this.remote.outgoing(id, entry, msg, senderId, senderThread, corr);
-      } finally {
-        this.#journal.release(slot);
-      }
-      return;
-    }
+    // Off the hot path: only a message with no cell here can be for another node (kept out of line, so that this
+    // method stays as small as it was for the inliner).
+    if (cell === undefined && this.remote !== undefined && isRemoteId(id)) return this.#toRemote(id, entry, msg, senderId, senderThread, corr, slot);
     if (cell === undefined && this.#actors.notSpawnedYet(id, senderThread)) {
       this.#actors.holdEarly(id, { entry, msg, senderId, senderThread, corr, slot }, performance.now());
       this.#armSweep();
@@ -75,6 +69,15 @@ export class Delivery {
     this.undeliverable(entry === ENTRY_ASK, name, msg, senderId, senderThread, corr);
     this.#journal.release(slot);
     this.#givenUp(id, entry);
+  }
+
+  /** A message for an actor of another node: remoting publishes it now (it encodes at once), then its slot goes. */
+  #toRemote(id: number, entry: number, msg: unknown, senderId: number, senderThread: number, corr: number, slot: number): void {
+    try {
+      this.remote!.outgoing(id, entry, msg, senderId, senderThread, corr);
+    } finally {
+      this.#journal.release(slot);
+    }
   }
 
   /** A message for a bounded actor that will never enter its mailbox: its credit goes back. */

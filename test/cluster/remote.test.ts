@@ -123,6 +123,12 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     expect(await a.cluster!.lookup('node-b', 'nobody-here')).toBeUndefined();
   });
 
+  it('refuses to stop an actor of another node from this one, with a typed error', async () => {
+    const where = (await a.cluster!.lookup('node-b', 'where'))!;
+    await expect(a.stop(where)).rejects.toMatchObject({ code: 'ERR_INVALID_OPERATION', message: expect.stringMatching(/another node/) });
+    expect(await where.ask({ type: 'echo', value: 'alive' })).toBe('alive');
+  });
+
   it('works from a worker of node A, inside a message, with the sender named across nodes', async () => {
     const where = (await a.cluster!.lookup<WhereMsg, unknown>('node-b', 'where'))!;
     const blaster = await a.spawn(Blaster, { name: 'blaster-a', placement: { worker: 2 } });
