@@ -39,6 +39,7 @@ export type {
   ClusterNatsOptions,
 } from './config.js';
 export type { Cluster, ClusterEventType, Member, MembershipEvent } from './cluster/cluster.js';
+export type { PubSub, SubscribeOptions } from './cluster/pubsub.js';
 export type { MemberStatus } from './cluster/membership.js';
 export type {
   MetricsSnapshot,

@@ -12,6 +12,7 @@ import type { ActorRef } from '../ref.js';
 import type { RemoteHost } from '../runtime/remote-host.js';
 import type { RemoteGateway, RemoteWatch } from '../runtime/remote-host.js';
 import { Membership, type Member, type MembershipEvent } from './membership.js';
+import { PubSub } from './pubsub.js';
 import { FRAME_OVERHEAD_BYTES, Remoting } from './remoting.js';
 
 export type { Member, MembershipEvent } from './membership.js';
@@ -34,9 +35,12 @@ export class Cluster {
   readonly #name: string;
   #closed = false;
   readonly #listeners = new Map<ClusterEventType | '*', Set<(e: MembershipEvent) => void>>();
+  /** Publish/subscribe on topics across the cluster (pubsub.ts). */
+  readonly pubsub: PubSub;
 
   /** @internal made by startCluster */
   constructor(name: string, nc: NatsConnection, membership: Membership, remoting: Remoting) {
+    this.pubsub = new PubSub(name, nc, remoting);
     this.#name = name;
     this.#nc = nc;
     this.#membership = membership;

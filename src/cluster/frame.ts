@@ -33,8 +33,10 @@ export const F_WATCH = 6;
 export const F_UNWATCH = 7;
 /** body: [actorId, actorThread, actorName] of an actor of the sending node that stopped; target: the watcher. */
 export const F_TERMINATED = 8;
+/** A message published on a topic (cluster.pubsub): no target, no sender. */
+export const F_PUBLISH = 9;
 
-const KINDS = new Set([F_TELL, F_ASK, F_REPLY, F_REPLY_ERROR, F_IDENTIFY, F_WATCH, F_UNWATCH, F_TERMINATED]);
+const KINDS = new Set([F_TELL, F_ASK, F_REPLY, F_REPLY_ERROR, F_IDENTIFY, F_WATCH, F_UNWATCH, F_TERMINATED, F_PUBLISH]);
 
 /** Where an actor lives in the cluster. */
 export interface RemoteAddress {

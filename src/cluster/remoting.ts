@@ -34,6 +34,7 @@ import type { RemoteGateway, RemoteHost, RemoteWatch } from '../runtime/remote-h
 import {
   F_ASK,
   F_IDENTIFY,
+  F_PUBLISH,
   F_REPLY,
   F_REPLY_ERROR,
   F_TELL,
@@ -180,6 +181,34 @@ export class Remoting implements RemoteGateway, RemoteWatch {
         reject(ok);
       }
     });
+  }
+
+  // ---- publications (pubsub.ts)
+
+  /** The frame of a message published on a topic: refs in it travel with their node, like in any frame. */
+  encodePublication(message: unknown): Uint8Array {
+    return this.#frame(F_PUBLISH, 0, 0, '', '', 0, 0, '', message);
+  }
+
+  /**
+   * The message of a publication's frame, decoded anew for each local subscriber (each gets its own copy), or
+   * undefined when the frame is bad: then a 'decode-failed' dead letter has been published.
+   */
+  decodePublication(topic: string, bytes: Uint8Array): { message: unknown } | undefined {
+    try {
+      const f = this.#codec.decode(bytes);
+      if (f.kind !== F_PUBLISH) throw new TypeError(`a frame of kind ${f.kind} on a topic subject`);
+      return { message: f.body };
+    } catch (err) {
+      this.counters.decodeFailed++;
+      this.#host.deadLetter('decode-failed', `(a publication on topic '${topic}')`, null, null, err);
+      return undefined;
+    }
+  }
+
+  /** Hands a publication to local actor `ref` (no sender). */
+  deliverPublication(ref: ActorRef, message: unknown): void {
+    this.#host.inject(K_TELL, ref, message, 0, '', 0);
   }
 
   // ---- outbound (RemoteGateway)
