@@ -13,8 +13,8 @@
  *   sender (the subject does not name the publishing node), so `ctx.sender` is undefined for a publication.
  *
  * Delivery is at most once and best effort: a publication while NATS is unreachable fails at the call
- * (TransportUnavailableError); an actor that stopped still subscribed gets its publications as 'actor-stopped' dead
- * letters until it is unsubscribed.
+ * (TransportUnavailableError). Subscribers are watched: one that stops leaves its topics (a topic nobody here
+ * subscribes to any more closes its NATS subscription, so a group's publications go to the nodes that have members).
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { InvalidArgumentError, TransportUnavailableError } from '../errors.js';
@@ -46,7 +46,11 @@ export class PubSub {
     this.#nc = nc;
     this.#remoting = remoting;
     this.#prefix = `rm.${cluster}.t.`;
+    remoting.onSubscriberStopped = (actor) => this.#stopped(actor);
   }
+
+  /** Local subscribers, each with how many (topic, group) subscriptions it has: watched while it has any. */
+  readonly #subscribers = new Map<number, { ref: ActorRef; count: number }>();
 
   /**
    * Subscribes the local actor `ref` to `topic`; resolves, once the server has the subscription, to the function
@@ -70,15 +74,55 @@ export class PubSub {
       });
       this.#channels.set(key, (ch = channel));
     }
-    ch.refs.set(ref.id, ref as ActorRef);
+    if (!ch.refs.has(ref.id)) {
+      ch.refs.set(ref.id, ref as ActorRef);
+      this.#count(ref as ActorRef, +1);
+    }
     await this.#nc.flush();
     const channel = ch;
     return async () => {
-      if (!channel.refs.delete(ref.id) || channel.refs.size > 0) return;
-      if (this.#channels.get(key) === channel) this.#channels.delete(key);
-      channel.sub.unsubscribe();
+      if (!channel.refs.delete(ref.id)) return;
+      this.#count(ref as ActorRef, -1);
+      if (channel.refs.size > 0) return;
+      this.#close(key, channel);
       await this.#nc.flush().catch(() => {});
     };
+  }
+
+  /** Subscriptions of local actors, for tests and metrics. */
+  subscriptions(): { topic: string; group: string | undefined; subscribers: number }[] {
+    return [...this.#channels].map(([key, ch]) => {
+      const [topic, group] = key.split('\u0000') as [string, string];
+      return { topic, group: group === '' ? undefined : group, subscribers: ch.refs.size };
+    });
+  }
+
+  /** A subscriber's first subscription watches it (Akka's mediator does too); its last one unwatches it. */
+  #count(ref: ActorRef, delta: number): void {
+    const s = this.#subscribers.get(ref.id);
+    if (s === undefined) {
+      if (delta < 0) return;
+      this.#subscribers.set(ref.id, { ref, count: 1 });
+      this.#remoting.watchSubscriber(ref);
+      return;
+    }
+    s.count += delta;
+    if (s.count > 0) return;
+    this.#subscribers.delete(ref.id);
+    this.#remoting.unwatchSubscriber(ref);
+  }
+
+  /** A subscriber stopped: it leaves every topic, and a topic with nobody left here closes its NATS subscription. */
+  #stopped(actor: ActorRef): void {
+    if (!this.#subscribers.delete(actor.id)) return;
+    for (const [key, ch] of this.#channels) {
+      if (ch.refs.delete(actor.id) && ch.refs.size === 0) this.#close(key, ch);
+    }
+  }
+
+  #close(key: string, ch: Channel): void {
+    if (this.#channels.get(key) === ch) this.#channels.delete(key);
+    ch.sub.unsubscribe();
   }
 
   /** Publishes `message` on `topic` to its subscribers on every node. Throws on bad input or a closed connection. */

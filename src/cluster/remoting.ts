@@ -206,6 +206,20 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     }
   }
 
+  /** Set by pubsub.ts: a watched subscriber stopped. */
+  onSubscriberStopped: ((actor: ActorRef) => void) | undefined;
+
+  /** Death watch of a local subscriber by pub/sub: its Terminated comes back to `onSubscriberStopped`. */
+  watchSubscriber(ref: ActorRef): void {
+    this.#host.sendSystem(ref.thread, ref, { type: 'watch', watcher: this.#host.ref(PUBSUB_WATCHER_ID, 0, '(pubsub)'), target: ref });
+    this.#host.kick();
+  }
+
+  unwatchSubscriber(ref: ActorRef): void {
+    this.#host.sendSystem(ref.thread, ref, { type: 'unwatch', watcher: this.#host.ref(PUBSUB_WATCHER_ID, 0, '(pubsub)') });
+    this.#host.kick();
+  }
+
   /** Hands a publication to local actor `ref` (no sender). */
   deliverPublication(ref: ActorRef, message: unknown): void {
     this.#host.inject(K_TELL, ref, message, 0, '', 0);
@@ -280,6 +294,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
   }
 
   terminated(watcherId: number, actor: ActorRef): void {
+    if (watcherId === PUBSUB_WATCHER_ID) return this.onSubscriberStopped?.(actor);
     const w = this.#addresses.get(watcherId);
     if (w === undefined || this.#unreachable(w) !== undefined) return;
     try {
@@ -576,6 +591,12 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     for (const [corr, p] of this.#pending) if (p.resolve === undefined && p.at < limit) this.#pending.delete(corr);
   }
 }
+
+/**
+ * The watcher id pub/sub watches its subscribers with: a proxy id (counter 0, which no proxy gets) so that the
+ * subscriber's Terminated comes back to the main thread's remoting, which hands it to pub/sub.
+ */
+const PUBSUB_WATCHER_ID = makeId(REMOTE_ORIGIN, 0);
 
 /** How an actor of another node is named here: its path on its node, then `@node`. */
 function proxyName(name: string, node: string): string {

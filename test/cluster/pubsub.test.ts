@@ -79,6 +79,22 @@ describe.skipIf(!requireNats('pubsub'))('pubsub', () => {
     expect(await got(sub)).toBe(1);
   });
 
+  it('forgets a subscriber that stopped: the publications of its group go to the members left, none to dead letters', async () => {
+    const stays = await a.spawn(SeqChecker, { name: 'stays' });
+    const goes = await a.spawn(SeqChecker, { name: 'goes', placement: 'local' });
+    await a.cluster!.pubsub.subscribe('tasks', stays, { group: 'crew' });
+    await a.cluster!.pubsub.subscribe('tasks', goes, { group: 'crew' });
+    await a.cluster!.pubsub.subscribe('other', goes);
+    const letters: string[] = [];
+    a.events.subscribe('dead-letter', (e) => letters.push(`${e.reason} ${e.target}`));
+    await a.stop(goes);
+    await until(async () => !a.cluster!.pubsub.subscriptions().some((s) => s.topic === 'other'), 5_000, "the stopped subscriber's topic to close");
+    expect(a.cluster!.pubsub.subscriptions().find((s) => s.topic === 'tasks')).toEqual({ topic: 'tasks', group: 'crew', subscribers: 1 });
+    for (let i = 0; i < 100; i++) b.cluster!.pubsub.publish('tasks', { type: 'seq', from: 'b', seq: i });
+    await until(async () => (await got(stays)) === 100, 5_000, 'the member left to get all 100');
+    expect(letters.filter((l) => l.includes('goes'))).toEqual([]);
+  });
+
   it('refuses a topic that is not a subject token, and a publish without a message', async () => {
     const sub = await a.spawn(SeqChecker, { name: 'picky' });
     await expect(a.cluster!.pubsub.subscribe('a.b', sub)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
