@@ -170,6 +170,7 @@ function buildSchema(z: typeof Zod) {
           onDowned: z.enum(['shutdown', 'keep-running']).default('shutdown'),
           remoteAskTimeoutMs: ms().int().positive().default(300_000),
           lookupTimeoutMs: ms().int().positive().default(5000),
+          reportUnroutedTells: z.boolean().default(true),
         })
         .strict()
         .superRefine((c, ctx) => {
@@ -295,6 +296,12 @@ export interface ClusterOptions {
   remoteAskTimeoutMs?: number | undefined;
   /** How long `cluster.lookup` waits for the other node's answer, in ms. Default 5000. */
   lookupTimeoutMs?: number | undefined;
+  /**
+   * Tells carry a reply subject, so that a tell to a node that died (not yet downed) becomes a 'node-down' dead
+   * letter when NATS answers "no responders", instead of a silent loss. Default true; false buys remote tell
+   * throughput (docs/cluster.md).
+   */
+  reportUnroutedTells?: boolean | undefined;
 }
 
 /** `ClusterOptions.nats`. */

@@ -186,7 +186,7 @@ export async function startCluster(system: ClusterSystem, c: ResolvedCluster): P
       { watch: (w, t) => remoting.watch(w, t), unwatch: (w, t) => remoting.unwatch(w, t), terminated: (w, a) => remoting.terminated(w, a) },
     );
     remoting = new Remoting(
-      { cluster: c.name, nodeId, incarnation, remoteAskTimeoutMs: c.remoteAskTimeoutMs, lookupTimeoutMs: c.lookupTimeoutMs, maxFrameBytes },
+      { cluster: c.name, nodeId, incarnation, remoteAskTimeoutMs: c.remoteAskTimeoutMs, lookupTimeoutMs: c.lookupTimeoutMs, maxFrameBytes, reportUnroutedTells: c.reportUnroutedTells },
       nc,
       host,
       members,

@@ -18,6 +18,7 @@
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ENTRY_ASK } from '../dispatch/mailbox.js';
+import { Queue } from '../dispatch/queue.js';
 import {
   ActorStoppedError,
   InvalidArgumentError,
@@ -56,6 +57,8 @@ export interface RemotingOptions {
   lookupTimeoutMs: number;
   /** The largest frame published or accepted (the engine's maxMessageBytes plus the frame's own fields). */
   maxFrameBytes: number;
+  /** Tells go with a reply subject, so that "no responders" makes them 'node-down' dead letters (#trackTell). */
+  reportUnroutedTells: boolean;
 }
 
 /** What remoting needs to know of membership (membership.ts). */
@@ -74,6 +77,17 @@ interface Pending {
   resolve?: ((v: unknown) => void) | undefined;
   reject?: ((e: Error) => void) | undefined;
   timer?: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** A tell published in the last TELL_WINDOW_MS (see Remoting's #trackTell). */
+interface KeptTell {
+  seq: number;
+  node: string;
+  target: string;
+  msg: unknown;
+  sender: string | null;
+  at: number;
+  bytes: number;
 }
 
 export interface RemotingCounters {
@@ -98,6 +112,11 @@ export class Remoting implements RemoteGateway, RemoteWatch {
   readonly #addresses = new Map<number, RemoteAddress>();
   #nextProxy = 1;
   readonly #pending = new Map<number, Pending>();
+  /** Tells published in the last TELL_WINDOW_MS, by their sequence (see #trackTell). */
+  readonly #tells = new Map<number, KeptTell>();
+  readonly #tellOrder = new Queue<KeptTell>();
+  #tellBytes = 0;
+  #nextTell = 1;
   #nextCorr = 1;
   /** Local watchers of each proxy, by watcher id. */
   readonly #watchers = new Map<number, Map<number, ActorRef>>();
@@ -174,7 +193,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
         if (this.#pending.delete(corr)) reject(new NodeDownError(nodeId, `it did not answer a lookup within ${this.#o.lookupTimeoutMs} ms`));
       }, this.#o.lookupTimeoutMs);
       this.#pending.set(corr, p);
-      const ok = this.#publish(nodeId, this.#frame(F_IDENTIFY, 0, 0, '', incarnation, 0, 0, '', name), corr);
+      const ok = this.#publish(nodeId, this.#frame(F_IDENTIFY, 0, 0, '', incarnation, 0, 0, '', name), `${this.#replyPrefix}${corr}`);
       if (ok !== undefined) {
         this.#pending.delete(corr);
         clearTimeout(p.timer);
@@ -252,15 +271,52 @@ export class Remoting implements RemoteGateway, RemoteWatch {
       return;
     }
     let fcorr = 0;
+    let reply: string | undefined;
     if (isAsk) {
       fcorr = this.#corr();
       this.#pending.set(fcorr, { node: a.node, incarnation: a.incarnation, thread: senderThread, corr, at: performance.now() });
+      reply = `${this.#replyPrefix}${fcorr}`;
+    } else if (this.#o.reportUnroutedTells) {
+      reply = this.#trackTell(a.node, target, msg, senderName, frame.length);
     }
-    const failed = this.#publish(a.node, frame, fcorr);
+    const failed = this.#publish(a.node, frame, reply);
     if (failed !== undefined) {
       this.#host.deadLetter('not-delivered-remote', target, msg, senderName, failed);
       if (isAsk && this.#pending.delete(fcorr)) this.#host.settle(senderThread, corr, failed, true);
     }
+  }
+
+  /**
+   * A tell goes with a reply subject too, though nothing answers a delivered one: when nobody serves the target
+   * node's subjects (its process died and it is not yet downed), the server answers "503 no responders" there, and
+   * the tell becomes a 'node-down' dead letter instead of a silent loss. The tell is kept for TELL_WINDOW_MS (the
+   * server answers within a round trip); its message only while those kept add up to less than TELL_KEEP_BYTES.
+   */
+  #trackTell(node: string, target: string, msg: unknown, sender: string | null, bytes: number): string {
+    const now = performance.now();
+    // Oldest first, in a FIFO (not by iterating the Map: a Map whose front was deleted is scanned from its start).
+    const order = this.#tellOrder;
+    for (let head = order.peek(); head !== undefined && head.at < now - TELL_WINDOW_MS; head = order.peek()) {
+      order.shift();
+      if (this.#tells.delete(head.seq)) this.#tellBytes -= head.bytes;
+    }
+    const seq = this.#nextTell++;
+    const keep = this.#tellBytes + bytes <= TELL_KEEP_BYTES;
+    if (keep) this.#tellBytes += bytes;
+    const t = { seq, node, target, msg: keep ? msg : undefined, sender, at: now, bytes: keep ? bytes : 0 };
+    this.#tells.set(seq, t);
+    order.push(t);
+    return `${this.#replyPrefix}t${seq}`;
+  }
+
+  /** An answer on a tell's reply subject: a 503 makes the tell a dead letter; anything else is ignored. */
+  #onTellAnswer(seq: number, msg: Msg): void {
+    const t = this.#tells.get(seq);
+    if (t === undefined || msg.headers?.code !== 503) return;
+    this.#tells.delete(seq);
+    this.#tellBytes -= t.bytes;
+    this.counters.noResponders++;
+    this.#host.deadLetter('node-down', t.target, t.msg ?? null, t.sender, new NodeDownError(t.node, 'nobody serves its subjects (NATS answered "no responders": the node is gone)'));
   }
 
   // ---- death watch across nodes (RemoteWatch)
@@ -277,7 +333,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     } catch {
       return this.#terminate(target.id);
     }
-    if (this.#publish(a.node, frame, 0) !== undefined) this.#terminate(target.id);
+    if (this.#publish(a.node, frame, undefined) !== undefined) this.#terminate(target.id);
   }
 
   unwatch(watcher: ActorRef, targetId: number): void {
@@ -287,7 +343,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     const a = this.#addresses.get(targetId);
     if (a === undefined || this.#unreachable(a) !== undefined) return;
     try {
-      this.#publish(a.node, this.#frame(F_UNWATCH, a.id, a.thread, a.name, a.incarnation, watcher.id, watcher.thread, watcher.name, null), 0);
+      this.#publish(a.node, this.#frame(F_UNWATCH, a.id, a.thread, a.name, a.incarnation, watcher.id, watcher.thread, watcher.name, null), undefined);
     } catch {
       // Nothing to undo: the other node keeps a watcher that gets one Terminated too many, dropped here.
     }
@@ -298,7 +354,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     const w = this.#addresses.get(watcherId);
     if (w === undefined || this.#unreachable(w) !== undefined) return;
     try {
-      this.#publish(w.node, this.#frame(F_TERMINATED, w.id, w.thread, w.name, w.incarnation, 0, 0, '', [actor.id, actor.thread, actor.name]), 0);
+      this.#publish(w.node, this.#frame(F_TERMINATED, w.id, w.thread, w.name, w.incarnation, 0, 0, '', [actor.id, actor.thread, actor.name]), undefined);
     } catch {
       // An actor name too long for a frame cannot happen (names are short); nothing else can fail here.
     }
@@ -331,7 +387,7 @@ export class Remoting implements RemoteGateway, RemoteWatch {
     const token = subject.slice(dot + 1);
     const kind = subject.charAt(dot - 1);
     if (subject.charAt(dot - 2) !== '.') return;
-    if (kind === 'r') return this.#onReply(Number(token), msg);
+    if (kind === 'r') return token.charCodeAt(0) === 116 /* t */ ? this.#onTellAnswer(Number(token.slice(1)), msg) : this.#onReply(Number(token), msg);
     if (kind === 'm') return this.#onFrame(token, msg);
   }
 
@@ -532,13 +588,13 @@ export class Remoting implements RemoteGateway, RemoteWatch {
   }
 
   /** Publishes `frame` to `node` (with a reply subject for `fcorr` when not 0); the error when it could not. */
-  #publish(node: string, frame: Uint8Array, fcorr: number): Error | undefined {
+  #publish(node: string, frame: Uint8Array, reply: string | undefined): Error | undefined {
     if (this.#nc.isClosed()) return new TransportUnavailableError('the connection to NATS is closed');
     if (!this.connected) return new TransportUnavailableError('the connection to NATS is down (the client is reconnecting)');
     try {
       const subject = `${this.#prefix}${node}.m.${this.#o.nodeId}`;
-      if (fcorr === 0) this.#nc.publish(subject, frame);
-      else this.#nc.publish(subject, frame, { reply: `${this.#replyPrefix}${fcorr}` });
+      if (reply === undefined) this.#nc.publish(subject, frame);
+      else this.#nc.publish(subject, frame, { reply });
       this.counters.framesOut++;
       return undefined;
     } catch (err) {
@@ -597,6 +653,11 @@ export class Remoting implements RemoteGateway, RemoteWatch {
  * subscriber's Terminated comes back to the main thread's remoting, which hands it to pub/sub.
  */
 const PUBSUB_WATCHER_ID = makeId(REMOTE_ORIGIN, 0);
+
+/** How long a tell waits for a possible "no responders" (the server answers within a round trip). */
+const TELL_WINDOW_MS = 1_000;
+/** Bytes of messages kept for those dead letters; past it a tell is still reported, without its message. */
+const TELL_KEEP_BYTES = 8 * 1024 * 1024;
 
 /** How an actor of another node is named here: its path on its node, then `@node`. */
 function proxyName(name: string, node: string): string {

@@ -256,6 +256,13 @@ describe.skipIf(!requireNats('remote'))('remote', () => {
     const failedIn = performance.now() - t0;
     expect(fast).toBe('ERR_NODE_DOWN');
     expect(failedIn).toBeLessThan(1000);
+    // A tell to it before detection is not lost silently either: NATS's "no responders" makes it a dead letter.
+    const early = events.filter((e) => e.type === 'dead-letter' && e.reason === 'node-down').length;
+    where.tell({ type: 'echo', value: 'into the void' });
+    await until(() => events.filter((e) => e.type === 'dead-letter' && e.reason === 'node-down').length > early, 1_000, "a 'node-down' dead letter for a tell before detection");
+    expect(downs).toEqual([]);
+    const letter = events.filter((e) => e.type === 'dead-letter' && e.reason === 'node-down').at(-1);
+    expect(letter).toMatchObject({ target: 'where@node-b', message: { type: 'echo', value: 'into the void' } });
     // The ask that reached node B before it died settles when node B is downed.
     expect(await pending).toBe('ERR_NODE_DOWN');
     await until(() => downs.length > 0, FAILURE_MS + 3000, 'member-down for node-b');
